@@ -1,0 +1,126 @@
+// fabric-ca's attribute-based access rules, in one place: who may register which types, grant
+// which attributes, and act on which affiliations.
+
+import Foundation
+
+/// Decides whether a caller may perform an operation on an identity; throws 403/71 when not.
+public enum AccessControl {
+    /// A caller may act on identities of its own affiliation and below; the root sees everything.
+    public static func checkScope(caller: Identity, target affiliation: String) throws {
+        guard Affiliation.isWithin(affiliation, scope: caller.affiliation) else {
+            throw CharterError.authorization(
+                "'\(caller.id)' (affiliation '\(caller.affiliation)') may not act on affiliation '\(affiliation)'"
+            )
+        }
+    }
+
+    /// A caller may act on a type listed in its `hf.Registrar.Roles` (`*` lists every type).
+    public static func checkRole(caller: Identity, type: String) throws {
+        guard let roles = caller.attribute(ReservedAttribute.registrarRoles), !roles.isEmpty else {
+            throw CharterError.authorization("'\(caller.id)' has no hf.Registrar.Roles and may not register identities")
+        }
+        guard covers(list: roles, value: type) else {
+            throw CharterError.authorization("'\(caller.id)' may not register identities of type '\(type)' (hf.Registrar.Roles: \(roles))")
+        }
+    }
+
+    /// The full register check: role, affiliation scope and every requested attribute.
+    public static func checkRegistration(
+        registrar: Identity,
+        type: String,
+        affiliation: String,
+        attributes: [IdentityAttribute]
+    ) throws {
+        try checkRole(caller: registrar, type: type)
+        try checkScope(caller: registrar, target: affiliation)
+        for attribute in attributes {
+            try checkGrant(registrar: registrar, attribute: attribute, requested: attributes)
+        }
+    }
+
+    /// Whether the registrar may give `attribute` to a new identity.
+    public static func checkGrant(
+        registrar: Identity,
+        attribute: IdentityAttribute,
+        requested: [IdentityAttribute]
+    ) throws {
+        let name = attribute.name
+        if ReservedAttribute.fixed.contains(name) {
+            throw CharterError.authorization("'\(name)' is set by the CA from the identity record and cannot be registered")
+        }
+        guard let allowed = registrar.attribute(ReservedAttribute.registrarAttributes),
+            matchesAny(patterns: allowed, name: name)
+        else {
+            throw CharterError.authorization(
+                "'\(registrar.id)' may not register attribute '\(name)' (not in its hf.Registrar.Attributes)"
+            )
+        }
+        switch name {
+        case ReservedAttribute.registrarRoles:
+            try checkSubset(attribute, of: registrar, ReservedAttribute.registrarRoles)
+        case ReservedAttribute.registrarDelegateRoles:
+            try checkSubset(attribute, of: registrar, ReservedAttribute.registrarDelegateRoles)
+            let roles = requested.first { $0.name == ReservedAttribute.registrarRoles }?.value ?? ""
+            for role in list(attribute.value) where !covers(list: roles, value: role) {
+                throw CharterError.authorization("Delegate role '\(role)' is not among the identity's own hf.Registrar.Roles")
+            }
+        case ReservedAttribute.registrarAttributes:
+            let own = registrar.attribute(ReservedAttribute.registrarAttributes) ?? ""
+            for pattern in list(attribute.value) where !patternCovered(pattern, by: own) {
+                throw CharterError.authorization("'\(registrar.id)' may not delegate attribute pattern '\(pattern)'")
+            }
+        case _ where ReservedAttribute.booleans.contains(name):
+            guard let requestedValue = parseBool(attribute.value) else {
+                throw CharterError(.invalidRequest, "Attribute '\(name)' takes a boolean value, not '\(attribute.value)'")
+            }
+            if requestedValue && !hasPower(registrar, name) {
+                throw CharterError.authorization("'\(registrar.id)' may not grant '\(name)' without having it")
+            }
+        default:
+            break
+        }
+    }
+
+    /// True when the identity holds a boolean power (`hf.Revoker`, `hf.GenCRL`, …).
+    public static func hasPower(_ identity: Identity, _ name: String) -> Bool {
+        identity.attribute(name).flatMap(parseBool) ?? false
+    }
+
+    /// Go's strconv.ParseBool, which fabric-ca uses for attribute values.
+    public static func parseBool(_ text: String) -> Bool? {
+        switch text {
+        case "1", "t", "T", "TRUE", "true", "True": return true
+        case "0", "f", "F", "FALSE", "false", "False": return false
+        default: return nil
+        }
+    }
+
+    static func checkSubset(_ attribute: IdentityAttribute, of registrar: Identity, _ name: String) throws {
+        let own = registrar.attribute(name) ?? ""
+        for value in list(attribute.value) where !covers(list: own, value: value) {
+            throw CharterError.authorization("'\(registrar.id)' may not grant '\(value)' in \(name) (its own: '\(own)')")
+        }
+    }
+
+    static func list(_ text: String) -> [String] {
+        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    static func covers(list text: String, value: String) -> Bool {
+        list(text).contains { $0 == "*" || $0 == value }
+    }
+
+    /// `hf.Registrar.Attributes` entries are names or prefixes ending in `*`.
+    static func matchesAny(patterns: String, name: String) -> Bool {
+        list(patterns).contains { pattern in
+            pattern.hasSuffix("*") ? name.hasPrefix(String(pattern.dropLast())) : pattern == name
+        }
+    }
+
+    static func patternCovered(_ pattern: String, by own: String) -> Bool {
+        list(own).contains { mine in
+            guard mine.hasSuffix("*") else { return mine == pattern }
+            return pattern.hasPrefix(String(mine.dropLast()))
+        }
+    }
+}

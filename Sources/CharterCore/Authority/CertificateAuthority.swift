@@ -1,0 +1,196 @@
+// The issuing authority: a CA certificate with its key, and the one place that turns a checked
+// request into a signed certificate. The server and cryptogen both issue through it.
+
+import Crypto
+import Foundation
+import SwiftASN1
+import X509
+
+/// A certificate authority able to sign leaf certificates.
+public struct CertificateAuthority: Sendable {
+    /// The CA's own certificate.
+    public let certificate: Certificate
+    /// The CA certificate in PEM, followed by its parents up to the root (`CAChain` on the wire).
+    public let chainPEM: String
+    /// The CA's subject key identifier, which becomes every leaf's authority key identifier.
+    public let subjectKeyIdentifier: [UInt8]
+    /// The CA's validity, the outer bound of every leaf's.
+    public let validity: ValidityWindow
+    let key: SigningKey
+
+    /// Pairs a CA certificate with its key, refusing a key that does not match the certificate.
+    public init(certificate: Certificate, key: SigningKey, parents: [Certificate] = []) throws {
+        guard certificate.publicKey == key.publicKey else {
+            throw CharterError(.configuration, "The CA key does not match the CA certificate's public key")
+        }
+        guard let constraints = try? certificate.extensions.basicConstraints,
+            case .isCertificateAuthority = constraints
+        else {
+            throw CharterError(.configuration, "The CA certificate is not a CA (BasicConstraints CA:TRUE is missing)")
+        }
+        self.certificate = certificate
+        self.key = key
+        self.chainPEM = try ([certificate] + parents).map { try $0.serializeAsPEM().pemString }.joined(separator: "\n")
+            + "\n"
+        self.subjectKeyIdentifier =
+            (try? certificate.extensions.subjectKeyIdentifier).map { Array($0.keyIdentifier) }
+            ?? Array(SubjectKeyIdentifier(hash: certificate.publicKey).keyIdentifier)
+        self.validity = ValidityWindow(notBefore: certificate.notValidBefore, notAfter: certificate.notValidAfter)
+    }
+
+    /// A new self-signed root CA, shaped like fabric-ca's (KeyUsage cert+CRL sign, CA:TRUE, SKI).
+    public static func selfSigned(
+        subject: DistinguishedName,
+        key: SigningKey = .generate(),
+        now: Date = Date(),
+        backdate: Duration = .minutes(5),
+        expiry: Duration = .hours(131_400),
+        pathLength: Int? = 1
+    ) throws -> CertificateAuthority {
+        let start = ValidityWindow.wholeSeconds(now)
+        let window = ValidityWindow(
+            notBefore: start.addingTimeInterval(-backdate.timeInterval),
+            notAfter: start.addingTimeInterval(expiry.timeInterval)
+        )
+        let extensions = try Certificate.Extensions {
+            Critical(KeyUsage(keyCertSign: true, cRLSign: true))
+            Critical(BasicConstraints.isCertificateAuthority(maxPathLength: pathLength))
+            SubjectKeyIdentifier(hash: key.publicKey)
+        }
+        let certificate = try Certificate(
+            version: .v3,
+            serialNumber: SerialNumberGenerator.next(),
+            publicKey: key.publicKey,
+            notValidBefore: window.notBefore,
+            notValidAfter: window.notAfter,
+            issuer: subject,
+            subject: subject,
+            signatureAlgorithm: .ecdsaWithSHA256,
+            extensions: extensions,
+            issuerPrivateKey: key.certificateKey
+        )
+        return try CertificateAuthority(certificate: certificate, key: key)
+    }
+
+    /// Signs a leaf certificate for a request that policy has already approved.
+    ///
+    /// The validity window is computed here, from the CA's own, so no caller can issue a
+    /// certificate that starts before or ends after its CA.
+    public func issue(_ request: IssuanceRequest, now: Date = Date()) throws -> IssuedCertificate {
+        let window = try ValidityWindow(
+            now: now,
+            backdate: request.profile.backdate,
+            expiry: request.profile.expiry,
+            issuer: validity
+        )
+        let serial = SerialNumberGenerator.next()
+        var extensions = Certificate.Extensions()
+        try extensions.append(Certificate.Extension(request.profile.keyUsage, critical: true))
+        if !request.profile.extendedKeyUsages.isEmpty {
+            try extensions.append(
+                Certificate.Extension(ExtendedKeyUsage(request.profile.extendedKeyUsages), critical: false)
+            )
+        }
+        try extensions.append(Certificate.Extension(BasicConstraints.notCertificateAuthority, critical: true))
+        try extensions.append(Certificate.Extension(SubjectKeyIdentifier(hash: request.publicKey), critical: false))
+        try extensions.append(
+            Certificate.Extension(
+                AuthorityKeyIdentifier(keyIdentifier: subjectKeyIdentifier[...]),
+                critical: false
+            )
+        )
+        if !request.subjectAlternativeNames.isEmpty {
+            try extensions.append(
+                Certificate.Extension(SubjectAlternativeNames(request.subjectAlternativeNames), critical: false)
+            )
+        }
+        if let attributes = request.attributes {
+            try extensions.append(attributes.certificateExtension)
+        }
+        let certificate = try Certificate(
+            version: .v3,
+            serialNumber: serial,
+            publicKey: request.publicKey,
+            notValidBefore: window.notBefore,
+            notValidAfter: window.notAfter,
+            issuer: certificate.subject,
+            subject: request.subject,
+            signatureAlgorithm: .ecdsaWithSHA256,
+            extensions: extensions,
+            issuerPrivateKey: key.certificateKey
+        )
+        return try IssuedCertificate(
+            certificate: certificate,
+            authorityKeyIdentifier: subjectKeyIdentifier,
+            profile: request.profile.name,
+            window: window
+        )
+    }
+
+    /// A DER ECDSA signature by the CA key (for CRLs and other CA-signed structures), low-S.
+    public func sign(_ bytes: some DataProtocol) throws -> [UInt8] {
+        try key.signatureDER(over: bytes)
+    }
+
+    /// True when `certificate` carries a valid signature by this CA's key and names it as issuer.
+    public func didIssue(_ leaf: Certificate) -> Bool {
+        leaf.issuer == certificate.subject && certificate.publicKey.isValidSignature(leaf.signature, for: leaf)
+    }
+}
+
+/// What the authority needs to sign a leaf: everything already decided by policy.
+public struct IssuanceRequest: Sendable {
+    /// The subject's public key (from the CSR).
+    public var publicKey: Certificate.PublicKey
+    /// The subject name, already built by ``SubjectPolicy``.
+    public var subject: DistinguishedName
+    /// SAN entries, already validated by ``HostPolicy``.
+    public var subjectAlternativeNames: [GeneralName]
+    /// The profile that fixes usages, lifetime and backdate.
+    public var profile: SigningProfile
+    /// The Fabric attribute extension, when the identity has attributes to carry.
+    public var attributes: AttributeExtension?
+
+    /// Creates a request.
+    public init(
+        publicKey: Certificate.PublicKey,
+        subject: DistinguishedName,
+        subjectAlternativeNames: [GeneralName] = [],
+        profile: SigningProfile,
+        attributes: AttributeExtension? = nil
+    ) {
+        self.publicKey = publicKey
+        self.subject = subject
+        self.subjectAlternativeNames = subjectAlternativeNames
+        self.profile = profile
+        self.attributes = attributes
+    }
+}
+
+/// A signed certificate with the facts the registry records about it.
+public struct IssuedCertificate: Sendable {
+    /// The certificate.
+    public let certificate: Certificate
+    /// PEM with a trailing newline, as clients write it to `signcerts/cert.pem`.
+    public let pem: String
+    /// Serial number in fabric-ca's stored form: lower-case hex, no leading zeros.
+    public let serialHex: String
+    /// The issuing CA's key identifier, lower-case hex.
+    public let authorityKeyIdentifierHex: String
+    /// The signing profile's name.
+    public let profile: String
+    /// The validity actually written into the certificate.
+    public let window: ValidityWindow
+
+    /// Wraps a certificate, computing the recorded forms of its identifiers.
+    public init(certificate: Certificate, authorityKeyIdentifier: [UInt8], profile: String, window: ValidityWindow)
+        throws
+    {
+        self.certificate = certificate
+        self.pem = try certificate.serializeAsPEM().pemString + "\n"
+        self.serialHex = Hex.canonicalSerial(Hex.encode(certificate.serialNumber.bytes)) ?? "0"
+        self.authorityKeyIdentifierHex = Hex.encode(authorityKeyIdentifier)
+        self.profile = profile
+        self.window = window
+    }
+}

@@ -1,0 +1,64 @@
+// Everything that decides what an enrollment's certificate looks like, applied in one pass:
+// CSR checks, CN rule, profile, SANs (hosts or CSR, plus gateway names), subject and attributes.
+
+import X509
+
+/// Turns an authenticated identity's enrollment request into an ``IssuanceRequest``.
+public struct EnrollmentPolicy: Sendable {
+    /// Profiles by name; `""` is the default profile.
+    public var profiles: [String: SigningProfile]
+    /// Gateway service names added to matching enrollments.
+    public var gateway: GatewayPolicy
+
+    /// Creates a policy; the default and `tls` profiles exist unless overridden.
+    public init(profiles: [SigningProfile] = [], gateway: GatewayPolicy = GatewayPolicy()) {
+        var byName = [SigningProfile.enrollment.name: SigningProfile.enrollment, SigningProfile.tls.name: SigningProfile.tls]
+        for profile in profiles { byName[profile.name] = profile }
+        self.profiles = byName
+        self.gateway = gateway
+    }
+
+    /// The profile a request names; an unknown name is a client error.
+    public func profile(named name: String?) throws -> SigningProfile {
+        let key = name ?? ""
+        guard let profile = profiles[key] else {
+            let known = profiles.keys.filter { !$0.isEmpty }.sorted().joined(separator: ", ")
+            throw CharterError(.invalidProfile, "Invalid profile: '\(key)' (this CA has: default, \(known))")
+        }
+        return profile
+    }
+
+    /// Checks the request against the identity and builds what the authority signs.
+    public func issuanceRequest(for identity: Identity, request: EnrollmentRequest) throws -> IssuanceRequest {
+        let csr = try request.parsedCSR()
+        guard SubjectPolicy.commonName(of: csr.subject) == identity.id else {
+            throw CharterError(
+                .commonNameMismatch,
+                "The CSR subject common name must equal the enrollment ID '\(identity.id)'"
+            )
+        }
+        let profile = try profile(named: request.profile)
+        var names: [GeneralName]
+        if let hosts = request.hosts, !hosts.isEmpty {
+            names = try HostPolicy.subjectAlternativeNames(for: hosts)
+        } else {
+            names = ((try? csr.attributes.extensionRequest?.extensions.subjectAlternativeNames) ?? nil).map(Array.init) ?? []
+        }
+        let extra = gateway.hosts(adding: [], profile: profile.name, type: identity.type, affiliation: identity.affiliation)
+        for name in try HostPolicy.subjectAlternativeNames(for: extra) where !names.contains(name) {
+            names.append(name)
+        }
+        return IssuanceRequest(
+            publicKey: csr.publicKey,
+            subject: try SubjectPolicy.subject(
+                from: csr.subject,
+                enrollmentID: identity.id,
+                type: identity.type,
+                affiliation: identity.affiliation
+            ),
+            subjectAlternativeNames: names,
+            profile: profile,
+            attributes: try AttributeExtension.select(from: identity.attributes, requests: request.attributeRequests)
+        )
+    }
+}

@@ -1,0 +1,94 @@
+// The one error family of Charter: every failure carries a code that decides the fabric-ca wire code
+// and HTTP status, and a message meant for the operator.
+
+/// A failure that Charter reports to a client or an operator.
+///
+/// The code, not the message, decides what goes on the wire, so that clients written against
+/// fabric-ca (which branch on numeric codes) keep working while messages stay free to improve.
+public struct CharterError: Error, Sendable, Equatable {
+    /// What kind of failure this is; it selects the fabric-ca code and HTTP status.
+    public var code: Code
+    /// A sentence for the person reading the error.
+    public var message: String
+    /// Detail for the server log only: authentication failures never tell the client why.
+    public var logDetail: String?
+
+    /// Creates an error.
+    public init(_ code: Code, _ message: String, logDetail: String? = nil) {
+        self.code = code
+        self.message = message
+        self.logDetail = logDetail
+    }
+}
+
+extension CharterError {
+    /// The kinds of failure, each mapped to fabric-ca's numeric code and HTTP status in `wire`.
+    public enum Code: String, Sendable, CaseIterable {
+        case methodNotAllowed
+        case noAuthorizationHeader
+        case emptyBody
+        case invalidBody
+        case unknownCA
+        case authenticationFailure
+        case badCSR
+        case invalidProfile
+        case invalidHosts
+        case invalidRequest
+        case missingAttribute
+        case authorizationFailure
+        case duplicateIdentity
+        case unknownIdentity
+        case unknownAffiliation
+        case commonNameMismatch
+        case storage
+        case configuration
+        case internalError
+    }
+}
+
+extension CharterError.Code {
+    /// fabric-ca's numeric error code and the HTTP status it is sent with (lib/caerrors).
+    ///
+    /// One table, so a code never travels with two different statuses.
+    public var wire: (fabricCode: Int, httpStatus: Int) {
+        switch self {
+        case .methodNotAllowed: return (1, 405)
+        case .noAuthorizationHeader: return (2, 401)
+        case .emptyBody: return (4, 400)
+        case .invalidBody: return (5, 400)
+        case .unknownCA: return (19, 404)
+        case .authenticationFailure: return (20, 401)
+        case .badCSR: return (31, 400)
+        case .invalidProfile: return (0, 400)
+        case .invalidHosts: return (0, 400)
+        case .invalidRequest: return (0, 400)
+        case .missingAttribute: return (0, 400)
+        case .authorizationFailure: return (71, 403)
+        case .duplicateIdentity: return (74, 409)
+        case .unknownIdentity: return (63, 404)
+        case .unknownAffiliation: return (63, 400)
+        case .commonNameMismatch: return (77, 403)
+        case .storage: return (0, 500)
+        case .configuration: return (0, 500)
+        case .internalError: return (0, 500)
+        }
+    }
+}
+
+extension CharterError: CustomStringConvertible {
+    public var description: String {
+        "\(message) (code \(code.wire.fabricCode))"
+    }
+}
+
+extension CharterError {
+    /// The single authentication failure that goes on the wire; the reason stays in the log.
+    public static func authentication(_ detail: String) -> CharterError {
+        CharterError(.authenticationFailure, "Authentication failure", logDetail: detail)
+    }
+
+    /// An authorization failure; unlike authentication, the caller is known, so the reason is told.
+    public static func authorization(_ detail: String) -> CharterError {
+        CharterError(.authorizationFailure, "Authorization failure: \(detail)")
+    }
+}

@@ -1,0 +1,77 @@
+// Subject alternative names: which host strings become SAN entries, and which are refused.
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import SwiftASN1
+import X509
+
+/// Turns requested host names into SAN entries, telling DNS names, IP addresses and e-mail apart.
+public enum HostPolicy {
+    /// SAN entries for `hosts`, in order, without duplicates; throws on an entry that is none of
+    /// an IP address, an e-mail address or a valid DNS name (wildcards allowed in the first label).
+    public static func subjectAlternativeNames(for hosts: [String]) throws -> [GeneralName] {
+        var seen = Set<String>()
+        var names: [GeneralName] = []
+        for raw in hosts {
+            let host = raw.trimmingCharacters(in: .whitespaces)
+            if host.isEmpty || !seen.insert(host.lowercased()).inserted { continue }
+            names.append(try name(for: host))
+        }
+        return names
+    }
+
+    /// One SAN entry.
+    public static func name(for host: String) throws -> GeneralName {
+        if let address = ipAddressBytes(host) {
+            return .ipAddress(ASN1OctetString(contentBytes: address[...]))
+        }
+        if host.contains("@") {
+            let parts = host.split(separator: "@", omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, isDNSName(String(parts[1])) else {
+                throw invalid(host, "it is not a valid e-mail address")
+            }
+            return .rfc822Name(host)
+        }
+        guard isDNSName(host) else {
+            throw invalid(host, "a DNS name has labels of letters, digits and hyphens (1–63 characters) separated by dots")
+        }
+        return .dnsName(host.lowercased())
+    }
+
+    /// The network-order bytes of an IPv4 or IPv6 literal, or nil.
+    public static func ipAddressBytes(_ text: String) -> [UInt8]? {
+        var v4 = in_addr()
+        if inet_pton(AF_INET, text, &v4) == 1 {
+            return withUnsafeBytes(of: &v4) { Array($0) }
+        }
+        var v6 = in6_addr()
+        if inet_pton(AF_INET6, text, &v6) == 1 {
+            return withUnsafeBytes(of: &v6) { Array($0) }
+        }
+        return nil
+    }
+
+    static func isDNSName(_ name: String) -> Bool {
+        guard !name.isEmpty, name.utf8.count <= 253 else { return false }
+        let labels = name.split(separator: ".", omittingEmptySubsequences: false)
+        for (index, label) in labels.enumerated() {
+            if index == 0 && label == "*" && labels.count > 1 { continue }
+            guard (1...63).contains(label.utf8.count),
+                label.first != "-", label.last != "-",
+                label.utf8.allSatisfy({ byte in
+                    (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a)
+                        || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+                })
+            else { return false }
+        }
+        return true
+    }
+
+    static func invalid(_ host: String, _ why: String) -> CharterError {
+        CharterError(.invalidHosts, "Invalid host '\(host)' in the request's hosts: \(why)")
+    }
+}

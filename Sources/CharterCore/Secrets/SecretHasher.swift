@@ -1,0 +1,70 @@
+// How enrollment secrets are stored: bcrypt for secrets people chose, a keyed hash for the long
+// random secrets the server generates itself.
+
+import Crypto
+import Foundation
+import HummingbirdBcrypt
+
+/// Hashes and checks enrollment secrets.
+///
+/// - A user-chosen secret may be guessable, so it is stored as bcrypt (cost 10, `$2a$`/`$2b$`
+///   both verify, so a fabric-ca database can be imported as it is).
+/// - A secret the server generates has at least 128 random bits: brute force is out of reach
+///   whatever the hash, so it is stored as HMAC-SHA-256 under a key kept in the server home, and
+///   its enrollment skips bcrypt's ~60 ms of CPU.
+///
+/// bcrypt is slow on purpose: callers run ``hash(_:generated:)`` and ``verify(_:against:)`` off the
+/// event loop when ``isExpensive(_:)`` says so.
+public struct SecretHasher: Sendable {
+    static let hmacPrefix = "hmac-sha256$"
+    /// The bcrypt cost; fabric-ca uses Go's default, 10.
+    public let bcryptCost: UInt8
+    let key: SymmetricKey
+
+    /// Creates a hasher with the home's HMAC key (32 bytes or more).
+    public init(hmacKey: [UInt8], bcryptCost: UInt8 = 10) throws {
+        guard hmacKey.count >= 32 else {
+            throw CharterError(.configuration, "The secret-hashing key must have at least 32 bytes")
+        }
+        guard (4...31).contains(bcryptCost) else {
+            throw CharterError(.configuration, "bcrypt cost must lie between 4 and 31, not \(bcryptCost)")
+        }
+        self.key = SymmetricKey(data: hmacKey)
+        self.bcryptCost = bcryptCost
+    }
+
+    /// A new random key for ``init(hmacKey:bcryptCost:)``.
+    public static func generateKey() -> [UInt8] {
+        SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
+    }
+
+    /// A new server-generated secret: 24 characters of a 62-letter alphabet, about 143 bits.
+    public static func generateSecret() -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<24).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
+    }
+
+    /// The stored form of a secret.
+    public func hash(_ secret: String, generated: Bool) -> String {
+        if generated {
+            return Self.hmacPrefix + Hex.encode(HMAC<SHA256>.authenticationCode(for: Data(secret.utf8), using: key))
+        }
+        return Bcrypt.hash(secret, cost: bcryptCost)
+    }
+
+    /// True when `secret` matches the stored hash.
+    public func verify(_ secret: String, against stored: String) -> Bool {
+        if stored.hasPrefix(Self.hmacPrefix) {
+            guard let expected = Hex.decode(String(stored.dropFirst(Self.hmacPrefix.count))) else { return false }
+            return HMAC<SHA256>.isValidAuthenticationCode(expected, authenticating: Data(secret.utf8), using: key)
+        }
+        guard stored.hasPrefix("$2") else { return false }
+        return Bcrypt.verify(secret, hash: stored)
+    }
+
+    /// True when checking against this stored hash costs bcrypt time.
+    public static func isExpensive(_ stored: String) -> Bool {
+        !stored.hasPrefix(hmacPrefix)
+    }
+}

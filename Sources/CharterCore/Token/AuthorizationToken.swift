@@ -1,0 +1,85 @@
+// fabric-ca's token authentication: `Authorization: b64(certPEM).b64(signature)`, where the
+// signature covers the request so a captured header cannot be replayed against another body.
+
+import Crypto
+import Foundation
+import X509
+
+/// A parsed token from an `Authorization` header.
+///
+/// Two signed payloads exist and both are accepted, as fabric-ca 1.5 accepts them by default:
+/// - current: `METHOD.b64(requestURI).b64(body).b64(certPEM)` (fabric-ca-client 1.4+);
+/// - legacy:  `b64(body).b64(certPEM)` (fabric-sdk-py and clients before 1.4).
+/// The body is the raw request bytes, never a re-encoding of the parsed JSON.
+public struct AuthorizationToken: Sendable {
+    /// The certificate part exactly as sent (base64 of the PEM), which is also what was signed.
+    public let encodedCertificate: Substring
+    /// The caller's certificate.
+    public let certificate: Certificate
+    /// The PEM the caller sent.
+    public let certificatePEM: String
+    /// DER ECDSA signature.
+    public let signature: [UInt8]
+
+    /// Parses a header value; throws an authentication failure on anything malformed.
+    public init(header: String) throws {
+        let parts = header.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2 else {
+            throw CharterError.authentication("Invalid token in authorization header: expected two dot-separated parts")
+        }
+        guard let pemData = Data(base64Encoded: String(parts[0])),
+            let signatureData = Data(base64Encoded: String(parts[1]))
+        else {
+            throw CharterError.authentication("Invalid token in authorization header: not base64")
+        }
+        let pem = String(decoding: pemData, as: UTF8.self)
+        do {
+            self.certificate = try Certificate(pemEncoded: pem)
+        } catch {
+            throw CharterError.authentication("Invalid token in authorization header: the certificate does not parse: \(error)")
+        }
+        self.encodedCertificate = parts[0]
+        self.certificatePEM = pem
+        self.signature = Array(signatureData)
+    }
+
+    /// Verifies the signature against the request, in either accepted format.
+    public func verify(method: String, requestURI: String, body: some DataProtocol) throws {
+        let encodedBody = Data(body).base64EncodedString()
+        let current = "\(method).\(Data(requestURI.utf8).base64EncodedString()).\(encodedBody).\(encodedCertificate)"
+        let legacy = "\(encodedBody).\(encodedCertificate)"
+        guard isValid(payload: Data(current.utf8)) || isValid(payload: Data(legacy.utf8)) else {
+            throw CharterError.authentication("Token signature does not verify for \(method) \(requestURI)")
+        }
+    }
+
+    func isValid(payload: Data) -> Bool {
+        let digest = SHA256.hash(data: payload)
+        if let key = P256.Signing.PublicKey(certificate.publicKey),
+            let signature = try? P256.Signing.ECDSASignature(derRepresentation: self.signature)
+        {
+            return key.isValidSignature(signature, for: digest)
+        }
+        if let key = P384.Signing.PublicKey(certificate.publicKey),
+            let signature = try? P384.Signing.ECDSASignature(derRepresentation: self.signature)
+        {
+            return key.isValidSignature(signature, for: digest)
+        }
+        return false
+    }
+
+    /// Builds a header value in the current format, as fabric-ca-client 1.5 sends it.
+    public static func header(
+        key: SigningKey,
+        certificatePEM: String,
+        method: String,
+        requestURI: String,
+        body: some DataProtocol
+    ) throws -> String {
+        let encodedCertificate = Data(certificatePEM.utf8).base64EncodedString()
+        let payload =
+            "\(method).\(Data(requestURI.utf8).base64EncodedString()).\(Data(body).base64EncodedString()).\(encodedCertificate)"
+        let signature = try key.signatureDER(over: Data(payload.utf8))
+        return "\(encodedCertificate).\(Data(signature).base64EncodedString())"
+    }
+}

@@ -1,0 +1,93 @@
+// Who is calling: Basic authentication with an enrollment secret (enroll), or a token signed by
+// the key of a certificate this CA issued and still stands behind (every other call).
+
+import CharterCore
+import CharterStore
+import Foundation
+import Hummingbird
+import NIOPosix
+
+/// Authenticates API callers against the registry.
+struct Authenticator: Sendable {
+    let registry: any Registry
+    let hasher: SecretHasher
+    let authority: CertificateAuthority
+    /// Wrong secrets allowed before an identity is locked out.
+    let passwordAttempts: Int
+
+    /// Basic authentication: the identity whose secret matches.
+    func basic(_ request: Request) async throws -> Identity {
+        let header = try authorizationHeader(request)
+        guard header.hasPrefix("Basic "),
+            let decoded = Data(base64Encoded: String(header.dropFirst(6))).map({ String(decoding: $0, as: UTF8.self) }),
+            let colon = decoded.firstIndex(of: ":")
+        else {
+            throw CharterError.authentication("The authorization header is not Basic user:secret")
+        }
+        let id = String(decoded[..<colon])
+        let secret = String(decoded[decoded.index(after: colon)...])
+        guard let identity = try await registry.identity(id) else {
+            throw CharterError.authentication("Unknown identity '\(id)'")
+        }
+        if identity.revoked {
+            throw CharterError.authentication("Identity '\(id)' is revoked")
+        }
+        if passwordAttempts > 0 && identity.incorrectPasswordAttempts >= passwordAttempts {
+            throw CharterError.authentication(
+                "Identity '\(id)' is locked: \(identity.incorrectPasswordAttempts) wrong secrets (limit \(passwordAttempts))"
+            )
+        }
+        guard try await verify(secret, identity.secretHash) else {
+            let attempts = try await registry.recordFailedLogin(id)
+            throw CharterError.authentication("Wrong secret for '\(id)' (attempt \(attempts))")
+        }
+        return identity
+    }
+
+    /// Token authentication: the identity named by a valid, recorded, unrevoked certificate.
+    func token(_ request: Request, body: [UInt8]) async throws -> (identity: Identity, certificate: CertificateRecord) {
+        let header = try authorizationHeader(request)
+        let token = try AuthorizationToken(header: header)
+        try token.verify(method: request.method.rawValue, requestURI: request.head.path ?? "/", body: body)
+        guard authority.didIssue(token.certificate) else {
+            throw CharterError.authentication("The token's certificate was not issued by this CA")
+        }
+        let now = Date()
+        guard token.certificate.notValidBefore <= now, now <= token.certificate.notValidAfter else {
+            throw CharterError.authentication("The token's certificate is expired or not yet valid")
+        }
+        let serial = Hex.canonicalSerial(Hex.encode(token.certificate.serialNumber.bytes)) ?? ""
+        let aki = Hex.encode(authority.subjectKeyIdentifier)
+        guard let record = try await registry.certificate(serial: serial, authorityKeyIdentifier: aki) else {
+            throw CharterError.authentication("The token's certificate \(serial) is not on record")
+        }
+        guard !record.isRevoked else {
+            throw CharterError.authentication("The certificate in the authorization header is a revoked certificate")
+        }
+        guard let id = SubjectPolicy.commonName(of: token.certificate.subject),
+            let identity = try await registry.identity(id)
+        else {
+            throw CharterError.authentication("The token's certificate names no registered identity")
+        }
+        guard !identity.revoked else {
+            throw CharterError.authentication("Identity '\(identity.id)' is revoked")
+        }
+        return (identity, record)
+    }
+
+    func authorizationHeader(_ request: Request) throws -> String {
+        guard let header = request.headers[.authorization], !header.isEmpty else {
+            throw CharterError(.noAuthorizationHeader, "No authorization header")
+        }
+        return header
+    }
+
+    /// bcrypt costs ~60 ms of CPU: it runs on the thread pool, never on an event loop.
+    func verify(_ secret: String, _ stored: String) async throws -> Bool {
+        guard SecretHasher.isExpensive(stored) else {
+            return hasher.verify(secret, against: stored)
+        }
+        let hasher = self.hasher
+        return try await NIOThreadPool.singleton.runIfActive { hasher.verify(secret, against: stored) }
+    }
+}

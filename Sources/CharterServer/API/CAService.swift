@@ -1,0 +1,208 @@
+// The fabric-ca REST endpoints Charter serves: cainfo, enroll, reenroll, register.
+
+import CharterCore
+import CharterStore
+import Foundation
+import Hummingbird
+import NIOPosix
+
+/// The API's state and handlers; routing lives in ``APIRouter``.
+struct CAService: Sendable {
+    let authority: CertificateAuthority
+    let registry: any Registry
+    let hasher: SecretHasher
+    let policy: EnrollmentPolicy
+    let authenticator: Authenticator
+    let configuration: ServerConfiguration
+    let metrics: ServerMetrics
+    /// The fabric-ca protocol version reported in cainfo.
+    static let protocolVersion = "1.5.5"
+    /// The largest request body accepted.
+    static let maxBodySize = 1 << 20
+
+    init(home: ServerHome, metrics: ServerMetrics) throws {
+        let configuration = home.configuration
+        self.authority = home.authority
+        self.registry = home.registry
+        self.hasher = home.hasher
+        self.configuration = configuration
+        self.metrics = metrics
+        self.policy = EnrollmentPolicy(
+            profiles: try configuration.signingProfiles(),
+            gateway: GatewayPolicy(rules: configuration.gateways)
+        )
+        self.authenticator = Authenticator(
+            registry: home.registry,
+            hasher: home.hasher,
+            authority: home.authority,
+            passwordAttempts: configuration.cfg.identities.passwordattempts
+        )
+    }
+
+    func serverInfo(version: String) -> ServerInfo {
+        ServerInfo(caName: configuration.ca.name, caChainPEM: authority.chainPEM, version: version)
+    }
+
+    // MARK: cainfo
+
+    func caInfo(_ request: Request, context: CharterRequestContext) async throws -> Response {
+        let body = try await Self.collect(request)
+        if request.method == .post, !body.isEmpty {
+            struct CAInfoRequest: Decodable { var caname: String? }
+            try checkCAName(try Self.decode(CAInfoRequest.self, from: body).caname)
+        }
+        let response = try Envelope.success(serverInfo(version: Self.protocolVersion))
+        if request.method == .head {
+            return Response(status: .ok, headers: response.headers)
+        }
+        return response
+    }
+
+    // MARK: enroll / reenroll
+
+    func enroll(_ request: Request, context: CharterRequestContext) async throws -> Response {
+        let identity = try await authenticator.basic(request)
+        context.audit.record(identity.id)
+        let body = try await Self.collect(request)
+        let enrollment = try Self.decode(EnrollmentRequest.self, from: body)
+        try checkCAName(enrollment.caName)
+        if identity.hasReachedMaxEnrollments {
+            throw CharterError.authentication("Identity '\(identity.id)' has reached its maximum of \(identity.maxEnrollments) enrollments")
+        }
+        return try await issue(for: identity, enrollment, countsAsEnrollment: true)
+    }
+
+    func reenroll(_ request: Request, context: CharterRequestContext) async throws -> Response {
+        let body = try await Self.collect(request)
+        let caller = try await authenticator.token(request, body: body)
+        context.audit.record(caller.identity.id)
+        let enrollment = try Self.decode(EnrollmentRequest.self, from: body)
+        try checkCAName(enrollment.caName)
+        return try await issue(for: caller.identity, enrollment, countsAsEnrollment: false)
+    }
+
+    /// Issue, record (committed), and only then answer: a certificate not on record never leaves.
+    func issue(for identity: Identity, _ enrollment: EnrollmentRequest, countsAsEnrollment: Bool) async throws -> Response {
+        let issuance = try policy.issuanceRequest(for: identity, request: enrollment)
+        let issued = try authority.issue(issuance)
+        let record = CertificateRecord(issued, enrollmentID: identity.id, caName: configuration.ca.name)
+        try await registry.recordEnrollment(EnrollmentRecord(certificate: record, countsAsEnrollment: countsAsEnrollment))
+        metrics.countIssued(reenroll: !countsAsEnrollment)
+        return try Envelope.success(
+            EnrollmentResponse(certificatePEM: issued.pem, serverInfo: serverInfo(version: "")),
+            status: .created
+        )
+    }
+
+    // MARK: register
+
+    func register(_ request: Request, context: CharterRequestContext) async throws -> Response {
+        let body = try await Self.collect(request)
+        let registrar = try await authenticator.token(request, body: body).identity
+        context.audit.record(registrar.id)
+        let registration = try Self.decode(RegistrationRequest.self, from: body)
+        try checkCAName(registration.caName)
+        guard let id = registration.id?.trimmingCharacters(in: .whitespaces), !id.isEmpty else {
+            throw CharterError(.invalidRequest, "The registration request has no 'id'")
+        }
+        guard !id.contains(":") else {
+            throw CharterError(.invalidRequest, "The enrollment ID '\(id)' may not contain ':' (it would break Basic authentication)")
+        }
+        let type = registration.type.flatMap { $0.isEmpty ? nil : $0 } ?? "client"
+        let affiliation = registration.affiliation ?? registrar.affiliation
+        if !affiliation.isEmpty, try await !registry.affiliationExists(affiliation) {
+            throw CharterError(.unknownAffiliation, "Affiliation '\(affiliation)' does not exist")
+        }
+        let requested = registration.attributes ?? []
+        try AccessControl.checkRegistration(registrar: registrar, type: type, affiliation: affiliation, attributes: requested)
+        let maxEnrollments = try resolveMaxEnrollments(registration.maxEnrollments ?? 0)
+
+        let generated = registration.secret?.isEmpty ?? true
+        let secret = generated ? SecretHasher.generateSecret() : (registration.secret ?? "")
+        let hasher = self.hasher
+        let secretHash =
+            generated
+            ? hasher.hash(secret, generated: true)
+            : try await NIOThreadPool.singleton.runIfActive { hasher.hash(secret, generated: false) }
+
+        // fabric-ca adds the identity's own facts as ecert attributes.
+        let attributes =
+            requested + [
+                IdentityAttribute(name: ReservedAttribute.enrollmentID, value: id, ecert: true),
+                IdentityAttribute(name: ReservedAttribute.type, value: type, ecert: true),
+                IdentityAttribute(name: ReservedAttribute.affiliation, value: affiliation, ecert: true),
+            ]
+        try await registry.insert(
+            Identity(
+                id: id,
+                type: type,
+                affiliation: affiliation,
+                attributes: attributes,
+                maxEnrollments: maxEnrollments,
+                secretHash: secretHash
+            )
+        )
+        metrics.countRegistration()
+        return try Envelope.success(
+            RegistrationResponse(secret: secret),
+            status: .created,
+            headers: [.location: "/api/v1/identities/\(id)"]
+        )
+    }
+
+    /// 0 means the CA's default; a CA limit caps what a registrar may grant.
+    func resolveMaxEnrollments(_ requested: Int) throws -> Int {
+        let limit = configuration.registry.maxenrollments
+        if requested == 0 { return limit }
+        guard requested >= -1 else {
+            throw CharterError(.invalidRequest, "max_enrollments must be -1 (unlimited), 0 (CA default) or positive, not \(requested)")
+        }
+        if limit >= 0 && (requested == -1 || requested > limit) {
+            throw CharterError(
+                .invalidRequest,
+                "max_enrollments \(requested) exceeds this CA's limit of \(limit) (registry.maxenrollments)"
+            )
+        }
+        return requested
+    }
+
+    // MARK: request helpers
+
+    func checkCAName(_ name: String?) throws {
+        guard let name, !name.isEmpty, name != configuration.ca.name else { return }
+        throw CharterError(.unknownCA, "CA '\(name)' does not exist")
+    }
+
+    static func collect(_ request: Request) async throws -> [UInt8] {
+        let buffer = try await request.body.collect(upTo: maxBodySize)
+        return Array(buffer.readableBytesView)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from body: [UInt8]) throws -> T {
+        guard !body.isEmpty else {
+            throw CharterError(.emptyBody, "Empty request body")
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(body))
+        } catch let error as DecodingError {
+            throw CharterError(.invalidBody, "Invalid request body: \(ConfigurationErrorText.describe(error))")
+        } catch {
+            throw CharterError(.invalidBody, "Invalid request body: \(error)")
+        }
+    }
+}
+
+extension ServerConfiguration {
+    /// The configured signing profiles as the core models them.
+    func signingProfiles() throws -> [SigningProfile] {
+        func profile(_ name: String, _ entry: Profile) throws -> SigningProfile {
+            try SigningProfile(
+                name: name,
+                usages: entry.usage,
+                expiry: try DurationText.parse(entry.expiry),
+                backdate: try entry.backdate.map(DurationText.parse) ?? .minutes(5)
+            )
+        }
+        return try [profile("", signing.default)] + signing.profiles.sorted { $0.key < $1.key }.map { try profile($0.key, $0.value) }
+    }
+}

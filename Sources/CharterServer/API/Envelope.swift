@@ -1,0 +1,44 @@
+// fabric-ca's response envelope, byte for byte: clients such as fabric-sdk-py ignore the HTTP
+// status and read only this JSON, so every API response, errors included, is one.
+
+import CharterCore
+import Foundation
+import Hummingbird
+
+/// Builds `{"result":…,"errors":[…],"messages":[],"success":…}` responses.
+enum Envelope {
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return encoder
+    }()
+
+    /// A success response; `result` is followed by a newline as Go's json.Encoder writes it.
+    static func success(_ result: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws
+        -> Response
+    {
+        var body = Array(#"{"result":"#.utf8)
+        body += try encoder.encode(result)
+        body += Array("\n,\"errors\":[],\"messages\":[],\"success\":true}".utf8)
+        return response(body, status: status, headers: headers)
+    }
+
+    /// An error response with the error's fabric-ca code and HTTP status.
+    static func failure(_ error: CharterError) -> Response {
+        struct WireError: Encodable {
+            let code: Int
+            let message: String
+        }
+        let wire = error.code.wire
+        var body = Array(#"{"result":"","errors":["#.utf8)
+        body += (try? encoder.encode(WireError(code: wire.fabricCode, message: error.message))).map(Array.init) ?? []
+        body += Array("\n],\"messages\":[],\"success\":false}".utf8)
+        return response(body, status: HTTPResponse.Status(code: wire.httpStatus))
+    }
+
+    static func response(_ body: [UInt8], status: HTTPResponse.Status, headers: HTTPFields = [:]) -> Response {
+        var fields = headers
+        fields[.contentType] = "application/json"
+        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}

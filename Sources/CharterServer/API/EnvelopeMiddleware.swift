@@ -1,0 +1,74 @@
+// The one place where errors become fabric-ca envelopes and where every request is logged.
+
+import CharterCore
+import Foundation
+import Hummingbird
+import Logging
+
+/// Maps every error to the envelope with the right status and code, and logs each request.
+struct EnvelopeMiddleware: RouterMiddleware {
+    typealias Context = CharterRequestContext
+
+    /// Paths the API serves, so a wrong method gets 405 instead of 404.
+    let knownPaths: Set<String>
+    let metrics: ServerMetrics
+
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        let start = ContinuousClock.now
+        var failure: CharterError?
+        let response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as CharterError {
+            failure = error
+            response = Envelope.failure(error)
+        } catch let error as HTTPError where error.status == .notFound && knownPaths.contains(request.uri.path) {
+            let wrongMethod = CharterError(.methodNotAllowed, "Method \(request.method) is not allowed")
+            failure = wrongMethod
+            response = Envelope.failure(wrongMethod)
+        } catch let error as HTTPError where error.status == .notFound {
+            // fabric-ca answers unknown paths with Go's plain-text 404, not an envelope.
+            response = Response(
+                status: .notFound,
+                headers: [.contentType: "text/plain; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: "404 page not found\n"))
+            )
+        } catch let error as HTTPError {
+            let mapped = CharterError(
+                error.status == .contentTooLarge ? .invalidBody : .invalidRequest,
+                error.body ?? "Request refused: \(error.status)"
+            )
+            failure = mapped
+            response = Envelope.failure(mapped)
+        } catch {
+            let internalError = CharterError(.internalError, "Internal server error", logDetail: "\(error)")
+            failure = internalError
+            response = Envelope.failure(internalError)
+        }
+        metrics.countResponse(status: response.status.code)
+        log(request, context: context, status: response.status.code, start: start, failure: failure)
+        return response
+    }
+
+    func log(_ request: Request, context: Context, status: Int, start: ContinuousClock.Instant, failure: CharterError?) {
+        let elapsed = ContinuousClock.now - start
+        var metadata: Logger.Metadata = [
+            "method": "\(request.method)",
+            "path": "\(request.uri.path)",
+            "status": "\(status)",
+            "duration_ms": "\(String(format: "%.2f", elapsed.timeInterval * 1000))",
+        ]
+        if let id = context.audit.enrollmentID.withLock({ $0 }) {
+            metadata["enrollment_id"] = "\(id)"
+        }
+        if let failure {
+            metadata["error"] = "\(failure.message)"
+            if let detail = failure.logDetail { metadata["detail"] = "\(detail)" }
+        }
+        context.logger.info("request", metadata: metadata)
+    }
+}

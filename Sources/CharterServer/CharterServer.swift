@@ -1,0 +1,80 @@
+// Assembles and runs the server: the API listener (TLS by default) and the operations listener,
+// side by side in one service group that stops both on SIGTERM or SIGINT.
+
+import CharterCore
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOSSL
+import ServiceLifecycle
+
+/// A runnable Charter server built from a loaded home.
+public struct CharterServer: Sendable {
+    /// The loaded home.
+    public let home: ServerHome
+    /// The server's counters.
+    public let metrics = ServerMetrics()
+    let logger: Logger
+
+    /// Creates a server from a home.
+    public init(home: ServerHome, logger: Logger) {
+        self.home = home
+        self.logger = logger
+    }
+
+    /// Serves until a termination signal arrives.
+    ///
+    /// - Parameter onReady: called once both listeners are bound, with the API port (useful when
+    ///   the configured port is 0).
+    public func run(onReady: (@Sendable (Int) async -> Void)? = nil) async throws {
+        let configuration = home.configuration
+        let service = try CAService(home: home, metrics: metrics)
+        let api = Application(
+            router: APIRouter.build(service: service),
+            server: try apiServerBuilder(),
+            configuration: .init(address: .hostname(configuration.address, port: configuration.port), serverName: nil),
+            onServerRunning: { channel in
+                await onReady?(channel.localAddress?.port ?? configuration.port)
+            },
+            logger: logger
+        )
+        let (opsHost, opsPort) = try Self.split(configuration.operations.listenAddress)
+        let operations = Application(
+            router: OperationsRouter.build(registry: home.registry, metrics: metrics),
+            configuration: .init(address: .hostname(opsHost, port: opsPort), serverName: nil),
+            logger: logger
+        )
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [api, operations],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        try await group.run()
+    }
+
+    func apiServerBuilder() throws -> HTTPServerBuilder {
+        guard let tls = home.tls else { return .http1() }
+        var tlsConfiguration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMBytes(Array(tls.chainPEM.utf8)).map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(tls.keyPEM.utf8), format: .pem))
+        )
+        tlsConfiguration.minimumTLSVersion = .tlsv12
+        let context = try NIOSSLContext(configuration: tlsConfiguration)
+        let metrics = self.metrics
+        return HTTPServerBuilder { responder in
+            ProbeAwareTLSChannel(base: HTTP1Channel(responder: responder), context: context, metrics: metrics)
+        }
+    }
+
+    /// Splits `host:port` (IPv6 in brackets).
+    static func split(_ address: String) throws -> (String, Int) {
+        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
+            throw CharterError(.configuration, "operations.listenAddress '\(address)' is not host:port")
+        }
+        var host = String(address[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return (host.isEmpty ? "0.0.0.0" : host, port)
+    }
+}

@@ -1,0 +1,293 @@
+// The server's configuration: fabric-ca-server-config.yaml's keys for what Charter supports, plus
+// Charter's own (gateway service names, backdate). Every field has fabric-ca's default.
+
+import CharterCore
+import Foundation
+import Yams
+
+/// Server settings, decoded from YAML and overridden by command-line flags.
+public struct ServerConfiguration: Sendable, Codable {
+    /// Listening port of the API.
+    public var port: Int = 7054
+    /// Listening address of the API.
+    public var address: String = "0.0.0.0"
+    /// Debug logging.
+    public var debug: Bool = false
+    /// TLS of the API.
+    public var tls = TLS()
+    /// The CA's name and files.
+    public var ca = CA()
+    /// CRL settings.
+    public var crl = CRL()
+    /// Registry defaults and bootstrap identities.
+    public var registry = Registry()
+    /// The database.
+    public var db = DB()
+    /// The affiliation tree created at start.
+    public var affiliations: [String: [String]] = ["org1": ["department1", "department2"], "org2": ["department1"]]
+    /// Signing profiles.
+    public var signing = Signing()
+    /// The CA certificate request used when the home has no CA yet.
+    public var csr = CSR()
+    /// Behaviour switches.
+    public var cfg = Cfg()
+    /// The operations listener (health, version, metrics).
+    public var operations = Operations()
+    /// Gateway service names added to matching certificates' SANs.
+    public var gateways: [GatewayRule] = []
+
+    /// The defaults.
+    public init() {}
+
+    /// Reads a YAML file; keys that are missing keep their defaults, unknown keys are ignored as
+    /// fabric-ca ignores them (its config has many Charter does not use: ldap, idemix, bccsp, …).
+    public static func load(yaml: String) throws -> ServerConfiguration {
+        do {
+            return try YAMLDecoder().decode(ServerConfiguration.self, from: yaml)
+        } catch let error as DecodingError {
+            throw CharterError(.configuration, "Invalid server configuration: \(ConfigurationErrorText.describe(error))")
+        } catch {
+            throw CharterError(.configuration, "Invalid server configuration: \(error)")
+        }
+    }
+
+    /// The configuration as YAML, written into a new home so operators can see and edit it.
+    public func yaml() throws -> String {
+        try YAMLEncoder().encode(self)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case port, address, debug, tls, ca, crl, registry, db, affiliations, signing, csr, cfg, operations, gateways
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = ServerConfiguration()
+        port = try c.decodeIfPresent(Int.self, forKey: .port) ?? d.port
+        address = try c.decodeIfPresent(String.self, forKey: .address) ?? d.address
+        debug = try c.decodeIfPresent(Bool.self, forKey: .debug) ?? d.debug
+        tls = try c.decodeIfPresent(TLS.self, forKey: .tls) ?? d.tls
+        ca = try c.decodeIfPresent(CA.self, forKey: .ca) ?? d.ca
+        crl = try c.decodeIfPresent(CRL.self, forKey: .crl) ?? d.crl
+        registry = try c.decodeIfPresent(Registry.self, forKey: .registry) ?? d.registry
+        db = try c.decodeIfPresent(DB.self, forKey: .db) ?? d.db
+        affiliations = try c.decodeIfPresent([String: [String]?].self, forKey: .affiliations)?.mapValues { $0 ?? [] }
+            ?? d.affiliations
+        signing = try c.decodeIfPresent(Signing.self, forKey: .signing) ?? d.signing
+        csr = try c.decodeIfPresent(CSR.self, forKey: .csr) ?? d.csr
+        cfg = try c.decodeIfPresent(Cfg.self, forKey: .cfg) ?? d.cfg
+        operations = try c.decodeIfPresent(Operations.self, forKey: .operations) ?? d.operations
+        gateways = try c.decodeIfPresent([GatewayRule].self, forKey: .gateways) ?? d.gateways
+    }
+}
+
+extension ServerConfiguration {
+    /// `tls:` — TLS of the API listener; on by default in Charter (off in fabric-ca).
+    public struct TLS: Sendable, Codable {
+        public var enabled: Bool = true
+        /// PEM certificate; empty: the home's `tls-cert.pem`, issued by the CA.
+        public var certfile: String = ""
+        /// PEM key; empty: the home's `tls-key.pem`.
+        public var keyfile: String = ""
+        public init() {}
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            enabled = try c.decodeIfPresent(Bool.self, forKey: .enabled) ?? true
+            certfile = try c.decodeIfPresent(String.self, forKey: .certfile) ?? ""
+            keyfile = try c.decodeIfPresent(String.self, forKey: .keyfile) ?? ""
+        }
+    }
+
+    /// `ca:` — which CA this server is.
+    public struct CA: Sendable, Codable {
+        /// The CA name clients select with `caname`; empty is fine for a single CA.
+        public var name: String = ""
+        /// CA key file; empty: `msp/keystore/*_sk` in the home.
+        public var keyfile: String = ""
+        /// CA certificate file; empty: `ca-cert.pem` in the home.
+        public var certfile: String = ""
+        /// Parent chain file for an intermediate CA.
+        public var chainfile: String = ""
+        public init() {}
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            name = try c.decodeIfPresent(String.self, forKey: .name) ?? ""
+            keyfile = try c.decodeIfPresent(String.self, forKey: .keyfile) ?? ""
+            certfile = try c.decodeIfPresent(String.self, forKey: .certfile) ?? ""
+            chainfile = try c.decodeIfPresent(String.self, forKey: .chainfile) ?? ""
+        }
+    }
+
+    /// `crl:` — next-update distance of generated CRLs.
+    public struct CRL: Sendable, Codable {
+        public var expiry: String = "24h"
+        public init() {}
+    }
+
+    /// `registry:` — enrollment limits and identities created at start.
+    public struct Registry: Sendable, Codable {
+        /// Default and ceiling of max enrollments; -1 unlimited.
+        public var maxenrollments: Int = -1
+        /// Identities created at start if missing.
+        public var identities: [BootstrapIdentity] = []
+        public init() {}
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            maxenrollments = try c.decodeIfPresent(Int.self, forKey: .maxenrollments) ?? -1
+            identities = try c.decodeIfPresent([BootstrapIdentity].self, forKey: .identities) ?? []
+        }
+    }
+
+    /// One entry of `registry.identities`.
+    public struct BootstrapIdentity: Sendable, Codable {
+        public var name: String
+        public var pass: String
+        public var type: String = "client"
+        public var affiliation: String = ""
+        public var maxenrollments: Int?
+        /// Attribute values; YAML booleans and numbers are kept as their text.
+        public var attrs: [String: String] = [:]
+
+        public init(name: String, pass: String) {
+            self.name = name
+            self.pass = pass
+            self.attrs = Dictionary(uniqueKeysWithValues: ReservedAttribute.bootstrapAdmin.map { ($0.name, $0.value) })
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            name = try c.decode(String.self, forKey: .name)
+            pass = try c.decode(String.self, forKey: .pass)
+            type = try c.decodeIfPresent(String.self, forKey: .type) ?? "client"
+            affiliation = try c.decodeIfPresent(String.self, forKey: .affiliation) ?? ""
+            maxenrollments = try c.decodeIfPresent(Int.self, forKey: .maxenrollments)
+            attrs = try c.decodeIfPresent([String: ScalarText].self, forKey: .attrs)?.mapValues(\.text) ?? [:]
+        }
+    }
+
+    /// `db:` — the embedded SQLite database.
+    public struct DB: Sendable, Codable {
+        public var type: String = "sqlite3"
+        /// File name, relative to the home.
+        public var datasource: String = "charter.db"
+        public init() {}
+    }
+
+    /// `signing:` — the default profile and named ones.
+    public struct Signing: Sendable, Codable {
+        public var `default` = Profile(usage: ["digital signature"], expiry: "8760h")
+        public var profiles: [String: Profile] = [
+            "tls": Profile(
+                usage: ["signing", "key encipherment", "server auth", "client auth", "key agreement"],
+                expiry: "8760h"
+            )
+        ]
+        public init() {}
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let d = Signing()
+            self.default = try c.decodeIfPresent(Profile.self, forKey: .default) ?? d.default
+            self.profiles = try c.decodeIfPresent([String: Profile].self, forKey: .profiles) ?? d.profiles
+        }
+    }
+
+    /// One signing profile.
+    public struct Profile: Sendable, Codable {
+        public var usage: [String]
+        public var expiry: String
+        /// How far NotBefore is set in the past (Charter; fabric-ca has no such key).
+        public var backdate: String?
+        public init(usage: [String], expiry: String, backdate: String? = nil) {
+            self.usage = usage
+            self.expiry = expiry
+            self.backdate = backdate
+        }
+    }
+
+    /// `csr:` — the CA's own certificate request.
+    public struct CSR: Sendable, Codable {
+        public var cn: String = "charter-ca"
+        public var names: [Name] = [Name()]
+        public var hosts: [String] = []
+        public var ca = CAExpiry()
+        public init() {}
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let d = CSR()
+            cn = try c.decodeIfPresent(String.self, forKey: .cn) ?? d.cn
+            names = try c.decodeIfPresent([Name].self, forKey: .names) ?? d.names
+            hosts = try c.decodeIfPresent([String].self, forKey: .hosts) ?? []
+            ca = try c.decodeIfPresent(CAExpiry.self, forKey: .ca) ?? d.ca
+        }
+    }
+
+    /// One `csr.names` entry.
+    public struct Name: Sendable, Codable {
+        public var C: String? = "US"
+        public var ST: String? = "North Carolina"
+        public var L: String?
+        public var O: String? = "Hyperledger"
+        public var OU: String? = "Fabric"
+        public init() {}
+    }
+
+    /// `csr.ca` — the CA certificate's lifetime and path length.
+    public struct CAExpiry: Sendable, Codable {
+        public var expiry: String = "131400h"
+        public var pathlength: Int = 1
+        public init() {}
+    }
+
+    /// `cfg:` — identity behaviour.
+    public struct Cfg: Sendable, Codable {
+        public var identities = Identities()
+        public init() {}
+        public struct Identities: Sendable, Codable {
+            /// Wrong secrets allowed before the identity is locked; fabric-ca's default is 10.
+            public var passwordattempts: Int = 10
+            public init() {}
+        }
+    }
+
+    /// `operations:` — where health and metrics are served.
+    public struct Operations: Sendable, Codable {
+        public var listenAddress: String = "127.0.0.1:9443"
+        public init() {}
+    }
+}
+
+/// A YAML scalar of any kind read as its text (`true`, `1`, `"*"`).
+struct ScalarText: Codable, Sendable {
+    var text: String
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let bool = try? c.decode(Bool.self) {
+            text = bool ? "true" : "false"
+        } else if let int = try? c.decode(Int.self) {
+            text = String(int)
+        } else {
+            text = try c.decode(String.self)
+        }
+    }
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(text)
+    }
+}
+
+/// Human wording for decoding errors: which key, what was wrong.
+enum ConfigurationErrorText {
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            context.codingPath.map(\.stringValue).joined(separator: ".")
+        }
+        switch error {
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            return "at '\(path(context))': \(context.debugDescription)"
+        case .keyNotFound(let key, let context):
+            return "at '\(path(context))': missing key '\(key.stringValue)'"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+}

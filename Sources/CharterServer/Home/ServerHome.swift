@@ -1,0 +1,212 @@
+// The server's home folder: the CA key and certificate, the server's TLS pair, the secret-hashing
+// key, the config and the database. `init` creates what is missing; an existing fabric-ca-server
+// home (`ca-cert.pem`, `msp/keystore/*_sk`) is taken over as it is.
+
+import CharterCore
+import CharterStore
+import Crypto
+import Foundation
+import SwiftASN1
+import X509
+
+/// Everything the server loads from its home before it can serve.
+public struct ServerHome: Sendable {
+    /// The home folder.
+    public let path: String
+    /// The effective configuration.
+    public let configuration: ServerConfiguration
+    /// The CA.
+    public let authority: CertificateAuthority
+    /// The registry.
+    public let registry: SQLiteRegistry
+    /// Secret hashing, keyed by the home's key.
+    public let hasher: SecretHasher
+    /// The API's TLS certificate chain (leaf, then CA) and key, when TLS is on.
+    public let tls: (chainPEM: String, keyPEM: String)?
+
+    /// The config file name inside the home.
+    public static let configFileName = "charter-server-config.yaml"
+
+    /// Loads the home at `path`, creating whatever is missing.
+    ///
+    /// - Parameters:
+    ///   - configuration: the effective configuration (file plus flags).
+    ///   - bootstrap: `-b user:pass`, registered as the admin when no such identity exists.
+    public static func open(
+        path: String,
+        configuration: ServerConfiguration,
+        bootstrap: ServerConfiguration.BootstrapIdentity?,
+        hostName: String = ProcessInfo.processInfo.hostName
+    ) async throws -> ServerHome {
+        let files = HomeFiles(root: path)
+        try files.makeDirectory("")
+        try files.makeDirectory("msp/keystore")
+        try files.makeDirectory("msp/signcerts")
+        if !files.exists(configFileName) {
+            try files.write(configFileName, try configuration.yaml(), mode: 0o644)
+        }
+        let authority = try loadOrCreateAuthority(files: files, configuration: configuration)
+        let hasher = try SecretHasher(hmacKey: try loadOrCreateSecretKey(files: files))
+        let registry = try SQLiteRegistry(path: files.resolve(configuration.db.datasource))
+
+        try await registry.addAffiliations(Affiliation.paths(of: configuration.affiliations))
+        var identities = configuration.registry.identities
+        if let bootstrap { identities.append(bootstrap) }
+        for entry in identities where try await registry.identity(entry.name) == nil {
+            let attributes = entry.attrs.keys.sorted().map { IdentityAttribute(name: $0, value: entry.attrs[$0] ?? "") }
+            try await registry.insert(
+                Identity(
+                    id: entry.name,
+                    type: entry.type,
+                    affiliation: entry.affiliation,
+                    attributes: attributes,
+                    maxEnrollments: entry.maxenrollments ?? configuration.registry.maxenrollments,
+                    secretHash: hasher.hash(entry.pass, generated: false)
+                )
+            )
+        }
+        if try await registry.counts().identities == 0 {
+            throw CharterError(
+                .configuration,
+                "No identity is registered: start with -b <admin>:<secret> or list registry.identities in the config"
+            )
+        }
+
+        var tls: (chainPEM: String, keyPEM: String)?
+        if configuration.tls.enabled {
+            tls = try await loadOrIssueTLS(
+                files: files,
+                configuration: configuration,
+                authority: authority,
+                registry: registry,
+                hostName: hostName
+            )
+        }
+        return ServerHome(
+            path: path,
+            configuration: configuration,
+            authority: authority,
+            registry: registry,
+            hasher: hasher,
+            tls: tls
+        )
+    }
+
+    static func loadOrCreateAuthority(files: HomeFiles, configuration: ServerConfiguration) throws -> CertificateAuthority {
+        let certPath = configuration.ca.certfile.isEmpty ? "ca-cert.pem" : configuration.ca.certfile
+        var parents: [Certificate] = []
+        if !configuration.ca.chainfile.isEmpty {
+            parents = try PEMBundle.certificates(in: try files.read(configuration.ca.chainfile))
+        }
+        if files.exists(certPath) {
+            guard let certificate = try PEMBundle.certificates(in: try files.read(certPath)).first else {
+                throw CharterError(.configuration, "\(files.resolve(certPath)) holds no certificate")
+            }
+            let key = try findKey(for: certificate, files: files, keyfile: configuration.ca.keyfile)
+            return try CertificateAuthority(certificate: certificate, key: key, parents: parents.filter { $0 != certificate })
+        }
+        let subject = try configuration.caSubject()
+        let key = SigningKey.generate()
+        let authority = try CertificateAuthority.selfSigned(
+            subject: subject,
+            key: key,
+            expiry: try DurationText.parse(configuration.csr.ca.expiry),
+            pathLength: configuration.csr.ca.pathlength
+        )
+        try files.write(keystoreName(for: key.publicKey), key.pkcs8PEM, mode: 0o600)
+        try files.write(certPath, authority.chainPEM, mode: 0o644)
+        try files.write("msp/signcerts/cert.pem", authority.chainPEM, mode: 0o644)
+        return authority
+    }
+
+    /// fabric-ca's key file name: hex SHA-256 of the uncompressed public point, then `_sk`.
+    static func keystoreName(for publicKey: Certificate.PublicKey) -> String {
+        "msp/keystore/\(Hex.encode(SHA256.hash(data: publicKey.ecPoint)))_sk"
+    }
+
+    static func findKey(for certificate: Certificate, files: HomeFiles, keyfile: String) throws -> SigningKey {
+        let candidates = keyfile.isEmpty ? files.list("msp/keystore").filter { $0.hasSuffix("_sk") } : [keyfile]
+        for candidate in candidates {
+            if let key = try? SigningKey(pemEncoded: try files.read(candidate)), key.publicKey == certificate.publicKey {
+                return key
+            }
+        }
+        throw CharterError(
+            .configuration,
+            "No private key matching the CA certificate was found (looked at \(candidates.isEmpty ? "msp/keystore/*_sk" : candidates.joined(separator: ", ")))"
+        )
+    }
+
+    static func loadOrCreateSecretKey(files: HomeFiles) throws -> [UInt8] {
+        let name = "msp/keystore/secret-hashing.key"
+        if files.exists(name), let key = Hex.decode(try files.read(name).trimmingCharacters(in: .whitespacesAndNewlines)) {
+            return key
+        }
+        let key = SecretHasher.generateKey()
+        try files.write(name, Hex.encode(key) + "\n", mode: 0o600)
+        return key
+    }
+
+    /// The API's TLS pair: configured files, or the home's pair, re-issued by the CA when missing,
+    /// expired, or signed by another CA. Every certificate the server issues is recorded, this one too.
+    static func loadOrIssueTLS(
+        files: HomeFiles,
+        configuration: ServerConfiguration,
+        authority: CertificateAuthority,
+        registry: SQLiteRegistry,
+        hostName: String
+    ) async throws -> (chainPEM: String, keyPEM: String) {
+        if !configuration.tls.certfile.isEmpty {
+            return (try files.read(configuration.tls.certfile), try files.read(configuration.tls.keyfile))
+        }
+        if files.exists("tls-cert.pem"), files.exists("tls-key.pem"),
+            let existing = try? PEMBundle.certificates(in: try files.read("tls-cert.pem")).first,
+            authority.didIssue(existing), existing.notValidAfter > Date().addingTimeInterval(86_400)
+        {
+            return (try files.read("tls-cert.pem") + authority.chainPEM, try files.read("tls-key.pem"))
+        }
+        let key = SigningKey.generate()
+        var hosts = [hostName, "localhost", "127.0.0.1", "::1"] + configuration.csr.hosts
+        hosts = hosts.filter { !$0.isEmpty }
+        let issued = try authority.issue(
+            IssuanceRequest(
+                publicKey: key.publicKey,
+                subject: try SubjectPolicy.subject(
+                    from: try configuration.caSubject(),
+                    enrollmentID: hostName,
+                    type: "",
+                    affiliation: ""
+                ),
+                subjectAlternativeNames: try HostPolicy.subjectAlternativeNames(for: hosts),
+                profile: SigningProfile.tls
+            )
+        )
+        try await registry.record(CertificateRecord(issued, enrollmentID: hostName, caName: configuration.ca.name))
+        try files.write("tls-key.pem", key.pkcs8PEM, mode: 0o600)
+        try files.write("tls-cert.pem", issued.pem, mode: 0o644)
+        return (issued.pem + authority.chainPEM, key.pkcs8PEM)
+    }
+}
+
+extension ServerConfiguration {
+    /// The CA subject from `csr.cn` and `csr.names`.
+    func caSubject() throws -> DistinguishedName {
+        var rdns: [RelativeDistinguishedName] = []
+        for name in csr.names {
+            let pairs: [(ASN1ObjectIdentifier, String?)] = [
+                (.RDNAttributeType.countryName, name.C),
+                (.RDNAttributeType.stateOrProvinceName, name.ST),
+                (.RDNAttributeType.localityName, name.L),
+                (.RDNAttributeType.organizationName, name.O),
+                (.RDNAttributeType.organizationalUnitName, name.OU),
+            ]
+            for (type, value) in pairs {
+                if let value, !value.isEmpty {
+                    rdns.append(RelativeDistinguishedName(try SubjectPolicy.attribute(type, value)))
+                }
+            }
+        }
+        rdns.append(RelativeDistinguishedName(try SubjectPolicy.attribute(.RDNAttributeType.commonName, csr.cn)))
+        return DistinguishedName(rdns)
+    }
+}

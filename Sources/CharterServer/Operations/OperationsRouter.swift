@@ -1,0 +1,47 @@
+// The operations listener: health, version and metrics on their own port, away from the API,
+// so probes and scrapers need no CA credentials and never touch the CA's logs.
+
+import CharterStore
+import Foundation
+import Hummingbird
+
+/// Builds the operations router.
+enum OperationsRouter {
+    /// Charter's own version.
+    static let version = "0.1.0"
+
+    static func build(registry: any Registry, metrics: ServerMetrics) -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.get("healthz") { _, _ -> Response in
+            let time = ISO8601DateFormatter().string(from: Date())
+            do {
+                _ = try await registry.counts()
+                return json(#"{"status":"OK","time":"\#(time)"}"#, status: .ok)
+            } catch {
+                return json(
+                    #"{"status":"Service Unavailable","time":"\#(time)","failed_checks":[{"component":"database","reason":"unreachable"}]}"#,
+                    status: .serviceUnavailable
+                )
+            }
+        }
+        router.get("version") { _, _ -> Response in
+            json(#"{"Version":"\#(version)","FabricCAProtocol":"\#(CAService.protocolVersion)"}"#, status: .ok)
+        }
+        router.get("metrics") { _, _ -> Response in
+            Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.prometheusText()))
+            )
+        }
+        return router
+    }
+
+    static func json(_ text: String, status: HTTPResponse.Status) -> Response {
+        Response(
+            status: status,
+            headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: text))
+        )
+    }
+}

@@ -1,0 +1,68 @@
+// What the registry keeps about each issued certificate, for audit, listing and revocation.
+
+import CharterCore
+import Foundation
+import GRDB
+
+/// A certificate on record.
+public struct CertificateRecord: Sendable, Hashable, Codable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "certificates"
+
+    /// Serial number, lower-case hex without leading zeros.
+    public var serial: String
+    /// Authority key identifier, lower-case hex.
+    public var authorityKeyIdentifier: String
+    /// The enrollment ID (or host name for the server's TLS certificate).
+    public var enrollmentID: String
+    /// The CA that issued it.
+    public var caName: String
+    /// The signing profile it was issued under.
+    public var profile: String
+    /// When it was issued.
+    public var issuedAt: Date
+    /// Its NotBefore.
+    public var notBefore: Date
+    /// Its NotAfter.
+    public var notAfter: Date
+    /// `good` or `revoked`.
+    public var status: String
+    /// RFC 5280 reason code when revoked.
+    public var reason: Int
+    /// When it was revoked.
+    public var revokedAt: Date?
+    /// The PEM.
+    public var pem: String
+
+    enum CodingKeys: String, CodingKey {
+        case serial = "serial_number"
+        case authorityKeyIdentifier = "authority_key_identifier"
+        case enrollmentID = "enrollment_id"
+        case caName = "ca_name"
+        case profile
+        case issuedAt = "issued_at"
+        case notBefore = "not_before"
+        case notAfter = "not_after"
+        case status, reason
+        case revokedAt = "revoked_at"
+        case pem
+    }
+
+    /// The record for a certificate just issued.
+    public init(_ issued: IssuedCertificate, enrollmentID: String, caName: String, issuedAt: Date = Date()) {
+        self.serial = issued.serialHex
+        self.authorityKeyIdentifier = issued.authorityKeyIdentifierHex
+        self.enrollmentID = enrollmentID
+        self.caName = caName
+        self.profile = issued.profile
+        self.issuedAt = issuedAt
+        self.notBefore = issued.window.notBefore
+        self.notAfter = issued.window.notAfter
+        self.status = "good"
+        self.reason = 0
+        self.revokedAt = nil
+        self.pem = issued.pem
+    }
+
+    /// True once revoked.
+    public var isRevoked: Bool { status == "revoked" }
+}

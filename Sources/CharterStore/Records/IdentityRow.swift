@@ -1,0 +1,54 @@
+// The stored form of an identity: attributes as a JSON array, as fabric-ca keeps them.
+
+import CharterCore
+import Foundation
+import GRDB
+
+struct IdentityRow: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "identities"
+
+    var id: String
+    var secretHash: String
+    var type: String
+    var affiliation: String
+    var attributes: String
+    var enrollments: Int
+    var maxEnrollments: Int
+    var incorrectPasswordAttempts: Int
+    var revoked: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case secretHash = "secret_hash"
+        case type, affiliation, attributes, enrollments
+        case maxEnrollments = "max_enrollments"
+        case incorrectPasswordAttempts = "incorrect_password_attempts"
+        case revoked
+    }
+
+    init(_ identity: Identity) throws {
+        id = identity.id
+        secretHash = identity.secretHash
+        type = identity.type
+        affiliation = identity.affiliation
+        attributes = String(decoding: try JSONEncoder().encode(identity.attributes), as: UTF8.self)
+        enrollments = identity.enrollments
+        maxEnrollments = identity.maxEnrollments
+        incorrectPasswordAttempts = identity.incorrectPasswordAttempts
+        revoked = identity.revoked
+    }
+
+    func identity() throws -> Identity {
+        Identity(
+            id: id,
+            type: type,
+            affiliation: affiliation,
+            attributes: try JSONDecoder().decode([IdentityAttribute].self, from: Data(attributes.utf8)),
+            maxEnrollments: maxEnrollments,
+            secretHash: secretHash,
+            enrollments: enrollments,
+            incorrectPasswordAttempts: incorrectPasswordAttempts,
+            revoked: revoked
+        )
+    }
+}

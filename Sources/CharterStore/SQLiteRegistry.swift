@@ -1,0 +1,169 @@
+// The embedded registry: one SQLite file in WAL mode through a GRDB DatabasePool, so readers
+// never wait for the single writer and concurrent enrollments never see "database is locked".
+
+import CharterCore
+import Foundation
+import GRDB
+
+/// A ``Registry`` in a SQLite database file.
+public struct SQLiteRegistry: Registry {
+    let pool: DatabasePool
+
+    /// Opens (creating and migrating as needed) the database at `path`.
+    ///
+    /// - Parameter readOnly: for auditors that must not write while a server runs.
+    public init(path: String, readOnly: Bool = false) throws {
+        var configuration = Configuration()
+        configuration.readonly = readOnly
+        // Another process (an audit, a second CLI) may hold the write lock briefly.
+        configuration.busyMode = .timeout(10)
+        configuration.maximumReaderCount = 8
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            if !readOnly {
+                try Schema.migrator.migrate(pool)
+            }
+        } catch {
+            throw CharterError(.storage, "Cannot open the database at \(path): \(error)")
+        }
+    }
+
+    public func identity(_ id: String) async throws -> Identity? {
+        try await read { db in try IdentityRow.fetchOne(db, key: id)?.identity() }
+    }
+
+    public func insert(_ identity: Identity) async throws {
+        try await write { db in
+            if try IdentityRow.exists(db, key: identity.id) {
+                throw CharterError(.duplicateIdentity, "Identity '\(identity.id)' is already registered")
+            }
+            try IdentityRow(identity).insert(db)
+        }
+    }
+
+    public func recordFailedLogin(_ id: String) async throws -> Int {
+        try await write { db in
+            try db.execute(
+                sql: "UPDATE identities SET incorrect_password_attempts = incorrect_password_attempts + 1 WHERE id = ?",
+                arguments: [id]
+            )
+            return try Int.fetchOne(
+                db,
+                sql: "SELECT incorrect_password_attempts FROM identities WHERE id = ?",
+                arguments: [id]
+            ) ?? 0
+        }
+    }
+
+    public func recordEnrollment(_ enrollment: EnrollmentRecord) async throws {
+        let certificate = enrollment.certificate
+        try await write { db in
+            // Re-check under the write lock: a concurrent enrollment or revocation may have won.
+            guard let row = try IdentityRow.fetchOne(db, key: certificate.enrollmentID) else {
+                throw CharterError.authentication("Identity '\(certificate.enrollmentID)' no longer exists")
+            }
+            let identity = try row.identity()
+            if identity.revoked {
+                throw CharterError.authentication("Identity '\(identity.id)' is revoked")
+            }
+            if enrollment.countsAsEnrollment && identity.hasReachedMaxEnrollments {
+                throw CharterError.authentication(
+                    "Identity '\(identity.id)' has reached its maximum of \(identity.maxEnrollments) enrollments"
+                )
+            }
+            try certificate.insert(db)
+            if enrollment.countsAsEnrollment || identity.incorrectPasswordAttempts != 0 {
+                try db.execute(
+                    sql: """
+                        UPDATE identities SET enrollments = enrollments + ?, incorrect_password_attempts = 0
+                        WHERE id = ?
+                        """,
+                    arguments: [enrollment.countsAsEnrollment ? 1 : 0, identity.id]
+                )
+            }
+        }
+    }
+
+    public func record(_ certificate: CertificateRecord) async throws {
+        try await write { db in try certificate.insert(db) }
+    }
+
+    public func certificate(serial: String, authorityKeyIdentifier: String) async throws -> CertificateRecord? {
+        try await read { db in
+            try CertificateRecord.fetchOne(
+                db,
+                key: ["serial_number": serial, "authority_key_identifier": authorityKeyIdentifier]
+            )
+        }
+    }
+
+    public func certificates(enrollmentID: String) async throws -> [CertificateRecord] {
+        try await read { db in
+            try CertificateRecord.fetchAll(
+                db,
+                sql: "SELECT * FROM certificates WHERE enrollment_id = ? ORDER BY issued_at DESC",
+                arguments: [enrollmentID]
+            )
+        }
+    }
+
+    public func affiliationExists(_ name: String) async throws -> Bool {
+        try await read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM affiliations WHERE name = ?)", arguments: [name])
+                ?? false
+        }
+    }
+
+    public func addAffiliations(_ names: [String]) async throws {
+        try await write { db in
+            for name in names {
+                var path: String? = name
+                var chain: [String] = []
+                while let current = path {
+                    chain.insert(current, at: 0)
+                    path = Affiliation.parent(of: current)
+                }
+                for element in chain {
+                    try db.execute(
+                        sql: "INSERT OR IGNORE INTO affiliations (name, parent) VALUES (?, ?)",
+                        arguments: [element, Affiliation.parent(of: element)]
+                    )
+                }
+            }
+        }
+    }
+
+    public func counts() async throws -> RegistryCounts {
+        try await read { db in
+            RegistryCounts(
+                identities: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM identities") ?? 0,
+                certificates: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM certificates") ?? 0,
+                affiliations: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM affiliations") ?? 0
+            )
+        }
+    }
+
+    // Typed errors pass through; anything GRDB throws becomes a storage error.
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.read(body)
+        } catch let error as CharterError {
+            throw error
+        } catch {
+            throw CharterError(.storage, "Database read failed: \(error)")
+        }
+    }
+
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.write(body)
+        } catch let error as CharterError {
+            throw error
+        } catch {
+            throw CharterError(.storage, "Database write failed: \(error)")
+        }
+    }
+}

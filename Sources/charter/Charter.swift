@@ -1,0 +1,12 @@
+// The `charter` command: one binary for the CA server and, later, the client, cryptogen and audit verbs.
+
+import ArgumentParser
+
+@main
+struct Charter: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "charter",
+        abstract: "A certificate authority for Hyperledger Fabric, compatible with fabric-ca.",
+        subcommands: [ServerCommand.self]
+    )
+}

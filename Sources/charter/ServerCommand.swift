@@ -1,0 +1,125 @@
+// `charter server init|start`: fabric-ca-server's verbs and flags.
+
+import ArgumentParser
+import CharterCore
+import CharterServer
+import Foundation
+import Logging
+
+struct ServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "server",
+        abstract: "Run the CA server (replaces fabric-ca-server).",
+        subcommands: [Init.self, Start.self]
+    )
+
+    /// Flags shared by init and start, named as fabric-ca-server names them.
+    struct Options: ParsableArguments {
+        @Option(name: [.customShort("H"), .long], help: "Server home folder.")
+        var home: String = ProcessInfo.processInfo.environment["CHARTER_HOME"] ?? "charter-home"
+
+        @Option(name: [.customShort("c"), .long], help: "Configuration file (default: <home>/charter-server-config.yaml).")
+        var config: String?
+
+        @Option(name: [.customShort("b"), .long], help: "Bootstrap identity as <name>:<secret>.")
+        var boot: String?
+
+        @Option(name: [.customShort("p"), .long], help: "API listening port.")
+        var port: Int?
+
+        @Option(help: "API listening address.")
+        var address: String?
+
+        @Option(name: .customLong("tls.enabled"), help: "Serve the API over TLS (default true).")
+        var tlsEnabled: Bool?
+
+        @Option(name: [.customShort("n"), .customLong("ca.name")], help: "Name of the CA.")
+        var caName: String?
+
+        @Option(name: .customLong("operations.listenaddress"), help: "Operations listener host:port.")
+        var operationsAddress: String?
+
+        @Option(name: .customLong("registry.maxenrollments"), help: "Default max enrollments (-1 unlimited).")
+        var maxEnrollments: Int?
+
+        @Flag(name: [.customShort("d"), .long], help: "Debug logging.")
+        var debug = false
+
+        func effectiveConfiguration() throws -> ServerConfiguration {
+            let path = config ?? (home as NSString).appendingPathComponent(ServerHome.configFileName)
+            var configuration = ServerConfiguration()
+            if FileManager.default.fileExists(atPath: path) {
+                configuration = try ServerConfiguration.load(yaml: try String(contentsOfFile: path, encoding: .utf8))
+            } else if config != nil {
+                throw CharterError(.configuration, "Configuration file \(path) does not exist")
+            }
+            if let port { configuration.port = port }
+            if let address { configuration.address = address }
+            if let tlsEnabled { configuration.tls.enabled = tlsEnabled }
+            if let caName { configuration.ca.name = caName }
+            if let operationsAddress { configuration.operations.listenAddress = operationsAddress }
+            if let maxEnrollments { configuration.registry.maxenrollments = maxEnrollments }
+            if debug { configuration.debug = true }
+            return configuration
+        }
+
+        func bootstrapIdentity() throws -> ServerConfiguration.BootstrapIdentity? {
+            guard let boot else { return nil }
+            guard let colon = boot.firstIndex(of: ":"), colon != boot.startIndex else {
+                throw ValidationError("-b takes <name>:<secret>, e.g. -b admin:adminpw")
+            }
+            return ServerConfiguration.BootstrapIdentity(
+                name: String(boot[..<colon]),
+                pass: String(boot[boot.index(after: colon)...])
+            )
+        }
+
+        func open() async throws -> ServerHome {
+            try await ServerHome.open(
+                path: home,
+                configuration: try effectiveConfiguration(),
+                bootstrap: try bootstrapIdentity()
+            )
+        }
+    }
+
+    struct Init: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create the server home (CA key and certificate, TLS pair, config, database) without serving."
+        )
+        @OptionGroup var options: Options
+
+        func run() async throws {
+            do {
+                let home = try await options.open()
+                print("Initialized \(home.path): CA '\(home.authority.certificate.subject)', database \(home.configuration.db.datasource)")
+            } catch let error as CharterError {
+                FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+                throw ExitCode.failure
+            }
+        }
+    }
+
+    struct Start: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Start the server, initialising the home when needed.")
+        @OptionGroup var options: Options
+
+        func run() async throws {
+            let home: ServerHome
+            do {
+                home = try await options.open()
+            } catch let error as CharterError {
+                FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+                throw ExitCode.failure
+            }
+            var configured = Logger(label: "charter.server")
+            configured.logLevel = home.configuration.debug ? .debug : .info
+            let logger = configured
+            let server = CharterServer(home: home, logger: logger)
+            let scheme = home.tls == nil ? "http" : "https"
+            try await server.run { port in
+                logger.info("Charter CA listening on \(scheme)://\(home.configuration.address):\(port)")
+            }
+        }
+    }
+}

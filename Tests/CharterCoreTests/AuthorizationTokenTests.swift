@@ -1,0 +1,119 @@
+import CharterCore
+import Foundation
+import Testing
+
+@Suite struct AuthorizationTokenTests {
+    let key = SigningKey.generate()
+    let certificatePEM: String
+    let body = Array(#"{"id":"peer1","type":"peer"}"#.utf8)
+
+    init() throws {
+        let authority = try Fixture.authority()
+        let issued = try authority.issue(
+            IssuanceRequest(publicKey: key.publicKey, subject: try Fixture.subject(cn: "admin"), profile: .enrollment)
+        )
+        certificatePEM = issued.pem
+    }
+
+    func currentHeader(method: String = "POST", uri: String = "/register") throws -> String {
+        try AuthorizationToken.header(key: key, certificatePEM: certificatePEM, method: method, requestURI: uri, body: body)
+    }
+
+    func legacyHeader(body: [UInt8]) throws -> String {
+        let encodedCertificate = Data(certificatePEM.utf8).base64EncodedString()
+        let payload = "\(Data(body).base64EncodedString()).\(encodedCertificate)"
+        let signature = try key.signatureDER(over: Data(payload.utf8))
+        return "\(encodedCertificate).\(Data(signature).base64EncodedString())"
+    }
+
+    @Test func currentFormatVerifies() throws {
+        let token = try AuthorizationToken(header: try currentHeader())
+        try token.verify(method: "POST", requestURI: "/register", body: body)
+        #expect(token.certificatePEM == certificatePEM)
+    }
+
+    @Test func legacyFormatVerifies() throws {
+        let token = try AuthorizationToken(header: try legacyHeader(body: body))
+        try token.verify(method: "POST", requestURI: "/register", body: body)
+    }
+
+    @Test func queryStringIsPartOfTheSignedURI() throws {
+        let token = try AuthorizationToken(header: try currentHeader(method: "GET", uri: "/certificates?id=peer0"))
+        try token.verify(method: "GET", requestURI: "/certificates?id=peer0", body: body)
+        #expect(throws: CharterError.self) { try token.verify(method: "GET", requestURI: "/certificates?id=peer1", body: body) }
+    }
+
+    @Test func tamperedMethodFails() throws {
+        let token = try AuthorizationToken(header: try currentHeader())
+        #expect(throws: CharterError.self) { try token.verify(method: "PUT", requestURI: "/register", body: body) }
+    }
+
+    @Test func tamperedURIFails() throws {
+        let token = try AuthorizationToken(header: try currentHeader())
+        #expect(throws: CharterError.self) { try token.verify(method: "POST", requestURI: "/revoke", body: body) }
+    }
+
+    @Test func tamperedBodyFailsInBothFormats() throws {
+        let other = Array(#"{"id":"peer2","type":"peer"}"#.utf8)
+        #expect(throws: CharterError.self) {
+            try AuthorizationToken(header: try currentHeader()).verify(method: "POST", requestURI: "/register", body: other)
+        }
+        #expect(throws: CharterError.self) {
+            try AuthorizationToken(header: try legacyHeader(body: body)).verify(method: "POST", requestURI: "/register", body: other)
+        }
+    }
+
+    @Test func signatureOfAnotherKeyFails() throws {
+        let forged = try AuthorizationToken.header(
+            key: .generate(), certificatePEM: certificatePEM, method: "POST", requestURI: "/register", body: body
+        )
+        #expect(throws: CharterError.self) {
+            try AuthorizationToken(header: forged).verify(method: "POST", requestURI: "/register", body: body)
+        }
+    }
+
+    @Test(arguments: ["", "garbage", "a.b.c", "Basic YWRtaW46YWRtaW5wdw==", "!!!.???"])
+    func malformedHeadersAreAuthenticationFailures(header: String) {
+        let error = #expect(throws: CharterError.self) { try AuthorizationToken(header: header) }
+        #expect(error?.code == .authenticationFailure)
+    }
+}
+
+@Suite struct SecretHasherTests {
+    let hasher = try! SecretHasher(hmacKey: SecretHasher.generateKey(), bcryptCost: 4)
+
+    @Test func generatedSecretsUseTheKeyedHash() {
+        let secret = SecretHasher.generateSecret()
+        #expect(secret.count == 24)
+        let stored = hasher.hash(secret, generated: true)
+        #expect(!SecretHasher.isExpensive(stored))
+        #expect(hasher.verify(secret, against: stored))
+        #expect(!hasher.verify(secret + "x", against: stored))
+    }
+
+    @Test func chosenSecretsUseBcrypt() {
+        let stored = hasher.hash("adminpw", generated: false)
+        #expect(stored.hasPrefix("$2"))
+        #expect(SecretHasher.isExpensive(stored))
+        #expect(hasher.verify("adminpw", against: stored))
+        #expect(!hasher.verify("adminpx", against: stored))
+    }
+
+    @Test func fabricCABcryptHashesVerify() {
+        // `$2a$` as fabric-ca stores them (Go's bcrypt), here of "adminpw" at cost 4.
+        let stored = "$2a$04$6FiKXNE29ewcFd0mmrnZa.KwhiM8EoNg5fEoIFVjA5Ba9oT3BEfVW"
+        let twoB = "$2b$" + stored.dropFirst(4)
+        #expect(hasher.verify("adminpw", against: String(twoB)) == hasher.verify("adminpw", against: stored))
+    }
+
+    @Test func anotherKeyDoesNotVerify() throws {
+        let stored = hasher.hash("s3cret", generated: true)
+        let other = try SecretHasher(hmacKey: SecretHasher.generateKey())
+        #expect(!other.verify("s3cret", against: stored))
+    }
+
+    @Test func rejectsShortKeysAndBadCosts() {
+        #expect(throws: CharterError.self) { try SecretHasher(hmacKey: [1, 2, 3]) }
+        #expect(throws: CharterError.self) { try SecretHasher(hmacKey: SecretHasher.generateKey(), bcryptCost: 3) }
+    }
+}
