@@ -26,9 +26,11 @@ import X509
         var serializer = DER.Serializer()
         try serializer.serialize(subject)
         let der = serializer.serializedBytes
-        // PrintableString tag 0x13 for "client"
-        #expect(der.contains(0x13))
-        #expect(!der.contains(0x0c))
+        // PrintableString (tag 0x13), not UTF8String (0x0c), as Go writes "client".
+        let printable: [UInt8] = [0x13, 0x06] + Array("client".utf8)
+        let utf8: [UInt8] = [0x0c, 0x06] + Array("client".utf8)
+        #expect(der.firstRange(of: printable) != nil)
+        #expect(der.firstRange(of: utf8) == nil)
     }
 
     @Test func rootAffiliationGivesOnlyTheTypeOU() throws {

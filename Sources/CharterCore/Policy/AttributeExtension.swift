@@ -21,7 +21,7 @@ public struct AttributeExtension: Sendable, Hashable {
     /// The JSON bytes exactly as fabric-ca writes them: keys sorted, Go's string escaping.
     public var json: String {
         let body = attributes.keys.sorted().map { key in
-            "\(Self.quote(key)):\(Self.quote(attributes[key] ?? ""))"
+            "\(GoJSON.quote(key)):\(GoJSON.quote(attributes[key] ?? ""))"
         }.joined(separator: ",")
         return "{\"attrs\":{\(body)}}"
     }
@@ -64,28 +64,5 @@ public struct AttributeExtension: Sendable, Hashable {
             }
         }
         return chosen.isEmpty ? nil : AttributeExtension(chosen)
-    }
-
-    /// A JSON string literal with Go's encoding/json escaping (HTML-safe `<`, `>`, `&`).
-    static func quote(_ string: String) -> String {
-        var out = "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "<", ">", "&", "\u{2028}", "\u{2029}":
-                out += String(format: "\\u%04x", scalar.value)
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
     }
 }

@@ -109,7 +109,7 @@ struct CAService: Sendable {
             throw CharterError(.invalidRequest, "The enrollment ID '\(id)' may not contain ':' (it would break Basic authentication)")
         }
         let type = registration.type.flatMap { $0.isEmpty ? nil : $0 } ?? "client"
-        let affiliation = registration.affiliation ?? registrar.affiliation
+        let affiliation = registration.affiliation.flatMap { $0.isEmpty ? nil : $0 } ?? registrar.affiliation
         if !affiliation.isEmpty, try await !registry.affiliationExists(affiliation) {
             throw CharterError(.unknownAffiliation, "Affiliation '\(affiliation)' does not exist")
         }

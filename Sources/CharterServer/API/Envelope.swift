@@ -25,13 +25,9 @@ enum Envelope {
 
     /// An error response with the error's fabric-ca code and HTTP status.
     static func failure(_ error: CharterError) -> Response {
-        struct WireError: Encodable {
-            let code: Int
-            let message: String
-        }
         let wire = error.code.wire
         var body = Array(#"{"result":"","errors":["#.utf8)
-        body += (try? encoder.encode(WireError(code: wire.fabricCode, message: error.message))).map(Array.init) ?? []
+        body += Array(#"{"code":\#(wire.fabricCode),"message":\#(GoJSON.quote(error.message))}"#.utf8)
         body += Array("\n],\"messages\":[],\"success\":false}".utf8)
         return response(body, status: HTTPResponse.Status(code: wire.httpStatus))
     }

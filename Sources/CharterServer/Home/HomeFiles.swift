@@ -40,20 +40,14 @@ struct HomeFiles: Sendable {
     func write(_ path: String, _ contents: String, mode: Int) throws {
         let target = resolve(path)
         let temporary = target + ".tmp-\(UUID().uuidString)"
-        do {
-            guard FileManager.default.createFile(
-                atPath: temporary,
-                contents: Data(contents.utf8),
-                attributes: [.posixPermissions: mode]
-            ) else {
-                throw CharterError(.configuration, "Cannot write \(target)")
-            }
-            _ = try FileManager.default.replaceItemAt(URL(fileURLWithPath: target), withItemAt: URL(fileURLWithPath: temporary))
-        } catch let error as CharterError {
-            throw error
-        } catch {
+        let created = FileManager.default.createFile(
+            atPath: temporary,
+            contents: Data(contents.utf8),
+            attributes: [.posixPermissions: mode]
+        )
+        guard created, rename(temporary, target) == 0 else {
             try? FileManager.default.removeItem(atPath: temporary)
-            throw CharterError(.configuration, "Cannot write \(target): \(error.localizedDescription)")
+            throw CharterError(.configuration, "Cannot write \(target) (errno \(errno))")
         }
     }
 }

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what building Charter and running its tests need on a fresh Debian machine:
+# SQLite headers for GRDB, openssl for the end-to-end checks, and a Python virtualenv with the
+# real clients the end-to-end tests drive (cryptography, fabric-sdk-py).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+dpkg -s libsqlite3-dev >/dev/null 2>&1 || need_apt+=(libsqlite3-dev)
+command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
+command -v sqlite3 >/dev/null 2>&1 || need_apt+=(sqlite3)
+if [ ${#need_apt[@]} -gt 0 ]; then
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}"
+fi
+
+VENV=.venv
+if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import hfc, cryptography, pytest' 2>/dev/null; then
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install -q --upgrade pip
+    # fabric-sdk-py 1.0.0 pins packages that no longer build on Python 3.11 (pysha3, rx); the CA
+    # client needs neither, so install it without dependencies and add what it does use.
+    "$VENV/bin/pip" install -q --no-deps fabric-sdk-py==1.0.0
+    "$VENV/bin/pip" install -q 'requests==2.20.0' six 'cryptography<46' pycryptodomex hkdf pytest
+fi
