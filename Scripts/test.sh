@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Runs every Charter test: the Swift unit and in-process suites, then the end-to-end suite that
+# starts the real `charter` binary and drives it with openssl, Python cryptography and fabric-sdk-py.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash Scripts/bootstrap.sh
+swift build --build-tests
+swift test --skip-build
+CHARTER_BIN="$(swift build --show-bin-path)/charter" .venv/bin/python -m pytest -q Tests/EndToEnd

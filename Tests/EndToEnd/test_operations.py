@@ -1,0 +1,138 @@
+"""TLS, the operations listener, health probes, a just-created CA, and taking over a fabric-ca home."""
+import datetime
+import os
+import socket
+import ssl
+import subprocess
+import time
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from harness import Server, openssl_verify
+
+
+def test_server_tls_certificate_names_every_local_host(server):
+    pem = open(os.path.join(server.home, "tls-cert.pem"), "rb").read()
+    cert = x509.load_pem_x509_certificate(pem)
+    san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    assert "localhost" in san.get_values_for_type(x509.DNSName)
+    assert {str(ip) for ip in san.get_values_for_type(x509.IPAddress)} >= {"127.0.0.1", "::1"}
+    assert openssl_verify(server.ca_file, pem)[0] == 0
+    # recorded like every certificate the server issues
+    assert server.db_rows("SELECT COUNT(*) FROM certificates WHERE serial_number = ?", (format(cert.serial_number, "x"),))[0][0] == 1
+    # and usable by IP as well as by name
+    status, _, _ = server.request("GET", "/cainfo", host="127.0.0.1")
+    assert status == 200
+
+
+def test_tls_versions_and_no_alpn(server):
+    def handshake(version):
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.load_verify_locations(server.ca_file)
+        ctx.minimum_version = ctx.maximum_version = version
+        ctx.set_alpn_protocols(["h2", "http/1.1"])
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as raw:
+            with ctx.wrap_socket(raw, server_hostname="localhost") as tls:
+                return tls.version(), tls.selected_alpn_protocol()
+
+    assert handshake(ssl.TLSVersion.TLSv1_3)[0] == "TLSv1.3"
+    assert handshake(ssl.TLSVersion.TLSv1_2) == ("TLSv1.2", None)
+    out = subprocess.run(
+        ["openssl", "s_client", "-connect", f"127.0.0.1:{server.port}", "-tls1_1"],
+        input="", capture_output=True, text=True, timeout=30,
+    )
+    assert "Cipher is (NONE)" in out.stdout or out.returncode != 0
+
+
+def test_operations_endpoints(server):
+    status, body = server.ops("/healthz")
+    assert status == 200 and b'"status":"OK"' in body
+    status, body = server.ops("/version")
+    assert status == 200 and b'"Version"' in body
+    status, body = server.ops("/metrics")
+    assert status == 200 and b"charter_enrollments_total" in body
+
+
+def test_tcp_health_probes_are_counted_not_logged(server):
+    def probes():
+        _, body = server.ops("/metrics")
+        line = [l for l in body.decode().splitlines() if l.startswith("charter_tls_probe_connections_total")][0]
+        return int(line.split()[-1])
+
+    before_count = probes()
+    before_log = os.path.getsize(server.log_path)
+    for _ in range(1000):
+        with socket.create_connection(("127.0.0.1", server.port), timeout=5):
+            pass
+    deadline = time.monotonic() + 30
+    while probes() < before_count + 1000 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert probes() >= before_count + 1000
+    added = open(server.log_path, "rb").read()[before_log:]
+    # a thousand probes may not write a thousand lines (the few /metrics requests above may log)
+    assert added.count(b"\n") < 20, added[:2000]
+
+
+def test_leaf_never_starts_before_a_ca_created_a_second_ago():
+    """A fabric-ca home whose CA became valid a second ago (SEC1 key in msp/keystore/*_sk)."""
+    home = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"charter-fresh-{os.getpid()}-{time.time_ns()}")
+    os.makedirs(os.path.join(home, "msp", "keystore"))
+    key = ec.generate_private_key(ec.SECP256R1())
+    start = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0) - datetime.timedelta(seconds=1)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "fresh-ca")])
+    ca = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+          .serial_number(x509.random_serial_number()).not_valid_before(start)
+          .not_valid_after(start + datetime.timedelta(days=3650))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=1), critical=True)
+          .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
+          .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+          .sign(key, hashes.SHA256()))
+    open(os.path.join(home, "ca-cert.pem"), "wb").write(ca.public_bytes(serialization.Encoding.PEM))
+    open(os.path.join(home, "msp", "keystore", "0123abcd_sk"), "wb").write(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()))
+    server = Server(home=home).start()
+    try:
+        result = server.enroll("admin", "adminpw")
+        assert result.status == 201, result.raw
+        leaf = result.cert
+        assert leaf.issuer == ca.subject
+        # the 5-minute backdate is clamped to the CA's own NotBefore
+        assert leaf.not_valid_before_utc == ca.not_valid_before_utc
+        assert leaf.not_valid_after_utc <= ca.not_valid_after_utc
+        assert openssl_verify(server.ca_file, result.cert_pem)[0] == 0
+    finally:
+        server.stop()
+
+
+def test_init_writes_the_home_without_serving(tmp_path):
+    from harness import BINARY
+    home = tmp_path / "home"
+    out = subprocess.run([BINARY, "server", "init", "-b", "admin:adminpw", "-H", str(home)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    for name in ("ca-cert.pem", "tls-cert.pem", "tls-key.pem", "charter.db", "charter-server-config.yaml"):
+        assert (home / name).exists(), name
+    assert oct((home / "tls-key.pem").stat().st_mode & 0o777) == "0o600"
+    keys = list((home / "msp" / "keystore").glob("*_sk"))
+    assert len(keys) == 1 and oct(keys[0].stat().st_mode & 0o777) == "0o600"
+    # no bootstrap identity anywhere: a clear error, non-zero exit
+    out = subprocess.run([BINARY, "server", "init", "-H", str(tmp_path / "other")], capture_output=True, text=True)
+    assert out.returncode != 0 and "-b" in out.stderr
+
+
+def test_revocation_state_and_identities_survive_restart(tmp_path):
+    server = Server(home=str(tmp_path / "home")).start()
+    try:
+        admin = server.enroll("admin", "adminpw").identity
+        assert server.register(admin, id="keeper", secret="pw", affiliation="org1").status == 201
+    finally:
+        server.stop()
+    again = Server(home=str(tmp_path / "home")).start()
+    try:
+        # the old token still works: the certificate is on record and the CA is the same
+        assert again.register(admin, id="keeper2", secret="pw", affiliation="org1").status == 201
+        assert again.enroll("keeper", "pw").status == 201
+    finally:
+        again.stop()
