@@ -54,7 +54,8 @@ public struct CertificateRecord: Sendable, Hashable, Codable, FetchableRecord, P
         self.enrollmentID = enrollmentID
         self.caName = caName
         self.profile = issued.profile
-        self.issuedAt = issuedAt
+        // Whole seconds, like the certificate's own times, so a stored record reads back equal.
+        self.issuedAt = Date(timeIntervalSince1970: issuedAt.timeIntervalSince1970.rounded(.down))
         self.notBefore = issued.window.notBefore
         self.notAfter = issued.window.notAfter
         self.status = "good"

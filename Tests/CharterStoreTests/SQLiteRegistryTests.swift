@@ -1,0 +1,97 @@
+import CharterCore
+import CharterStore
+import Foundation
+import Testing
+
+@Suite struct SQLiteRegistryTests {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("charter-store-\(UUID().uuidString).db").path
+    let registry: SQLiteRegistry
+
+    init() throws { registry = try SQLiteRegistry(path: path) }
+
+    func identity(_ id: String, max: Int = -1) -> Identity {
+        Identity(id: id, type: "peer", affiliation: "org1", attributes: [IdentityAttribute(name: "foo", value: "bar", ecert: true)], maxEnrollments: max, secretHash: "h")
+    }
+
+    func record(for id: String, serial: String = UUID().uuidString) -> CertificateRecord {
+        let authority = try! CertificateAuthority.selfSigned(subject: try! SubjectPolicy.subject(from: .init(), enrollmentID: "ca", type: "", affiliation: ""))
+        let issued = try! authority.issue(
+            IssuanceRequest(publicKey: SigningKey.generate().publicKey, subject: try! SubjectPolicy.subject(from: .init(), enrollmentID: id, type: "peer", affiliation: ""), profile: .enrollment)
+        )
+        return CertificateRecord(issued, enrollmentID: id, caName: "")
+    }
+
+    @Test func identitiesRoundTripWithAttributes() async throws {
+        try await registry.insert(identity("peer0"))
+        let loaded = try #require(try await registry.identity("peer0"))
+        #expect(loaded == identity("peer0"))
+        #expect(try await registry.identity("nobody") == nil)
+    }
+
+    @Test func duplicateIdentityIsRefusedAndTheFirstKept() async throws {
+        try await registry.insert(identity("peer0"))
+        var other = identity("peer0")
+        other.secretHash = "other"
+        let error = await #expect(throws: CharterError.self) { try await registry.insert(other) }
+        #expect(error?.code == .duplicateIdentity)
+        #expect(try await registry.identity("peer0")?.secretHash == "h")
+    }
+
+    @Test func enrollmentIsRecordedAndCounted() async throws {
+        try await registry.insert(identity("peer0", max: 1))
+        _ = try await registry.recordFailedLogin("peer0")
+        let certificate = record(for: "peer0")
+        try await registry.recordEnrollment(EnrollmentRecord(certificate: certificate, countsAsEnrollment: true))
+        let stored = try await registry.certificate(serial: certificate.serial, authorityKeyIdentifier: certificate.authorityKeyIdentifier)
+        #expect(stored == certificate)
+        let after = try #require(try await registry.identity("peer0"))
+        #expect(after.enrollments == 1)
+        #expect(after.incorrectPasswordAttempts == 0)
+    }
+
+    @Test func maxEnrollmentsIsEnforcedInTheTransaction() async throws {
+        try await registry.insert(identity("peer0", max: 1))
+        try await registry.recordEnrollment(EnrollmentRecord(certificate: record(for: "peer0"), countsAsEnrollment: true))
+        let refused = record(for: "peer0")
+        await #expect(throws: CharterError.self) {
+            try await registry.recordEnrollment(EnrollmentRecord(certificate: refused, countsAsEnrollment: true))
+        }
+        #expect(try await registry.certificate(serial: refused.serial, authorityKeyIdentifier: refused.authorityKeyIdentifier) == nil)
+        // a reenrollment does not count
+        try await registry.recordEnrollment(EnrollmentRecord(certificate: record(for: "peer0"), countsAsEnrollment: false))
+        #expect(try await registry.counts().certificates == 2)
+    }
+
+    @Test func failedLoginsAccumulate() async throws {
+        try await registry.insert(identity("peer0"))
+        #expect(try await registry.recordFailedLogin("peer0") == 1)
+        #expect(try await registry.recordFailedLogin("peer0") == 2)
+    }
+
+    @Test func affiliationsAddTheirParents() async throws {
+        try await registry.addAffiliations(["org1.department1.team1"])
+        #expect(try await registry.affiliationExists("org1"))
+        #expect(try await registry.affiliationExists("org1.department1"))
+        #expect(try await registry.affiliationExists("org1.department1.team1"))
+        #expect(try await !registry.affiliationExists("org2"))
+    }
+
+    @Test func concurrentEnrollmentsNeverLock() async throws {
+        for i in 0..<32 { try await registry.insert(identity("p\(i)")) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 0..<32 {
+                let certificate = record(for: "p\(i)")
+                group.addTask { try await registry.recordEnrollment(EnrollmentRecord(certificate: certificate, countsAsEnrollment: true)) }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await registry.counts().certificates == 32)
+    }
+
+    @Test func aReadOnlyRegistryReadsWhatTheWriterCommitted() async throws {
+        try await registry.insert(identity("peer0"))
+        let reader = try SQLiteRegistry(path: path, readOnly: true)
+        #expect(try await reader.identity("peer0") != nil)
+        await #expect(throws: CharterError.self) { try await reader.insert(identity("peer1")) }
+    }
+}
