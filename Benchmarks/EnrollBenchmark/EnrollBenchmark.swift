@@ -1,0 +1,242 @@
+// Load generator for a running Charter (or fabric-ca) server: enroll with a user-chosen secret
+// (bcrypt), enroll with a server-generated secret (keyed hash), and reenroll, each at 1, 8 and 32
+// concurrent keep-alive HTTPS clients. Prints throughput, latency percentiles and the server's
+// CPU time per operation (read from /proc/<pid>/stat).
+
+import AsyncHTTPClient
+import CharterCore
+import Foundation
+import NIOCore
+import NIOSSL
+import X509
+
+@main
+struct EnrollBenchmark {
+    struct Options {
+        var url = "https://localhost:7054"
+        var caFile = "charter-home/ca-cert.pem"
+        var pid: Int32?
+        var seconds = 5.0
+        var concurrency = [1, 8, 32]
+        var admin = "admin:adminpw"
+
+        init(_ arguments: [String]) throws {
+            var iterator = arguments.makeIterator()
+            while let flag = iterator.next() {
+                guard let value = iterator.next() else { throw BenchmarkError("\(flag) needs a value") }
+                switch flag {
+                case "--url": url = value
+                case "--ca": caFile = value
+                case "--pid": pid = Int32(value)
+                case "--seconds": seconds = Double(value) ?? seconds
+                case "--clients": concurrency = value.split(separator: ",").compactMap { Int($0) }
+                case "--admin": admin = value
+                default: throw BenchmarkError("unknown flag \(flag)")
+                }
+            }
+        }
+    }
+
+    struct BenchmarkError: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    enum Mode: String, CaseIterable {
+        case enrollBcrypt = "enroll-bcrypt"
+        case enrollGenerated = "enroll-generated"
+        case reenroll
+    }
+
+    static func main() async throws {
+        let options = try Options(Array(CommandLine.arguments.dropFirst()))
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.trustRoots = .file(options.caFile)
+        var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        do {
+            try await run(options, api: API(client: client, base: options.url))
+            try await client.shutdown()
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+
+    static func run(_ options: Options, api: API) async throws {
+
+        let parts = options.admin.split(separator: ":", maxSplits: 1).map(String.init)
+        let admin = try await api.enroll(id: parts[0], secret: parts.count > 1 ? parts[1] : "")
+        let maxClients = options.concurrency.max() ?? 1
+        let run = UUID().uuidString.prefix(8)
+
+        // Identities per mode: one per client, reused across requests (max enrollments unlimited).
+        var chosen: [(String, String)] = []
+        var generated: [(String, String)] = []
+        for i in 0..<maxClients {
+            let a = "bench-\(run)-b\(i)"
+            chosen.append((a, try await api.register(admin, id: a, secret: "secret-\(i)")))
+            let b = "bench-\(run)-g\(i)"
+            generated.append((b, try await api.register(admin, id: b, secret: nil)))
+        }
+        var enrolled: [Enrolled] = []
+        for (id, secret) in generated { enrolled.append(try await api.enroll(id: id, secret: secret)) }
+
+        let (bcryptIdentities, generatedIdentities, enrolledIdentities) = (chosen, generated, enrolled)
+        var summary: [String] = []
+        for mode in Mode.allCases {
+            for clients in options.concurrency {
+                let result = try await measure(clients: clients, seconds: options.seconds, pid: options.pid) { index in
+                    switch mode {
+                    case .enrollBcrypt:
+                        _ = try await api.enroll(id: bcryptIdentities[index].0, secret: bcryptIdentities[index].1)
+                    case .enrollGenerated:
+                        _ = try await api.enroll(id: generatedIdentities[index].0, secret: generatedIdentities[index].1)
+                    case .reenroll:
+                        _ = try await api.reenroll(enrolledIdentities[index])
+                    }
+                }
+                print(result.line(mode: mode.rawValue, clients: clients))
+                summary.append("\(mode.rawValue)@\(clients)=\(String(format: "%.0f", result.opsPerSecond))/s")
+            }
+        }
+        print("enroll-benchmark: " + summary.joined(separator: " "))
+    }
+
+    struct Result {
+        var operations: Int
+        var elapsed: Double
+        var latencies: [Double]
+        var serverCPUSeconds: Double?
+
+        var opsPerSecond: Double { Double(operations) / elapsed }
+
+        func percentile(_ p: Double) -> Double {
+            let sorted = latencies.sorted()
+            guard !sorted.isEmpty else { return 0 }
+            return sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] * 1000
+        }
+
+        func line(mode: String, clients: Int) -> String {
+            let cpu = serverCPUSeconds.map { String(format: "%.3f", $0 * 1000 / Double(max(operations, 1))) } ?? "n/a"
+            return String(
+                format: "mode=%@ clients=%d ops=%d ops_per_s=%.1f p50_ms=%.2f p99_ms=%.2f server_cpu_ms_per_op=%@",
+                mode, clients, operations, opsPerSecond, percentile(0.5), percentile(0.99), cpu
+            )
+        }
+    }
+
+    /// Runs `clients` loops for `seconds`, each calling `operation(clientIndex)` back to back.
+    static func measure(
+        clients: Int,
+        seconds: Double,
+        pid: Int32?,
+        operation: @escaping @Sendable (Int) async throws -> Void
+    ) async throws -> Result {
+        let cpuBefore = pid.flatMap(cpuSeconds)
+        let start = Date()
+        let deadline = start.addingTimeInterval(seconds)
+        let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+            for index in 0..<clients {
+                group.addTask {
+                    var mine: [Double] = []
+                    while Date() < deadline {
+                        let begin = Date()
+                        try await operation(index)
+                        mine.append(Date().timeIntervalSince(begin))
+                    }
+                    return mine
+                }
+            }
+            var all: [Double] = []
+            for try await part in group { all += part }
+            return all
+        }
+        let elapsed = Date().timeIntervalSince(start)
+        let cpuAfter = pid.flatMap(cpuSeconds)
+        let cpu = cpuBefore.flatMap { before in cpuAfter.map { $0 - before } }
+        return Result(operations: latencies.count, elapsed: elapsed, latencies: latencies, serverCPUSeconds: cpu)
+    }
+
+    /// utime + stime of a process, from /proc/<pid>/stat (Linux).
+    static func cpuSeconds(_ pid: Int32) -> Double? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        // after the command: state is field 3, utime 14, stime 15 (1-based over the whole line)
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+}
+
+/// An enrolled identity: its key and certificate PEM, for token-authenticated calls.
+struct Enrolled: Sendable {
+    let id: String
+    let key: SigningKey
+    let certificatePEM: String
+    /// One CSR per identity, reused: the server's cost per request does not depend on it.
+    let csrPEM: String
+}
+
+/// The few fabric-ca calls the benchmark makes.
+struct API: Sendable {
+    let client: HTTPClient
+    let base: String
+
+    func post(_ path: String, body: [UInt8], authorization: String) async throws -> [String: Any] {
+        var request = HTTPClientRequest(url: base + path)
+        request.method = .POST
+        request.headers.add(name: "Authorization", value: authorization)
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(body)
+        let response = try await client.execute(request, timeout: .seconds(60))
+        let bytes = try await response.body.collect(upTo: 1 << 20)
+        guard let json = try JSONSerialization.jsonObject(with: Data(bytes.readableBytesView)) as? [String: Any],
+            json["success"] as? Bool == true
+        else {
+            throw EnrollBenchmark.BenchmarkError("\(path) failed: \(String(buffer: bytes))")
+        }
+        return json
+    }
+
+    func enroll(id: String, secret: String) async throws -> Enrolled {
+        let key = SigningKey.generate()
+        let csr = try CertificateSigningRequest(
+            version: .v1,
+            subject: try DistinguishedName { CommonName(id) },
+            privateKey: key.certificateKey,
+            attributes: .init(),
+            signatureAlgorithm: .ecdsaWithSHA256
+        ).serializeAsPEM().pemString
+        let body = try JSONEncoder().encode(EnrollmentRequest(certificateRequest: csr))
+        let basic = "Basic " + Data("\(id):\(secret)".utf8).base64EncodedString()
+        let json = try await post("/enroll", body: Array(body), authorization: basic)
+        guard let result = json["result"] as? [String: Any], let cert = result["Cert"] as? String,
+            let pem = Data(base64Encoded: cert)
+        else { throw EnrollBenchmark.BenchmarkError("enroll returned no certificate") }
+        return Enrolled(id: id, key: key, certificatePEM: String(decoding: pem, as: UTF8.self), csrPEM: csr)
+    }
+
+    func reenroll(_ identity: Enrolled) async throws -> String {
+        let body = Array(try JSONEncoder().encode(EnrollmentRequest(certificateRequest: identity.csrPEM)))
+        let token = try AuthorizationToken.header(
+            key: identity.key, certificatePEM: identity.certificatePEM, method: "POST", requestURI: "/reenroll", body: body
+        )
+        _ = try await post("/reenroll", body: body, authorization: token)
+        return identity.id
+    }
+
+    func register(_ registrar: Enrolled, id: String, secret: String?) async throws -> String {
+        let body = Array(try JSONEncoder().encode(RegistrationRequest(id: id, secret: secret, affiliation: "org1")))
+        let token = try AuthorizationToken.header(
+            key: registrar.key, certificatePEM: registrar.certificatePEM, method: "POST", requestURI: "/register", body: body
+        )
+        let json = try await post("/register", body: body, authorization: token)
+        guard let result = json["result"] as? [String: Any], let secret = result["secret"] as? String else {
+            throw EnrollBenchmark.BenchmarkError("register returned no secret")
+        }
+        return secret
+    }
+}
