@@ -136,3 +136,17 @@ def test_revocation_state_and_identities_survive_restart(tmp_path):
         assert again.enroll("keeper", "pw").status == 201
     finally:
         again.stop()
+
+
+def test_sample_config_is_valid_and_its_gateway_rule_applies():
+    from harness import ROOT
+    sample = open(os.path.join(ROOT, "config", "charter-server-config.yaml")).read()
+    server = Server(config_yaml=sample).start()
+    try:
+        admin = server.enroll("admin", "adminpw").identity
+        assert server.register(admin, id="gw-peer", type="peer", secret="pw", affiliation="org1.department2").status == 201
+        cert = server.enroll("gw-peer", "pw", profile="tls", hosts=["peer0.org1.example.com"]).cert
+        names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value.get_values_for_type(x509.DNSName)
+        assert "org1-peer-gateway-svc.fabric.svc.cluster.local" in names
+    finally:
+        server.stop()

@@ -1,0 +1,24 @@
+# Charter CA server image: release build, non-root, only libsqlite3 added at run time.
+FROM swift:6.2-bookworm AS build
+RUN apt-get update && apt-get install -y --no-install-recommends libsqlite3-dev && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY Package.swift ./
+COPY Sources ./Sources
+COPY Benchmarks ./Benchmarks
+COPY Tests ./Tests
+RUN swift build -c release --product charter --static-swift-stdlib \
+    && cp "$(swift build -c release --show-bin-path)/charter" /charter
+
+FROM debian:bookworm-slim
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libsqlite3-0 ca-certificates curl \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --uid 10001 --home-dir /var/lib/charter --create-home charter
+COPY --from=build /charter /usr/local/bin/charter
+USER charter
+WORKDIR /var/lib/charter
+ENV CHARTER_HOME=/var/lib/charter/home
+EXPOSE 7054 9443
+HEALTHCHECK --interval=10s --timeout=3s --retries=3 CMD curl -sf http://127.0.0.1:9443/healthz || exit 1
+ENTRYPOINT ["charter", "server", "start"]
+CMD ["-b", "admin:adminpw"]
