@@ -21,8 +21,6 @@ public protocol Registry: Sendable {
     func record(_ certificate: CertificateRecord) async throws
     /// The certificate with this serial and AKI (canonical lower-case hex), if recorded.
     func certificate(serial: String, authorityKeyIdentifier: String) async throws -> CertificateRecord?
-    /// Certificates recorded for an enrollment ID, newest first.
-    func certificates(enrollmentID: String) async throws -> [CertificateRecord]
     /// True when the affiliation exists.
     func affiliationExists(_ name: String) async throws -> Bool
     /// Adds affiliations (and their parents) that do not exist yet.

@@ -100,16 +100,6 @@ public struct SQLiteRegistry: Registry {
         }
     }
 
-    public func certificates(enrollmentID: String) async throws -> [CertificateRecord] {
-        try await read { db in
-            try CertificateRecord.fetchAll(
-                db,
-                sql: "SELECT * FROM certificates WHERE enrollment_id = ? ORDER BY issued_at DESC",
-                arguments: [enrollmentID]
-            )
-        }
-    }
-
     public func affiliationExists(_ name: String) async throws -> Bool {
         try await read { db in
             try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM affiliations WHERE name = ?)", arguments: [name])

@@ -64,14 +64,6 @@ public struct SigningKey: Sendable, Hashable {
         self.backing = backing
     }
 
-    /// The curve of this key.
-    public var curve: Curve {
-        switch backing {
-        case .p256: return .p256
-        case .p384: return .p384
-        }
-    }
-
     /// PKCS#8 PEM, the form fabric-ca-client and cryptogen write.
     public var pkcs8PEM: String {
         switch backing {

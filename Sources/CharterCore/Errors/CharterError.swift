@@ -37,7 +37,6 @@ extension CharterError {
         case missingAttribute
         case authorizationFailure
         case duplicateIdentity
-        case unknownIdentity
         case unknownAffiliation
         case commonNameMismatch
         case storage
@@ -65,7 +64,6 @@ extension CharterError.Code {
         case .missingAttribute: return (0, 400)
         case .authorizationFailure: return (71, 403)
         case .duplicateIdentity: return (74, 409)
-        case .unknownIdentity: return (63, 404)
         case .unknownAffiliation: return (63, 400)
         case .commonNameMismatch: return (77, 403)
         case .storage: return (0, 500)

@@ -31,15 +31,6 @@ public struct AttributeExtension: Sendable, Hashable {
         Certificate.Extension(oid: Self.oid, critical: false, value: Array(json.utf8)[...])
     }
 
-    /// The attributes of an issued certificate, or nil when it carries none.
-    public init?(_ certificate: Certificate) {
-        guard let ext = certificate.extensions[oid: Self.oid],
-            let object = try? JSONSerialization.jsonObject(with: Data(ext.value)) as? [String: Any],
-            let attrs = object["attrs"] as? [String: Any]
-        else { return nil }
-        self.attributes = attrs.compactMapValues { $0 as? String }
-    }
-
     /// Chooses what goes into the extension: the identity's `ecert` attributes when nothing is
     /// requested; otherwise exactly the requested ones, refusing a missing non-optional one.
     public static func select(

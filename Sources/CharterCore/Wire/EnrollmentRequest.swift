@@ -57,6 +57,16 @@ public struct EnrollmentRequest: Sendable, Codable {
         case caName = "CAName"
     }
 
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: AnyKey.self)
+        hosts = try c.decodeGoField([String].self, CodingKeys.hosts.rawValue)
+        certificateRequest = try c.decodeGoField(String.self, CodingKeys.certificateRequest.rawValue)
+        profile = try c.decodeGoField(String.self, CodingKeys.profile.rawValue)
+        label = try c.decodeGoField(String.self, CodingKeys.label.rawValue)
+        attributeRequests = try c.decodeGoField([AttributeRequest].self, CodingKeys.attributeRequests.rawValue)
+        caName = try c.decodeGoField(String.self, CodingKeys.caName.rawValue)
+    }
+
     /// Parses and checks the CSR: PEM, signature by its own key, P-256 or P-384.
     public func parsedCSR() throws -> CertificateSigningRequest {
         guard let pem = certificateRequest, !pem.isEmpty else {

@@ -40,6 +40,17 @@ public struct RegistrationRequest: Sendable, Codable {
         case attributes = "attrs"
         case caName = "caname"
     }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: AnyKey.self)
+        id = try c.decodeGoField(String.self, CodingKeys.id.rawValue)
+        type = try c.decodeGoField(String.self, CodingKeys.type.rawValue)
+        secret = try c.decodeGoField(String.self, CodingKeys.secret.rawValue)
+        maxEnrollments = try c.decodeGoField(Int.self, CodingKeys.maxEnrollments.rawValue)
+        affiliation = try c.decodeGoField(String.self, CodingKeys.affiliation.rawValue)
+        attributes = try c.decodeGoField([IdentityAttribute].self, CodingKeys.attributes.rawValue)
+        caName = try c.decodeGoField(String.self, CodingKeys.caName.rawValue)
+    }
 }
 
 /// The result of a registration: the secret to enroll with.

@@ -37,9 +37,6 @@ public final class ServerMetrics: Sendable {
         registrations.add(1, ordering: .relaxed)
     }
 
-    /// Connections that closed before completing a TLS handshake (load-balancer TCP probes).
-    public var probeCount: Int { tlsProbes.load(ordering: .relaxed) }
-
     /// The Prometheus exposition text.
     func prometheusText() -> String {
         func line(_ name: String, _ help: String, _ value: Int, labels: String = "") -> String {

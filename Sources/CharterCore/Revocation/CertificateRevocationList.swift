@@ -1,0 +1,122 @@
+// An RFC 5280 version 2 CRL signed by the CA. swift-certificates has no CRL type, so the DER is
+// written here: TBSCertList, the signature algorithm, the signature.
+
+import Foundation
+import SwiftASN1
+import X509
+
+/// One revoked certificate as a CRL lists it.
+public struct RevokedCertificate: Sendable, Hashable {
+    /// The serial number, big-endian magnitude.
+    public var serial: [UInt8]
+    /// When it was revoked.
+    public var revokedAt: Date
+    /// Why.
+    public var reason: RevocationReason
+
+    /// Creates an entry; `serialHex` is the registry's hex form.
+    public init(serialHex: String, revokedAt: Date, reason: RevocationReason) {
+        self.serial = Hex.decode(serialHex) ?? [0]
+        self.revokedAt = revokedAt
+        self.reason = reason
+    }
+}
+
+/// A signed CRL.
+///
+/// Shape: version 2; signature ecdsa-with-SHA256; issuer = the CA's subject; thisUpdate = now;
+/// nextUpdate = now + `crl.expiry`; one entry per revoked certificate with its revocation date
+/// and, unless unspecified, a reasonCode entry extension; CRL extensions AKI (= CA SKI) and a CRL
+/// Number that increases with every CRL, so relying parties can tell the newest.
+public struct CertificateRevocationList: Sendable {
+    /// The DER bytes.
+    public let der: [UInt8]
+
+    /// PEM (`X509 CRL`), as fabric-ca returns it and writes `crls/crl.pem`.
+    public var pem: String {
+        PEMDocument(type: "X509 CRL", derBytes: der).pemString + "\n"
+    }
+
+    static let ecdsaWithSHA256: ASN1ObjectIdentifier = [1, 2, 840, 10045, 4, 3, 2]
+    static let reasonCode: ASN1ObjectIdentifier = [2, 5, 29, 21]
+    static let crlNumber: ASN1ObjectIdentifier = [2, 5, 29, 20]
+
+    /// Builds and signs a CRL.
+    public init(
+        authority: CertificateAuthority,
+        revoked: [RevokedCertificate],
+        number: Int,
+        thisUpdate: Date,
+        nextUpdate: Date
+    ) throws {
+        var tbs = DER.Serializer()
+        try tbs.appendConstructedNode(identifier: .sequence) { coder in
+            try coder.serialize(1)  // v2
+            try Self.algorithm(&coder)
+            try coder.serialize(authority.certificate.subject)
+            try Self.time(thisUpdate, &coder)
+            try Self.time(nextUpdate, &coder)
+            if !revoked.isEmpty {
+                try coder.appendConstructedNode(identifier: .sequence) { list in
+                    for entry in revoked {
+                        try list.appendConstructedNode(identifier: .sequence) { item in
+                            try item.serialize(integerBytes: entry.serial)
+                            try Self.time(entry.revokedAt, &item)
+                            if entry.reason != .unspecified {
+                                try item.appendConstructedNode(identifier: .sequence) { extensions in
+                                    var value = DER.Serializer()
+                                    value.appendPrimitiveNode(identifier: .enumerated) { $0.append(UInt8(entry.reason.rawValue)) }
+                                    try extensions.serialize(
+                                        Certificate.Extension(oid: Self.reasonCode, critical: false, value: value.serializedBytes[...])
+                                    )
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            try coder.appendConstructedNode(identifier: ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific)) { explicit in
+                try explicit.appendConstructedNode(identifier: .sequence) { extensions in
+                    try extensions.serialize(
+                        Certificate.Extension(
+                            AuthorityKeyIdentifier(keyIdentifier: authority.subjectKeyIdentifier[...]),
+                            critical: false
+                        )
+                    )
+                    var value = DER.Serializer()
+                    try value.serialize(number)
+                    try extensions.serialize(Certificate.Extension(oid: Self.crlNumber, critical: false, value: value.serializedBytes[...]))
+                }
+            }
+        }
+        let tbsBytes = tbs.serializedBytes
+        let signature = try authority.sign(tbsBytes)
+        var whole = DER.Serializer()
+        try whole.appendConstructedNode(identifier: .sequence) { coder in
+            coder.serializeRawBytes(tbsBytes)
+            try Self.algorithm(&coder)
+            try coder.serialize(ASN1BitString(bytes: signature[...]))
+        }
+        der = whole.serializedBytes
+    }
+
+    static func algorithm(_ coder: inout DER.Serializer) throws {
+        try coder.appendConstructedNode(identifier: .sequence) { try $0.serialize(ecdsaWithSHA256) }
+    }
+
+    /// RFC 5280: UTCTime through 2049, GeneralizedTime from 2050.
+    static func time(_ date: Date, _ coder: inout DER.Serializer) throws {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        let (year, month, day) = (c.year ?? 1970, c.month ?? 1, c.day ?? 1)
+        let (hour, minute, second) = (c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
+        if year < 2050 {
+            try coder.serialize(UTCTime(year: year, month: month, day: day, hours: hour, minutes: minute, seconds: second))
+        } else {
+            try coder.serialize(
+                GeneralizedTime(year: year, month: month, day: day, hours: hour, minutes: minute, seconds: second, fractionalSeconds: 0)
+            )
+        }
+    }
+}
