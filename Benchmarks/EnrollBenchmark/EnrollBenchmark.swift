@@ -19,6 +19,7 @@ struct EnrollBenchmark {
         var seconds = 5.0
         var concurrency = [1, 8, 32]
         var admin = "admin:adminpw"
+        var modes = Mode.allCases
 
         init(_ arguments: [String]) throws {
             var iterator = arguments.makeIterator()
@@ -31,6 +32,10 @@ struct EnrollBenchmark {
                 case "--seconds": seconds = Double(value) ?? seconds
                 case "--clients": concurrency = value.split(separator: ",").compactMap { Int($0) }
                 case "--admin": admin = value
+                case "--modes": modes = try value.split(separator: ",").map { name in
+                    guard let mode = Mode(rawValue: String(name)) else { throw BenchmarkError("unknown mode \(name)") }
+                    return mode
+                }
                 default: throw BenchmarkError("unknown flag \(flag)")
                 }
             }
@@ -85,7 +90,7 @@ struct EnrollBenchmark {
 
         let (bcryptIdentities, generatedIdentities, enrolledIdentities) = (chosen, generated, enrolled)
         var summary: [String] = []
-        for mode in Mode.allCases {
+        for mode in options.modes {
             for clients in options.concurrency {
                 let result = try await measure(clients: clients, seconds: options.seconds, pid: options.pid) { index in
                     switch mode {

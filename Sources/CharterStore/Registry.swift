@@ -21,12 +21,39 @@ public protocol Registry: Sendable {
     func record(_ certificate: CertificateRecord) async throws
     /// The certificate with this serial and AKI (canonical lower-case hex), if recorded.
     func certificate(serial: String, authorityKeyIdentifier: String) async throws -> CertificateRecord?
+    /// The certificate and the identity it was issued to, read together (token authentication).
+    func certificateAndOwner(serial: String, authorityKeyIdentifier: String) async throws
+        -> (certificate: CertificateRecord, owner: Identity?)?
     /// True when the affiliation exists.
     func affiliationExists(_ name: String) async throws -> Bool
     /// Adds affiliations (and their parents) that do not exist yet.
     func addAffiliations(_ names: [String]) async throws
     /// Counts of what is stored, for operations metrics and tests.
     func counts() async throws -> RegistryCounts
+
+    /// Every identity, by ID.
+    func identities() async throws -> [Identity]
+    /// Replaces an existing identity's record.
+    func update(_ identity: Identity) async throws
+    /// Deletes an identity and revokes its certificates; returns them.
+    func removeIdentity(_ id: String, at date: Date) async throws -> [CertificateRecord]
+    /// Marks an identity revoked (no more enrollments) and revokes its certificates; returns them.
+    func revokeIdentity(_ id: String, reason: RevocationReason, at date: Date) async throws -> [CertificateRecord]
+    /// Revokes one certificate; throws when unknown or already revoked.
+    func revokeCertificate(serial: String, authorityKeyIdentifier: String, reason: RevocationReason, at date: Date)
+        async throws -> CertificateRecord
+    /// Certificates matching a filter, oldest first.
+    func certificates(matching filter: CertificateFilter) async throws -> [CertificateRecord]
+    /// The next CRL number (1, 2, …), persisted.
+    func nextCRLNumber() async throws -> Int
+    /// Every affiliation path.
+    func affiliations() async throws -> [String]
+    /// Adds an affiliation; its parent must exist unless `createParents`.
+    func addAffiliation(_ name: String, createParents: Bool) async throws
+    /// Renames an affiliation with its descendants and moves their identities.
+    func renameAffiliation(_ old: String, to new: String) async throws -> AffiliationChange
+    /// Removes an affiliation with its descendants and their identities, revoking their certificates.
+    func removeAffiliation(_ name: String, at date: Date) async throws -> AffiliationChange
 }
 
 /// One enrollment to record: the certificate and what it does to the identity's counters.

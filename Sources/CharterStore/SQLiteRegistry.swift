@@ -32,7 +32,30 @@ public struct SQLiteRegistry: Registry {
     }
 
     public func identity(_ id: String) async throws -> Identity? {
-        try await read { db in try IdentityRow.fetchOne(db, key: id)?.identity() }
+        try await read { db in try Self.identity(db, id) }
+    }
+
+    static func identity(_ db: Database, _ id: String) throws -> Identity? {
+        let statement = try db.cachedStatement(sql: "SELECT * FROM identities WHERE id = ?")
+        return try IdentityRow.fetchOne(statement, arguments: [id])?.identity()
+    }
+
+    static func certificate(_ db: Database, serial: String, authorityKeyIdentifier: String) throws -> CertificateRecord? {
+        let statement = try db.cachedStatement(
+            sql: "SELECT * FROM certificates WHERE serial_number = ? AND authority_key_identifier = ?"
+        )
+        return try CertificateRecord.fetchOne(statement, arguments: [serial, authorityKeyIdentifier])
+    }
+
+    public func certificateAndOwner(serial: String, authorityKeyIdentifier: String) async throws
+        -> (certificate: CertificateRecord, owner: Identity?)?
+    {
+        try await read { db in
+            guard let record = try Self.certificate(db, serial: serial, authorityKeyIdentifier: authorityKeyIdentifier) else {
+                return nil
+            }
+            return (record, try Self.identity(db, record.enrollmentID))
+        }
     }
 
     public func insert(_ identity: Identity) async throws {
@@ -62,42 +85,39 @@ public struct SQLiteRegistry: Registry {
         let certificate = enrollment.certificate
         try await write { db in
             // Re-check under the write lock: a concurrent enrollment or revocation may have won.
-            guard let row = try IdentityRow.fetchOne(db, key: certificate.enrollmentID) else {
+            let state = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT revoked, enrollments, max_enrollments, incorrect_password_attempts FROM identities WHERE id = ?"
+                ),
+                arguments: [certificate.enrollmentID]
+            )
+            guard let state else {
                 throw CharterError.authentication("Identity '\(certificate.enrollmentID)' no longer exists")
             }
-            let identity = try row.identity()
-            if identity.revoked {
-                throw CharterError.authentication("Identity '\(identity.id)' is revoked")
+            let (revoked, enrollments, max, attempts): (Bool, Int, Int, Int) = (state[0], state[1], state[2], state[3])
+            if revoked {
+                throw CharterError.authentication("Identity '\(certificate.enrollmentID)' is revoked")
             }
-            if enrollment.countsAsEnrollment && identity.hasReachedMaxEnrollments {
+            if enrollment.countsAsEnrollment && max >= 0 && enrollments >= max {
                 throw CharterError.authentication(
-                    "Identity '\(identity.id)' has reached its maximum of \(identity.maxEnrollments) enrollments"
+                    "Identity '\(certificate.enrollmentID)' has reached its maximum of \(max) enrollments"
                 )
             }
-            try certificate.insert(db)
-            if enrollment.countsAsEnrollment || identity.incorrectPasswordAttempts != 0 {
-                try db.execute(
-                    sql: """
-                        UPDATE identities SET enrollments = enrollments + ?, incorrect_password_attempts = 0
-                        WHERE id = ?
-                        """,
-                    arguments: [enrollment.countsAsEnrollment ? 1 : 0, identity.id]
-                )
+            try certificate.insertCached(db)
+            if enrollment.countsAsEnrollment || attempts != 0 {
+                try db.cachedStatement(
+                    sql: "UPDATE identities SET enrollments = enrollments + ?, incorrect_password_attempts = 0 WHERE id = ?"
+                ).execute(arguments: [enrollment.countsAsEnrollment ? 1 : 0, certificate.enrollmentID])
             }
         }
     }
 
     public func record(_ certificate: CertificateRecord) async throws {
-        try await write { db in try certificate.insert(db) }
+        try await write { db in try certificate.insertCached(db) }
     }
 
     public func certificate(serial: String, authorityKeyIdentifier: String) async throws -> CertificateRecord? {
-        try await read { db in
-            try CertificateRecord.fetchOne(
-                db,
-                key: ["serial_number": serial, "authority_key_identifier": authorityKeyIdentifier]
-            )
-        }
+        try await read { db in try Self.certificate(db, serial: serial, authorityKeyIdentifier: authorityKeyIdentifier) }
     }
 
     public func affiliationExists(_ name: String) async throws -> Bool {

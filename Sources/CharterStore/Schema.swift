@@ -37,6 +37,12 @@ enum Schema {
                 t.primaryKey(["serial_number", "authority_key_identifier"])
             }
         }
+        migrator.registerMigration("v2: properties") { db in
+            try db.create(table: "properties") { t in
+                t.primaryKey("name", .text)
+                t.column("value", .text).notNull()
+            }
+        }
         return migrator
     }
 }

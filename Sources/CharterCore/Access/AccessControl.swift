@@ -24,6 +24,32 @@ public enum AccessControl {
         }
     }
 
+    /// A caller may act on an identity (see, modify, revoke, remove) of a type among its roles,
+    /// inside its affiliation scope.
+    public static func checkActOn(caller: Identity, target: Identity) throws {
+        try checkRole(caller: caller, type: target.type)
+        try checkScope(caller: caller, target: target.affiliation)
+    }
+
+    /// ``checkActOn(caller:target:)`` as a filter.
+    public static func canActOn(caller: Identity, target: Identity) -> Bool {
+        (try? checkActOn(caller: caller, target: target)) != nil
+    }
+
+    /// A caller must hold a boolean power (`hf.Revoker`, `hf.GenCRL`, `hf.AffiliationMgr`, …).
+    public static func checkPower(_ caller: Identity, _ name: String) throws {
+        guard hasPower(caller, name) else {
+            throw CharterError.authorization("'\(caller.id)' does not have \(name)")
+        }
+    }
+
+    /// A caller must be a registrar (have `hf.Registrar.Roles`) to list identities.
+    public static func checkIsRegistrar(_ caller: Identity) throws {
+        guard let roles = caller.attribute(ReservedAttribute.registrarRoles), !roles.isEmpty else {
+            throw CharterError.authorization("'\(caller.id)' has no hf.Registrar.Roles")
+        }
+    }
+
     /// The full register check: role, affiliation scope and every requested attribute.
     public static func checkRegistration(
         registrar: Identity,

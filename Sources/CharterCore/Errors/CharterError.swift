@@ -37,6 +37,14 @@ extension CharterError {
         case missingAttribute
         case authorizationFailure
         case duplicateIdentity
+        case duplicateAffiliation
+        case unknownIdentity
+        case unknownCertificate
+        case alreadyRevoked
+        case missingRevokeArguments
+        case identityRemovalDisabled
+        case affiliationRemovalDisabled
+        case needsForce
         case unknownAffiliation
         case commonNameMismatch
         case storage
@@ -64,6 +72,14 @@ extension CharterError.Code {
         case .missingAttribute: return (0, 400)
         case .authorizationFailure: return (71, 403)
         case .duplicateIdentity: return (74, 409)
+        case .duplicateAffiliation: return (60, 409)
+        case .unknownIdentity: return (63, 404)
+        case .unknownCertificate: return (8, 404)
+        case .alreadyRevoked: return (66, 409)
+        case .missingRevokeArguments: return (15, 400)
+        case .identityRemovalDisabled: return (56, 403)
+        case .affiliationRemovalDisabled: return (61, 403)
+        case .needsForce: return (64, 400)
         case .unknownAffiliation: return (63, 400)
         case .commonNameMismatch: return (77, 403)
         case .storage: return (0, 500)

@@ -18,4 +18,12 @@ public enum Affiliation {
     public static func paths(of tree: [String: [String]]) -> [String] {
         tree.keys.sorted().flatMap { top in [top] + (tree[top] ?? []).map { "\(top).\($0)" } }
     }
+
+    /// True when the name is a well-formed path: non-empty labels without spaces.
+    public static func isValid(_ affiliation: String) -> Bool {
+        !affiliation.isEmpty
+            && affiliation.split(separator: ".", omittingEmptySubsequences: false).allSatisfy {
+                !$0.isEmpty && !$0.contains(" ")
+            }
+    }
 }

@@ -12,8 +12,21 @@ enum APIRouter {
             ("enroll", [.post], service.enroll),
             ("reenroll", [.post], service.reenroll),
             ("register", [.post], service.register),
+            ("revoke", [.post], service.revoke),
+            ("gencrl", [.post], service.generateCRL),
+            ("identities", [.get], service.listIdentities),
+            ("identities", [.post], service.addIdentity),
+            ("identities/:id", [.get], service.getIdentity),
+            ("identities/:id", [.put], service.modifyIdentity),
+            ("identities/:id", [.delete], service.removeIdentity),
+            ("affiliations", [.get], service.listAffiliations),
+            ("affiliations", [.post], service.addAffiliation),
+            ("affiliations/:name", [.get], service.getAffiliation),
+            ("affiliations/:name", [.put], service.modifyAffiliation),
+            ("affiliations/:name", [.delete], service.removeAffiliation),
+            ("certificates", [.get], service.listCertificates),
         ]
-        let knownPaths = Set(routes.flatMap { ["/\($0.0)", "/api/v1/\($0.0)"] })
+        let knownPaths = routes.flatMap { ["/\($0.0)", "/api/v1/\($0.0)"] }
         let router = Router(context: CharterRequestContext.self)
         router.middlewares.add(EnvelopeMiddleware(knownPaths: knownPaths, metrics: service.metrics))
         for (path, methods, handler) in routes {

@@ -58,15 +58,13 @@ struct Authenticator: Sendable {
         }
         let serial = Hex.canonicalSerial(Hex.encode(token.certificate.serialNumber.bytes)) ?? ""
         let aki = Hex.encode(authority.subjectKeyIdentifier)
-        guard let record = try await registry.certificate(serial: serial, authorityKeyIdentifier: aki) else {
+        guard let (record, owner) = try await registry.certificateAndOwner(serial: serial, authorityKeyIdentifier: aki) else {
             throw CharterError.authentication("The token's certificate \(serial) is not on record")
         }
         guard !record.isRevoked else {
             throw CharterError.authentication("The certificate in the authorization header is a revoked certificate")
         }
-        guard let id = SubjectPolicy.commonName(of: token.certificate.subject),
-            let identity = try await registry.identity(id)
-        else {
+        guard let identity = owner, SubjectPolicy.commonName(of: token.certificate.subject) == identity.id else {
             throw CharterError.authentication("The token's certificate names no registered identity")
         }
         guard !identity.revoked else {

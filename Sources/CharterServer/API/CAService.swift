@@ -100,7 +100,16 @@ struct CAService: Sendable {
         let body = try await Self.collect(request)
         let registrar = try await authenticator.token(request, body: body).identity
         context.audit.record(registrar.id)
-        let registration = try Self.decode(RegistrationRequest.self, from: body)
+        let (identity, secret) = try await registerIdentity(try Self.decode(RegistrationRequest.self, from: body), registrar: registrar)
+        return try Envelope.success(
+            RegistrationResponse(secret: secret),
+            status: .created,
+            headers: [.location: "/api/v1/identities/\(identity.id)"]
+        )
+    }
+
+    /// Checks and stores a new identity for `register` and `POST /identities`; returns it with its secret.
+    func registerIdentity(_ registration: RegistrationRequest, registrar: Identity) async throws -> (Identity, String) {
         try checkCAName(registration.caName)
         guard let id = registration.id?.trimmingCharacters(in: .whitespaces), !id.isEmpty else {
             throw CharterError(.invalidRequest, "The registration request has no 'id'")
@@ -110,9 +119,7 @@ struct CAService: Sendable {
         }
         let type = registration.type.flatMap { $0.isEmpty ? nil : $0 } ?? "client"
         let affiliation = registration.affiliation.flatMap { $0.isEmpty ? nil : $0 } ?? registrar.affiliation
-        if !affiliation.isEmpty, try await !registry.affiliationExists(affiliation) {
-            throw CharterError(.unknownAffiliation, "Affiliation '\(affiliation)' does not exist")
-        }
+        try await checkAffiliationExists(affiliation)
         let requested = registration.attributes ?? []
         try AccessControl.checkRegistration(registrar: registrar, type: type, affiliation: affiliation, attributes: requested)
         let maxEnrollments = try resolveMaxEnrollments(registration.maxEnrollments ?? 0)
@@ -132,22 +139,23 @@ struct CAService: Sendable {
                 IdentityAttribute(name: ReservedAttribute.type, value: type, ecert: true),
                 IdentityAttribute(name: ReservedAttribute.affiliation, value: affiliation, ecert: true),
             ]
-        try await registry.insert(
-            Identity(
-                id: id,
-                type: type,
-                affiliation: affiliation,
-                attributes: attributes,
-                maxEnrollments: maxEnrollments,
-                secretHash: secretHash
-            )
+        let identity = Identity(
+            id: id,
+            type: type,
+            affiliation: affiliation,
+            attributes: attributes,
+            maxEnrollments: maxEnrollments,
+            secretHash: secretHash
         )
+        try await registry.insert(identity)
         metrics.countRegistration()
-        return try Envelope.success(
-            RegistrationResponse(secret: secret),
-            status: .created,
-            headers: [.location: "/api/v1/identities/\(id)"]
-        )
+        return (identity, secret)
+    }
+
+    func checkAffiliationExists(_ affiliation: String) async throws {
+        if !affiliation.isEmpty, try await !registry.affiliationExists(affiliation) {
+            throw CharterError(.unknownAffiliation, "Affiliation '\(affiliation)' does not exist")
+        }
     }
 
     /// 0 means the CA's default; a CA limit caps what a registrar may grant.

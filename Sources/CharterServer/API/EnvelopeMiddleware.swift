@@ -9,8 +9,8 @@ import Logging
 struct EnvelopeMiddleware: RouterMiddleware {
     typealias Context = CharterRequestContext
 
-    /// Paths the API serves, so a wrong method gets 405 instead of 404.
-    let knownPaths: Set<String>
+    /// Path templates the API serves (`/identities/:id`), so a wrong method gets 405, not 404.
+    let knownPaths: [String]
     let metrics: ServerMetrics
 
     func handle(
@@ -26,7 +26,7 @@ struct EnvelopeMiddleware: RouterMiddleware {
         } catch let error as CharterError {
             failure = error
             response = Envelope.failure(error)
-        } catch let error as HTTPError where error.status == .notFound && knownPaths.contains(request.uri.path) {
+        } catch let error as HTTPError where error.status == .notFound && isKnown(request.uri.path) {
             let wrongMethod = CharterError(.methodNotAllowed, "Method \(request.method) is not allowed")
             failure = wrongMethod
             response = Envelope.failure(wrongMethod)
@@ -52,6 +52,15 @@ struct EnvelopeMiddleware: RouterMiddleware {
         metrics.countResponse(status: response.status.code)
         log(request, context: context, status: response.status.code, start: start, failure: failure)
         return response
+    }
+
+    func isKnown(_ path: String) -> Bool {
+        let segments = path.split(separator: "/")
+        return knownPaths.contains { template in
+            let parts = template.split(separator: "/")
+            return parts.count == segments.count
+                && zip(parts, segments).allSatisfy { $0.hasPrefix(":") || $0 == $1 }
+        }
     }
 
     func log(_ request: Request, context: Context, status: Int, start: ContinuousClock.Instant, failure: CharterError?) {

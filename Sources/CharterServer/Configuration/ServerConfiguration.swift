@@ -241,10 +241,28 @@ extension ServerConfiguration {
     /// `cfg:` — identity behaviour.
     public struct Cfg: Sendable, Codable {
         public var identities = Identities()
+        public var affiliations = Affiliations()
         public init() {}
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            identities = try c.decodeIfPresent(Identities.self, forKey: .identities) ?? Identities()
+            affiliations = try c.decodeIfPresent(Affiliations.self, forKey: .affiliations) ?? Affiliations()
+        }
         public struct Identities: Sendable, Codable {
             /// Wrong secrets allowed before the identity is locked; fabric-ca's default is 10.
             public var passwordattempts: Int = 10
+            /// Whether `DELETE /identities/{id}` is allowed (fabric-ca's default: no).
+            public var allowremove: Bool = false
+            public init() {}
+            public init(from decoder: any Decoder) throws {
+                let c = try decoder.container(keyedBy: CodingKeys.self)
+                passwordattempts = try c.decodeIfPresent(Int.self, forKey: .passwordattempts) ?? 10
+                allowremove = try c.decodeIfPresent(Bool.self, forKey: .allowremove) ?? false
+            }
+        }
+        public struct Affiliations: Sendable, Codable {
+            /// Whether `DELETE /affiliations/{name}` is allowed (fabric-ca's default: no).
+            public var allowremove: Bool = false
             public init() {}
         }
     }

@@ -47,6 +47,37 @@ public struct CertificateRecord: Sendable, Hashable, Codable, FetchableRecord, P
         case pem
     }
 
+    // Decoding by column, not through Codable: token authentication reads a record per request.
+    public init(row: Row) {
+        serial = row["serial_number"]
+        authorityKeyIdentifier = row["authority_key_identifier"]
+        enrollmentID = row["enrollment_id"]
+        caName = row["ca_name"]
+        profile = row["profile"]
+        issuedAt = row["issued_at"]
+        notBefore = row["not_before"]
+        notAfter = row["not_after"]
+        status = row["status"]
+        reason = row["reason"]
+        revokedAt = row["revoked_at"]
+        pem = row["pem"]
+    }
+
+    /// Inserts through a cached statement (the enrollment hot path).
+    func insertCached(_ db: Database) throws {
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO certificates (serial_number, authority_key_identifier, enrollment_id, ca_name, profile,
+                    issued_at, not_before, not_after, status, reason, revoked_at, pem)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        )
+        try statement.execute(arguments: [
+            serial, authorityKeyIdentifier, enrollmentID, caName, profile, issuedAt, notBefore, notAfter, status, reason,
+            revokedAt, pem,
+        ])
+    }
+
     /// The record for a certificate just issued.
     public init(_ issued: IssuedCertificate, enrollmentID: String, caName: String, issuedAt: Date = Date()) {
         self.serial = issued.serialHex

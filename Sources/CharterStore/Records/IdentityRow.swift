@@ -26,6 +26,19 @@ struct IdentityRow: Codable, FetchableRecord, PersistableRecord {
         case revoked
     }
 
+    // Decoding by column, not through Codable: this runs on every authenticated request.
+    init(row: Row) {
+        id = row["id"]
+        secretHash = row["secret_hash"]
+        type = row["type"]
+        affiliation = row["affiliation"]
+        attributes = row["attributes"]
+        enrollments = row["enrollments"]
+        maxEnrollments = row["max_enrollments"]
+        incorrectPasswordAttempts = row["incorrect_password_attempts"]
+        revoked = row["revoked"]
+    }
+
     init(_ identity: Identity) throws {
         id = identity.id
         secretHash = identity.secretHash

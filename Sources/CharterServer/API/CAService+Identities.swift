@@ -1,0 +1,117 @@
+// The identities endpoints: list, get, add, modify, remove.
+
+import CharterCore
+import CharterStore
+import Foundation
+import Hummingbird
+import NIOPosix
+
+extension CAService {
+    func listIdentities(_ request: Request, context: CharterRequestContext) async throws -> Response {
+        let caller = try await tokenCaller(request, context: context)
+        try checkCAName(request.uri.queryParameters["ca"].map(String.init))
+        try AccessControl.checkIsRegistrar(caller)
+        let visible = try await registry.identities().filter { AccessControl.canActOn(caller: caller, target: $0) }
+        return try Envelope.success(
+            IdentityListResponse(identities: visible.map { IdentityInfo($0) }, caname: configuration.ca.name)
+        )
+    }
+
+    func getIdentity(_ request: Request, context: CharterRequestContext) async throws -> Response {
+        let caller = try await tokenCaller(request, context: context)
+        let target = try await visibleIdentity(try context.parameters.require("id"), caller: caller)
+        return try Envelope.success(IdentityInfo(target))
+    }
+
+    func addIdentity(_ request: Request, context: CharterRequestContext) async throws -> Response {
+        let body = try await Self.collect(request)
+        let caller = try await authenticator.token(request, body: body).identity
+        context.audit.record(caller.id)
+        let (identity, secret) = try await registerIdentity(try Self.decode(RegistrationRequest.self, from: body), registrar: caller)
+        return try Envelope.success(IdentityInfo(identity, secret: secret), status: .created)
+    }
+
+    func modifyIdentity(_ request: Request, context: CharterRequestContext) async throws -> Response {
+        let body = try await Self.collect(request)
+        let caller = try await authenticator.token(request, body: body).identity
+        context.audit.record(caller.id)
+        let modification = try Self.decode(IdentityModification.self, from: body)
+        try checkCAName(modification.caName)
+        var identity = try await visibleIdentity(try context.parameters.require("id"), caller: caller)
+
+        if let type = modification.type, !type.isEmpty, type != identity.type {
+            try AccessControl.checkRole(caller: caller, type: type)
+            identity.type = type
+        }
+        if let affiliation = modification.affiliation, !affiliation.isEmpty, affiliation != identity.affiliation {
+            try await checkAffiliationExists(affiliation)
+            try AccessControl.checkScope(caller: caller, target: affiliation)
+            identity.affiliation = affiliation
+        }
+        if let changes = modification.attrs, !changes.isEmpty {
+            for change in changes where !change.value.isEmpty {
+                try AccessControl.checkGrant(registrar: caller, attribute: change, requested: changes)
+            }
+            identity.attributes = Self.merge(identity.attributes, changes)
+        }
+        if let max = modification.maxEnrollments, max != 0 {
+            identity.maxEnrollments = try resolveMaxEnrollments(max)
+        }
+        // The record's own facts follow the type and affiliation.
+        identity.attributes = Self.merge(identity.attributes, [
+            IdentityAttribute(name: ReservedAttribute.type, value: identity.type, ecert: true),
+            IdentityAttribute(name: ReservedAttribute.affiliation, value: identity.affiliation, ecert: true),
+        ])
+        var secret: String?
+        if let newSecret = modification.secret, !newSecret.isEmpty {
+            secret = newSecret
+            let hasher = self.hasher
+            identity.secretHash = try await NIOThreadPool.singleton.runIfActive { hasher.hash(newSecret, generated: false) }
+            identity.incorrectPasswordAttempts = 0
+        }
+        try await registry.update(identity)
+        return try Envelope.success(IdentityInfo(identity, secret: secret))
+    }
+
+    func removeIdentity(_ request: Request, context: CharterRequestContext) async throws -> Response {
+        let caller = try await tokenCaller(request, context: context)
+        guard configuration.cfg.identities.allowremove else {
+            throw CharterError(.identityRemovalDisabled, "Identity removal is disabled (cfg.identities.allowremove)")
+        }
+        let target = try await visibleIdentity(try context.parameters.require("id"), caller: caller)
+        if target.id == caller.id && request.uri.queryParameters["force"] != "true" {
+            throw CharterError(.needsForce, "Removing your own identity needs force=true")
+        }
+        _ = try await registry.removeIdentity(target.id, at: Date())
+        return try Envelope.success(IdentityInfo(target))
+    }
+
+    // MARK: helpers
+
+    /// Token authentication for bodiless calls (GET, DELETE).
+    func tokenCaller(_ request: Request, context: CharterRequestContext) async throws -> Identity {
+        let body = try await Self.collect(request)
+        let caller = try await authenticator.token(request, body: body).identity
+        context.audit.record(caller.id)
+        return caller
+    }
+
+    /// The identity, when it exists and the caller may act on it.
+    func visibleIdentity(_ id: String, caller: Identity) async throws -> Identity {
+        guard let target = try await registry.identity(id) else {
+            throw CharterError(.unknownIdentity, "Identity '\(id)' does not exist")
+        }
+        try AccessControl.checkActOn(caller: caller, target: target)
+        return target
+    }
+
+    /// fabric-ca's attribute update: a name with an empty value removes it, others add or replace.
+    static func merge(_ attributes: [IdentityAttribute], _ changes: [IdentityAttribute]) -> [IdentityAttribute] {
+        var result = attributes
+        for change in changes {
+            result.removeAll { $0.name == change.name }
+            if !change.value.isEmpty { result.append(change) }
+        }
+        return result
+    }
+}

@@ -1,0 +1,93 @@
+// Revocation and CRLs: `POST /revoke` and `POST /gencrl`.
+
+import CharterCore
+import CharterStore
+import Foundation
+import Hummingbird
+
+extension CAService {
+    func revoke(_ request: Request, context: CharterRequestContext) async throws -> Response {
+        let body = try await Self.collect(request)
+        let caller = try await authenticator.token(request, body: body).identity
+        context.audit.record(caller.id)
+        let revocation = try Self.decode(RevocationRequest.self, from: body)
+        try checkCAName(revocation.caName)
+        try AccessControl.checkPower(caller, ReservedAttribute.revoker)
+        let reason = try RevocationReason(name: revocation.reason ?? "")
+        let now = Date()
+
+        var revoked: [CertificateRecord]
+        if let serialText = revocation.serial, !serialText.isEmpty {
+            guard let serial = Hex.canonicalSerial(serialText),
+                let aki = revocation.aki.flatMap(Hex.decode).map(Hex.encode), !aki.isEmpty
+            else {
+                throw CharterError(.missingRevokeArguments, "Revoking a certificate needs its serial and AKI in hex")
+            }
+            guard let record = try await registry.certificate(serial: serial, authorityKeyIdentifier: aki) else {
+                throw CharterError(.unknownCertificate, "Certificate \(serial) (AKI \(aki)) was not issued by this CA")
+            }
+            if let id = revocation.id, !id.isEmpty, id != record.enrollmentID {
+                throw CharterError(.invalidRequest, "Certificate \(serial) belongs to '\(record.enrollmentID)', not '\(id)'")
+            }
+            if let owner = try await registry.identity(record.enrollmentID) {
+                try AccessControl.checkActOn(caller: caller, target: owner)
+            } else {
+                try AccessControl.checkScope(caller: caller, target: "")
+            }
+            revoked = [try await registry.revokeCertificate(serial: serial, authorityKeyIdentifier: aki, reason: reason, at: now)]
+        } else if let id = revocation.id, !id.isEmpty {
+            guard let target = try await registry.identity(id) else {
+                throw CharterError(.unknownIdentity, "Identity '\(id)' does not exist")
+            }
+            try AccessControl.checkActOn(caller: caller, target: target)
+            revoked = try await registry.revokeIdentity(id, reason: reason, at: now)
+        } else {
+            throw CharterError(.missingRevokeArguments, "A revocation needs an enrollment ID, or a serial and an AKI")
+        }
+
+        var crl = ""
+        if revocation.gencrl == true {
+            try AccessControl.checkPower(caller, ReservedAttribute.genCRL)
+            crl = Data(try await makeCRL(CRLRequest()).pem.utf8).base64EncodedString()
+        }
+        let info = revoked.map { RevokedCertificateInfo(serial: $0.serial, aki: $0.authorityKeyIdentifier) }
+        return try Envelope.success(RevocationResponse(revokedCerts: info, crl: crl))
+    }
+
+    func generateCRL(_ request: Request, context: CharterRequestContext) async throws -> Response {
+        let body = try await Self.collect(request)
+        let caller = try await authenticator.token(request, body: body).identity
+        context.audit.record(caller.id)
+        let crlRequest = body.isEmpty ? CRLRequest() : try Self.decode(CRLRequest.self, from: body)
+        try checkCAName(crlRequest.caName)
+        try AccessControl.checkPower(caller, ReservedAttribute.genCRL)
+        let crl = try await makeCRL(crlRequest)
+        return try Envelope.success(CRLResponse(crl: Data(crl.pem.utf8).base64EncodedString()))
+    }
+
+    /// A CRL of every revoked certificate within the request's windows, numbered one higher than the last.
+    func makeCRL(_ request: CRLRequest) async throws -> CertificateRevocationList {
+        var filter = CertificateFilter()
+        filter.revokedOnly = true
+        filter.revokedStart = request.revokedAfter
+        filter.revokedEnd = request.revokedBefore
+        filter.expiredStart = request.expireAfter
+        filter.expiredEnd = request.expireBefore
+        filter.authorityKeyIdentifier = Hex.encode(authority.subjectKeyIdentifier)
+        let records = try await registry.certificates(matching: filter)
+        let now = Date()
+        return try CertificateRevocationList(
+            authority: authority,
+            revoked: records.map {
+                RevokedCertificate(
+                    serialHex: $0.serial,
+                    revokedAt: $0.revokedAt ?? now,
+                    reason: RevocationReason(rawValue: $0.reason) ?? .unspecified
+                )
+            },
+            number: try await registry.nextCRLNumber(),
+            thisUpdate: now,
+            nextUpdate: now.addingTimeInterval(try DurationText.parse(configuration.crl.expiry).timeInterval)
+        )
+    }
+}

@@ -1,0 +1,225 @@
+// The identity lifecycle in SQL: listing, modifying, revoking and removing identities and
+// certificates, affiliation changes, CRL numbers. Each change is one transaction.
+
+import CharterCore
+import Foundation
+import GRDB
+
+extension SQLiteRegistry {
+    public func identities() async throws -> [Identity] {
+        try await read { db in try IdentityRow.order(Column("id")).fetchAll(db).map { try $0.identity() } }
+    }
+
+    public func update(_ identity: Identity) async throws {
+        try await write { db in
+            guard try IdentityRow.exists(db, key: identity.id) else {
+                throw CharterError(.unknownIdentity, "Identity '\(identity.id)' does not exist")
+            }
+            try IdentityRow(identity).update(db)
+        }
+    }
+
+    public func removeIdentity(_ id: String, at date: Date) async throws -> [CertificateRecord] {
+        try await write { db in
+            guard try IdentityRow.deleteOne(db, key: id) else {
+                throw CharterError(.unknownIdentity, "Identity '\(id)' does not exist")
+            }
+            return try Self.revokeAll(db, of: id, reason: .cessationOfOperation, at: date)
+        }
+    }
+
+    public func revokeIdentity(_ id: String, reason: RevocationReason, at date: Date) async throws -> [CertificateRecord] {
+        try await write { db in
+            guard try IdentityRow.exists(db, key: id) else {
+                throw CharterError(.unknownIdentity, "Identity '\(id)' does not exist")
+            }
+            try db.execute(sql: "UPDATE identities SET revoked = 1 WHERE id = ?", arguments: [id])
+            return try Self.revokeAll(db, of: id, reason: reason, at: date)
+        }
+    }
+
+    public func revokeCertificate(
+        serial: String,
+        authorityKeyIdentifier: String,
+        reason: RevocationReason,
+        at date: Date
+    ) async throws -> CertificateRecord {
+        try await write { db in
+            let key: [String: any DatabaseValueConvertible] = ["serial_number": serial, "authority_key_identifier": authorityKeyIdentifier]
+            guard var record = try CertificateRecord.fetchOne(db, key: key) else {
+                throw CharterError(.unknownCertificate, "Certificate \(serial) (AKI \(authorityKeyIdentifier)) was not issued by this CA")
+            }
+            guard !record.isRevoked else {
+                throw CharterError(.alreadyRevoked, "Certificate \(serial) is already revoked")
+            }
+            record.status = "revoked"
+            record.reason = reason.rawValue
+            record.revokedAt = date
+            try record.update(db)
+            return record
+        }
+    }
+
+    static func revokeAll(_ db: Database, of id: String, reason: RevocationReason, at date: Date) throws -> [CertificateRecord] {
+        let good = try CertificateRecord.fetchAll(
+            db,
+            sql: "SELECT * FROM certificates WHERE enrollment_id = ? AND status = 'good' ORDER BY issued_at",
+            arguments: [id]
+        )
+        try db.execute(
+            sql: "UPDATE certificates SET status = 'revoked', reason = ?, revoked_at = ? WHERE enrollment_id = ? AND status = 'good'",
+            arguments: [reason.rawValue, date, id]
+        )
+        return good.map { record in
+            var revoked = record
+            revoked.status = "revoked"
+            revoked.reason = reason.rawValue
+            revoked.revokedAt = date
+            return revoked
+        }
+    }
+
+    public func certificates(matching filter: CertificateFilter) async throws -> [CertificateRecord] {
+        try await read { db in
+            var clauses: [String] = []
+            var arguments: StatementArguments = []
+            func add(_ clause: String, _ value: (any DatabaseValueConvertible)?) {
+                guard let value else { return }
+                clauses.append(clause)
+                arguments += [value]
+            }
+            add("c.enrollment_id = ?", filter.enrollmentID)
+            add("c.serial_number = ?", filter.serial)
+            add("c.authority_key_identifier = ?", filter.authorityKeyIdentifier)
+            add("c.revoked_at >= ?", filter.revokedStart)
+            add("c.revoked_at <= ?", filter.revokedEnd)
+            add("c.not_after >= ?", filter.expiredStart)
+            add("c.not_after <= ?", filter.expiredEnd)
+            if filter.notExpired { add("c.not_after > ?", filter.now) }
+            if filter.notRevoked { clauses.append("c.status = 'good'") }
+            if filter.revokedOnly { clauses.append("c.status = 'revoked'") }
+            var join = ""
+            if let scope = filter.affiliationScope, !scope.isEmpty {
+                join = "JOIN identities i ON i.id = c.enrollment_id"
+                clauses.append("(i.affiliation = ? OR substr(i.affiliation, 1, ?) = ?)")
+                arguments += [scope, scope.unicodeScalars.count + 1, scope + "."]
+            }
+            let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+            return try CertificateRecord.fetchAll(
+                db,
+                sql: "SELECT c.* FROM certificates c \(join) \(whereClause) ORDER BY c.issued_at, c.serial_number",
+                arguments: arguments
+            )
+        }
+    }
+
+    public func nextCRLNumber() async throws -> Int {
+        try await write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO properties (name, value) VALUES ('crl_number', '0')")
+            try db.execute(sql: "UPDATE properties SET value = CAST(value AS INTEGER) + 1 WHERE name = 'crl_number'")
+            return try Int.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM properties WHERE name = 'crl_number'") ?? 1
+        }
+    }
+
+    // MARK: affiliations
+
+    public func affiliations() async throws -> [String] {
+        try await read { db in try String.fetchAll(db, sql: "SELECT name FROM affiliations ORDER BY name") }
+    }
+
+    public func addAffiliation(_ name: String, createParents: Bool) async throws {
+        try await write { db in
+            if try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM affiliations WHERE name = ?)", arguments: [name]) == true {
+                throw CharterError(.duplicateAffiliation, "Affiliation '\(name)' already exists")
+            }
+            if let parent = Affiliation.parent(of: name),
+                try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM affiliations WHERE name = ?)", arguments: [parent]) != true
+            {
+                guard createParents else {
+                    throw CharterError(.unknownAffiliation, "Parent affiliation '\(parent)' does not exist (use force to create it)")
+                }
+            }
+            try Self.insertWithParents(db, name)
+        }
+    }
+
+    static func insertWithParents(_ db: Database, _ name: String) throws {
+        var chain: [String] = []
+        var path: String? = name
+        while let current = path {
+            chain.insert(current, at: 0)
+            path = Affiliation.parent(of: current)
+        }
+        for element in chain {
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO affiliations (name, parent) VALUES (?, ?)",
+                arguments: [element, Affiliation.parent(of: element)]
+            )
+        }
+    }
+
+    public func renameAffiliation(_ old: String, to new: String) async throws -> AffiliationChange {
+        try await write { db in
+            let change = try Self.affected(db, old)
+            if try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM affiliations WHERE name = ?)", arguments: [new]) == true {
+                throw CharterError(.duplicateAffiliation, "Affiliation '\(new)' already exists")
+            }
+            let renamed = { (name: String) in new + name.dropFirst(old.count) }
+            for name in change.affiliations {
+                try db.execute(sql: "DELETE FROM affiliations WHERE name = ?", arguments: [name])
+            }
+            for name in change.affiliations {
+                try Self.insertWithParents(db, renamed(name))
+            }
+            for identity in change.identities {
+                try db.execute(
+                    sql: "UPDATE identities SET affiliation = ? WHERE id = ?",
+                    arguments: [renamed(identity.affiliation), identity.id]
+                )
+            }
+            return change
+        }
+    }
+
+    public func removeAffiliation(_ name: String, at date: Date) async throws -> AffiliationChange {
+        try await write { db in
+            var change = try Self.affected(db, name)
+            for affiliation in change.affiliations {
+                try db.execute(sql: "DELETE FROM affiliations WHERE name = ?", arguments: [affiliation])
+            }
+            for identity in change.identities {
+                _ = try IdentityRow.deleteOne(db, key: identity.id)
+                change.revoked += try Self.revokeAll(db, of: identity.id, reason: .affiliationChanged, at: date)
+            }
+            return change
+        }
+    }
+
+    /// The affiliation, its descendants and the identities in them; throws if it does not exist.
+    static func affected(_ db: Database, _ name: String) throws -> AffiliationChange {
+        let names = try String.fetchAll(
+            db,
+            sql: "SELECT name FROM affiliations WHERE name = ? OR substr(name, 1, ?) = ? ORDER BY name",
+            arguments: [name, name.unicodeScalars.count + 1, name + "."]
+        )
+        guard names.first == name else {
+            throw CharterError(.unknownAffiliation, "Affiliation '\(name)' does not exist")
+        }
+        let identities = try IdentityRow.fetchAll(
+            db,
+            sql: "SELECT * FROM identities WHERE affiliation = ? OR substr(affiliation, 1, ?) = ? ORDER BY id",
+            arguments: [name, name.unicodeScalars.count + 1, name + "."]
+        ).map { try $0.identity() }
+        return AffiliationChange(affiliations: names, identities: identities)
+    }
+}
+
+/// What an affiliation rename or removal touches.
+public struct AffiliationChange: Sendable {
+    /// The affiliation and its descendants, parents first.
+    public var affiliations: [String]
+    /// Identities in any of them.
+    public var identities: [Identity]
+    /// Certificates revoked by the change.
+    public var revoked: [CertificateRecord] = []
+}
