@@ -19,7 +19,7 @@ struct EnrollBenchmark {
         var seconds = 5.0
         var concurrency = [1, 8, 32]
         var admin = "admin:adminpw"
-        var modes = Mode.allCases
+        var modes: [Mode] = [.enrollBcrypt, .enrollGenerated, .reenroll]
 
         init(_ arguments: [String]) throws {
             var iterator = arguments.makeIterator()
@@ -51,6 +51,8 @@ struct EnrollBenchmark {
         case enrollBcrypt = "enroll-bcrypt"
         case enrollGenerated = "enroll-generated"
         case reenroll
+        /// Not an enrollment: the cost of the HTTPS round trip and routing alone, for comparison.
+        case cainfo
     }
 
     static func main() async throws {
@@ -100,6 +102,8 @@ struct EnrollBenchmark {
                         _ = try await api.enroll(id: generatedIdentities[index].0, secret: generatedIdentities[index].1)
                     case .reenroll:
                         _ = try await api.reenroll(enrolledIdentities[index])
+                    case .cainfo:
+                        _ = try await api.post("/cainfo", body: Array("{}".utf8), authorization: "")
                     }
                 }
                 print(result.line(mode: mode.rawValue, clients: clients))

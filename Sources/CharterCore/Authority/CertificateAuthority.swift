@@ -187,7 +187,9 @@ public struct IssuedCertificate: Sendable {
         throws
     {
         self.certificate = certificate
-        self.pem = try certificate.serializeAsPEM().pemString + "\n"
+        var serializer = DER.Serializer()
+        try serializer.serialize(certificate)
+        self.pem = PEM.encode(serializer.serializedBytes, type: "CERTIFICATE")
         self.serialHex = Hex.canonicalSerial(Hex.encode(certificate.serialNumber.bytes)) ?? "0"
         self.authorityKeyIdentifierHex = Hex.encode(authorityKeyIdentifier)
         self.profile = profile

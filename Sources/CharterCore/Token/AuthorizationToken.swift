@@ -23,23 +23,28 @@ public struct AuthorizationToken: Sendable {
 
     /// Parses a header value; throws an authentication failure on anything malformed.
     public init(header: String) throws {
-        let parts = header.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2 else {
+        let bytes = header.utf8
+        guard let dot = bytes.firstIndex(of: UInt8(ascii: ".")),
+            !bytes[bytes.index(after: dot)...].contains(UInt8(ascii: "."))
+        else {
             throw CharterError.authentication("Invalid token in authorization header: expected two dot-separated parts")
         }
-        guard let pemData = Data(base64Encoded: String(parts[0])),
-            let signatureData = Data(base64Encoded: String(parts[1]))
+        let encodedCertificate = header[..<dot]
+        guard let pemData = Data(base64Encoded: String(encodedCertificate)),
+            let signatureData = Data(base64Encoded: String(header[header.index(after: dot)...]))
         else {
             throw CharterError.authentication("Invalid token in authorization header: not base64")
         }
-        let pem = String(decoding: pemData, as: UTF8.self)
+        guard let der = PEM.decode(pemData, type: "CERTIFICATE") else {
+            throw CharterError.authentication("Invalid token in authorization header: no PEM certificate")
+        }
         do {
-            self.certificate = try Certificate(pemEncoded: pem)
+            self.certificate = try Certificate(derEncoded: der)
         } catch {
             throw CharterError.authentication("Invalid token in authorization header: the certificate does not parse: \(error)")
         }
-        self.encodedCertificate = parts[0]
-        self.certificatePEM = pem
+        self.encodedCertificate = encodedCertificate
+        self.certificatePEM = String(decoding: pemData, as: UTF8.self)
         self.signature = Array(signatureData)
     }
 

@@ -15,6 +15,8 @@ struct CAService: Sendable {
     let authenticator: Authenticator
     let configuration: ServerConfiguration
     let metrics: ServerMetrics
+    /// Computed once: the base64 chain is the same in every response.
+    let enrollmentServerInfo: ServerInfo
     /// The fabric-ca protocol version reported in cainfo.
     static let protocolVersion = "1.5.5"
     /// The largest request body accepted.
@@ -27,6 +29,7 @@ struct CAService: Sendable {
         self.hasher = home.hasher
         self.configuration = configuration
         self.metrics = metrics
+        self.enrollmentServerInfo = ServerInfo(caName: configuration.ca.name, caChainPEM: home.authority.chainPEM, version: "")
         self.policy = EnrollmentPolicy(
             profiles: try configuration.signingProfiles(),
             gateway: GatewayPolicy(rules: configuration.gateways)
@@ -40,7 +43,9 @@ struct CAService: Sendable {
     }
 
     func serverInfo(version: String) -> ServerInfo {
-        ServerInfo(caName: configuration.ca.name, caChainPEM: authority.chainPEM, version: version)
+        var info = enrollmentServerInfo
+        info.version = version
+        return info
     }
 
     // MARK: cainfo
