@@ -45,6 +45,9 @@ struct ServerCommand: AsyncParsableCommand {
         @Flag(name: [.customShort("d"), .long], help: "Debug logging.")
         var debug = false
 
+        @Option(name: .customLong("loglevel"), help: "Log level: debug, info, warning, error, critical.")
+        var logLevel: String?
+
         func effectiveConfiguration() throws -> ServerConfiguration {
             let path = config ?? (home as NSString).appendingPathComponent(ServerHome.configFileName)
             var configuration = ServerConfiguration()
@@ -114,6 +117,13 @@ struct ServerCommand: AsyncParsableCommand {
             }
             var configured = Logger(label: "charter.server")
             configured.logLevel = home.configuration.debug ? .debug : .info
+            if let name = options.logLevel {
+                guard let level = Logger.Level(rawValue: name.lowercased()) else {
+                    FileHandle.standardError.write(Data("Error: unknown log level '\(name)'\n".utf8))
+                    throw ExitCode.failure
+                }
+                configured.logLevel = level
+            }
             let logger = configured
             let server = CharterServer(home: home, logger: logger)
             let scheme = home.tls == nil ? "http" : "https"
