@@ -203,7 +203,7 @@ extension SQLiteRegistry {
             arguments: [name, name.unicodeScalars.count + 1, name + "."]
         )
         guard names.first == name else {
-            throw CharterError(.unknownAffiliation, "Affiliation '\(name)' does not exist")
+            throw CharterError(.affiliationNotFound, "Affiliation '\(name)' does not exist")
         }
         let identities = try IdentityRow.fetchAll(
             db,

@@ -27,3 +27,25 @@ def admin(server):
     result = server.enroll("admin", "adminpw")
     assert result.status == 201, result.raw
     return result.identity
+
+
+LIFECYCLE_CONFIG = """
+cfg:
+  identities:
+    allowremove: true
+  affiliations:
+    allowremove: true
+"""
+
+
+@pytest.fixture(scope="session")
+def lc():
+    """A server that allows identity and affiliation removal."""
+    s = Server(LIFECYCLE_CONFIG).start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="session")
+def lc_admin(lc):
+    return lc.enroll("admin", "adminpw").identity

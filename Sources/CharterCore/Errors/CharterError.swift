@@ -46,6 +46,7 @@ extension CharterError {
         case affiliationRemovalDisabled
         case needsForce
         case unknownAffiliation
+        case affiliationNotFound
         case commonNameMismatch
         case storage
         case configuration
@@ -81,6 +82,7 @@ extension CharterError.Code {
         case .affiliationRemovalDisabled: return (61, 403)
         case .needsForce: return (64, 400)
         case .unknownAffiliation: return (63, 400)
+        case .affiliationNotFound: return (63, 404)
         case .commonNameMismatch: return (77, 403)
         case .storage: return (0, 500)
         case .configuration: return (0, 500)

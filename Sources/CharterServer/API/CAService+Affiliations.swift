@@ -19,7 +19,7 @@ extension CAService {
         try AccessControl.checkScope(caller: caller, target: name)
         let paths = try await registry.affiliations()
         guard paths.contains(name) else {
-            throw CharterError(.unknownAffiliation, "Affiliation '\(name)' does not exist")
+            throw CharterError(.affiliationNotFound, "Affiliation '\(name)' does not exist")
         }
         var tree = AffiliationInfo.tree(root: name, paths: paths)
         tree.caname = configuration.ca.name
@@ -111,7 +111,7 @@ extension CAService {
     {
         let paths = try await registry.affiliations()
         guard paths.contains(name) else {
-            throw CharterError(.unknownAffiliation, "Affiliation '\(name)' does not exist")
+            throw CharterError(.affiliationNotFound, "Affiliation '\(name)' does not exist")
         }
         let children = paths.contains { $0.hasPrefix(name + ".") }
         let identities = try await registry.identities().contains { Affiliation.isWithin($0.affiliation, scope: name) }
