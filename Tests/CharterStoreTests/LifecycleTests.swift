@@ -1,0 +1,107 @@
+import CharterCore
+import CharterStore
+import Foundation
+import Testing
+
+@Suite struct LifecycleTests {
+    let registry: SQLiteRegistry
+    let authority: CertificateAuthority
+
+    init() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("charter-lifecycle-\(UUID().uuidString).db").path
+        registry = try SQLiteRegistry(path: path)
+        authority = try CertificateAuthority.selfSigned(subject: try SubjectPolicy.subject(from: .init(), enrollmentID: "ca", type: "", affiliation: ""))
+    }
+
+    func identity(_ id: String, affiliation: String = "org1") -> Identity {
+        Identity(id: id, type: "peer", affiliation: affiliation, attributes: [], maxEnrollments: -1, secretHash: "h")
+    }
+
+    func enroll(_ id: String) async throws -> CertificateRecord {
+        let issued = try authority.issue(
+            IssuanceRequest(publicKey: SigningKey.generate().publicKey, subject: try SubjectPolicy.subject(from: .init(), enrollmentID: id, type: "peer", affiliation: ""), profile: .enrollment)
+        )
+        let record = CertificateRecord(issued, enrollmentID: id, caName: "")
+        try await registry.recordEnrollment(EnrollmentRecord(certificate: record, countsAsEnrollment: true))
+        return record
+    }
+
+    @Test func revokingAnIdentityRevokesItsCertificatesAndBlocksEnrollment() async throws {
+        try await registry.insert(identity("p1"))
+        _ = try await enroll("p1")
+        _ = try await enroll("p1")
+        let revoked = try await registry.revokeIdentity("p1", reason: .keyCompromise, at: Date())
+        #expect(revoked.count == 2)
+        #expect(revoked.allSatisfy { $0.isRevoked && $0.reason == RevocationReason.keyCompromise.rawValue })
+        #expect(try await registry.identity("p1")?.revoked == true)
+        await #expect(throws: CharterError.self) { _ = try await enroll("p1") }
+    }
+
+    @Test func aCertificateIsRevokedOnce() async throws {
+        try await registry.insert(identity("p1"))
+        let record = try await enroll("p1")
+        _ = try await registry.revokeCertificate(serial: record.serial, authorityKeyIdentifier: record.authorityKeyIdentifier, reason: .superseded, at: Date())
+        let error = await #expect(throws: CharterError.self) {
+            _ = try await registry.revokeCertificate(serial: record.serial, authorityKeyIdentifier: record.authorityKeyIdentifier, reason: .superseded, at: Date())
+        }
+        #expect(error?.code == .alreadyRevoked)
+        let unknown = await #expect(throws: CharterError.self) {
+            _ = try await registry.revokeCertificate(serial: "abc", authorityKeyIdentifier: "def", reason: .superseded, at: Date())
+        }
+        #expect(unknown?.code == .unknownCertificate)
+    }
+
+    @Test func filtersSelectByOwnerStatusAndScope() async throws {
+        try await registry.insert(identity("a", affiliation: "org1.department1"))
+        try await registry.insert(identity("b", affiliation: "org10"))
+        _ = try await enroll("a")
+        let b = try await enroll("b")
+        _ = try await registry.revokeCertificate(serial: b.serial, authorityKeyIdentifier: b.authorityKeyIdentifier, reason: .unspecified, at: Date())
+        var filter = CertificateFilter()
+        filter.affiliationScope = "org1"
+        #expect(try await registry.certificates(matching: filter).map(\.enrollmentID) == ["a"])
+        filter = CertificateFilter()
+        filter.revokedOnly = true
+        #expect(try await registry.certificates(matching: filter).map(\.enrollmentID) == ["b"])
+        filter = CertificateFilter()
+        filter.notRevoked = true
+        filter.expiredEnd = Date()
+        #expect(try await registry.certificates(matching: filter).isEmpty)
+    }
+
+    @Test func crlNumbersIncrease() async throws {
+        let first = try await registry.nextCRLNumber()
+        let second = try await registry.nextCRLNumber()
+        #expect(second == first + 1)
+    }
+
+    @Test func renamingAnAffiliationMovesItsTreeAndIdentities() async throws {
+        try await registry.addAffiliation("org5.dept", createParents: true)
+        try await registry.insert(identity("m", affiliation: "org5.dept"))
+        let change = try await registry.renameAffiliation("org5", to: "org6")
+        #expect(change.affiliations == ["org5", "org5.dept"])
+        #expect(try await registry.affiliations().contains("org6.dept"))
+        #expect(try await !registry.affiliationExists("org5"))
+        #expect(try await registry.identity("m")?.affiliation == "org6.dept")
+    }
+
+    @Test func removingAnAffiliationRemovesItsIdentitiesAndRevokes() async throws {
+        try await registry.addAffiliation("org5.dept", createParents: true)
+        try await registry.insert(identity("m", affiliation: "org5.dept"))
+        _ = try await enroll("m")
+        let change = try await registry.removeAffiliation("org5", at: Date())
+        #expect(change.identities.map(\.id) == ["m"])
+        #expect(change.revoked.count == 1)
+        #expect(try await registry.identity("m") == nil)
+        let missing = await #expect(throws: CharterError.self) { _ = try await registry.removeAffiliation("org5", at: Date()) }
+        #expect(missing?.code == .affiliationNotFound)
+    }
+
+    @Test func parentsMustExistUnlessForced() async throws {
+        let error = await #expect(throws: CharterError.self) { try await registry.addAffiliation("orgX.a", createParents: false) }
+        #expect(error?.code == .unknownAffiliation)
+        try await registry.addAffiliation("orgX.a", createParents: true)
+        let duplicate = await #expect(throws: CharterError.self) { try await registry.addAffiliation("orgX", createParents: false) }
+        #expect(duplicate?.code == .duplicateAffiliation)
+    }
+}
