@@ -130,18 +130,7 @@ public struct SQLiteRegistry: Registry {
     public func addAffiliations(_ names: [String]) async throws {
         try await write { db in
             for name in names {
-                var path: String? = name
-                var chain: [String] = []
-                while let current = path {
-                    chain.insert(current, at: 0)
-                    path = Affiliation.parent(of: current)
-                }
-                for element in chain {
-                    try db.execute(
-                        sql: "INSERT OR IGNORE INTO affiliations (name, parent) VALUES (?, ?)",
-                        arguments: [element, Affiliation.parent(of: element)]
-                    )
-                }
+                try Self.insertWithParents(db, name)
             }
         }
     }

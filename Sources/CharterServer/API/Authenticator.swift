@@ -45,7 +45,7 @@ struct Authenticator: Sendable {
     }
 
     /// Token authentication: the identity named by a valid, recorded, unrevoked certificate.
-    func token(_ request: Request, body: [UInt8]) async throws -> (identity: Identity, certificate: CertificateRecord) {
+    func token(_ request: Request, body: [UInt8]) async throws -> Identity {
         let header = try authorizationHeader(request)
         let token = try AuthorizationToken(header: header)
         try token.verify(method: request.method.rawValue, requestURI: request.head.path ?? "/", body: body)
@@ -72,7 +72,7 @@ struct Authenticator: Sendable {
         guard !identity.revoked else {
             throw CharterError.authentication("Identity '\(identity.id)' is revoked")
         }
-        return (identity, record)
+        return identity
     }
 
     func authorizationHeader(_ request: Request) throws -> String {

@@ -27,9 +27,7 @@ extension CAService {
     }
 
     func addAffiliation(_ request: Request, context: CharterRequestContext) async throws -> Response {
-        let body = try await Self.collect(request)
-        let caller = try await authenticator.token(request, body: body).identity
-        context.audit.record(caller.id)
+        let (caller, body) = try await tokenCaller(request, context: context)
         try AccessControl.checkPower(caller, ReservedAttribute.affiliationManager)
         let addition = try Self.decode(AffiliationRequest.self, from: body)
         try checkCAName(addition.caName)
@@ -42,9 +40,7 @@ extension CAService {
     }
 
     func modifyAffiliation(_ request: Request, context: CharterRequestContext) async throws -> Response {
-        let body = try await Self.collect(request)
-        let caller = try await authenticator.token(request, body: body).identity
-        context.audit.record(caller.id)
+        let (caller, body) = try await tokenCaller(request, context: context)
         try AccessControl.checkPower(caller, ReservedAttribute.affiliationManager)
         let name = try context.parameters.require("name")
         let rename = try Self.decode(AffiliationRequest.self, from: body)
@@ -95,7 +91,7 @@ extension CAService {
     // MARK: helpers
 
     func affiliationManager(_ request: Request, context: CharterRequestContext) async throws -> Identity {
-        let caller = try await tokenCaller(request, context: context)
+        let (caller, _) = try await tokenCaller(request, context: context)
         try AccessControl.checkPower(caller, ReservedAttribute.affiliationManager)
         return caller
     }

@@ -7,7 +7,7 @@ import Hummingbird
 
 extension CAService {
     func listCertificates(_ request: Request, context: CharterRequestContext) async throws -> Response {
-        let caller = try await tokenCaller(request, context: context)
+        let (caller, _) = try await tokenCaller(request, context: context)
         let query = request.uri.queryParameters
         try checkCAName(query["ca"].map(String.init))
         var filter = CertificateFilter()

@@ -8,7 +8,7 @@ import NIOPosix
 
 extension CAService {
     func listIdentities(_ request: Request, context: CharterRequestContext) async throws -> Response {
-        let caller = try await tokenCaller(request, context: context)
+        let (caller, _) = try await tokenCaller(request, context: context)
         try checkCAName(request.uri.queryParameters["ca"].map(String.init))
         try AccessControl.checkIsRegistrar(caller)
         let visible = try await registry.identities().filter { AccessControl.canActOn(caller: caller, target: $0) }
@@ -18,23 +18,19 @@ extension CAService {
     }
 
     func getIdentity(_ request: Request, context: CharterRequestContext) async throws -> Response {
-        let caller = try await tokenCaller(request, context: context)
+        let (caller, _) = try await tokenCaller(request, context: context)
         let target = try await visibleIdentity(try context.parameters.require("id"), caller: caller)
         return try Envelope.success(IdentityInfo(target))
     }
 
     func addIdentity(_ request: Request, context: CharterRequestContext) async throws -> Response {
-        let body = try await Self.collect(request)
-        let caller = try await authenticator.token(request, body: body).identity
-        context.audit.record(caller.id)
+        let (caller, body) = try await tokenCaller(request, context: context)
         let (identity, secret) = try await registerIdentity(try Self.decode(RegistrationRequest.self, from: body), registrar: caller)
         return try Envelope.success(IdentityInfo(identity, secret: secret), status: .created)
     }
 
     func modifyIdentity(_ request: Request, context: CharterRequestContext) async throws -> Response {
-        let body = try await Self.collect(request)
-        let caller = try await authenticator.token(request, body: body).identity
-        context.audit.record(caller.id)
+        let (caller, body) = try await tokenCaller(request, context: context)
         let modification = try Self.decode(IdentityModification.self, from: body)
         try checkCAName(modification.caName)
         var identity = try await visibleIdentity(try context.parameters.require("id"), caller: caller)
@@ -74,7 +70,7 @@ extension CAService {
     }
 
     func removeIdentity(_ request: Request, context: CharterRequestContext) async throws -> Response {
-        let caller = try await tokenCaller(request, context: context)
+        let (caller, _) = try await tokenCaller(request, context: context)
         guard configuration.cfg.identities.allowremove else {
             throw CharterError(.identityRemovalDisabled, "Identity removal is disabled (cfg.identities.allowremove)")
         }
@@ -88,12 +84,12 @@ extension CAService {
 
     // MARK: helpers
 
-    /// Token authentication for bodiless calls (GET, DELETE).
-    func tokenCaller(_ request: Request, context: CharterRequestContext) async throws -> Identity {
+    /// Token authentication of a request: the caller, and the raw body its token signed.
+    func tokenCaller(_ request: Request, context: CharterRequestContext) async throws -> (Identity, [UInt8]) {
         let body = try await Self.collect(request)
-        let caller = try await authenticator.token(request, body: body).identity
+        let caller = try await authenticator.token(request, body: body)
         context.audit.record(caller.id)
-        return caller
+        return (caller, body)
     }
 
     /// The identity, when it exists and the caller may act on it.

@@ -7,9 +7,7 @@ import Hummingbird
 
 extension CAService {
     func revoke(_ request: Request, context: CharterRequestContext) async throws -> Response {
-        let body = try await Self.collect(request)
-        let caller = try await authenticator.token(request, body: body).identity
-        context.audit.record(caller.id)
+        let (caller, body) = try await tokenCaller(request, context: context)
         let revocation = try Self.decode(RevocationRequest.self, from: body)
         try checkCAName(revocation.caName)
         try AccessControl.checkPower(caller, ReservedAttribute.revoker)
@@ -55,9 +53,7 @@ extension CAService {
     }
 
     func generateCRL(_ request: Request, context: CharterRequestContext) async throws -> Response {
-        let body = try await Self.collect(request)
-        let caller = try await authenticator.token(request, body: body).identity
-        context.audit.record(caller.id)
+        let (caller, body) = try await tokenCaller(request, context: context)
         let crlRequest = body.isEmpty ? CRLRequest() : try Self.decode(CRLRequest.self, from: body)
         try checkCAName(crlRequest.caName)
         try AccessControl.checkPower(caller, ReservedAttribute.genCRL)

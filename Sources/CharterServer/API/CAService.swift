@@ -78,12 +78,10 @@ struct CAService: Sendable {
     }
 
     func reenroll(_ request: Request, context: CharterRequestContext) async throws -> Response {
-        let body = try await Self.collect(request)
-        let caller = try await authenticator.token(request, body: body)
-        context.audit.record(caller.identity.id)
+        let (caller, body) = try await tokenCaller(request, context: context)
         let enrollment = try Self.decode(EnrollmentRequest.self, from: body)
         try checkCAName(enrollment.caName)
-        return try await issue(for: caller.identity, enrollment, countsAsEnrollment: false)
+        return try await issue(for: caller, enrollment, countsAsEnrollment: false)
     }
 
     /// Issue, record (committed), and only then answer: a certificate not on record never leaves.
@@ -102,9 +100,7 @@ struct CAService: Sendable {
     // MARK: register
 
     func register(_ request: Request, context: CharterRequestContext) async throws -> Response {
-        let body = try await Self.collect(request)
-        let registrar = try await authenticator.token(request, body: body).identity
-        context.audit.record(registrar.id)
+        let (registrar, body) = try await tokenCaller(request, context: context)
         let (identity, secret) = try await registerIdentity(try Self.decode(RegistrationRequest.self, from: body), registrar: registrar)
         return try Envelope.success(
             RegistrationResponse(secret: secret),
