@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "CharterCore", targets: ["CharterCore"]),
         .library(name: "CharterStore", targets: ["CharterStore"]),
         .library(name: "CharterServer", targets: ["CharterServer"]),
+        .library(name: "CharterCryptogen", targets: ["CharterCryptogen"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
@@ -67,10 +68,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "CharterCryptogen",
+            dependencies: [
+                "CharterCore",
+                "CharterStore",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "charter",
             dependencies: [
                 "CharterServer",
+                "CharterCryptogen",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -93,6 +104,11 @@ let package = Package(
         .testTarget(
             name: "CharterStoreTests",
             dependencies: ["CharterStore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CharterCryptogenTests",
+            dependencies: ["CharterCryptogen"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

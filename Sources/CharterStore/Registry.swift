@@ -19,6 +19,8 @@ public protocol Registry: Sendable {
     func recordEnrollment(_ enrollment: EnrollmentRecord) async throws
     /// Records a certificate that belongs to no enrollment (the server's own TLS certificate).
     func record(_ certificate: CertificateRecord) async throws
+    /// Records a batch of certificates in one transaction (cryptogen's `--record`).
+    func record(_ certificates: [CertificateRecord]) async throws
     /// The certificate with this serial and AKI (canonical lower-case hex), if recorded.
     func certificate(serial: String, authorityKeyIdentifier: String) async throws -> CertificateRecord?
     /// The certificate and the identity it was issued to, read together (token authentication).

@@ -116,6 +116,12 @@ public struct SQLiteRegistry: Registry {
         try await write { db in try certificate.insertCached(db) }
     }
 
+    public func record(_ certificates: [CertificateRecord]) async throws {
+        try await write { db in
+            for certificate in certificates { try certificate.insertCached(db) }
+        }
+    }
+
     public func certificate(serial: String, authorityKeyIdentifier: String) async throws -> CertificateRecord? {
         try await read { db in try Self.certificate(db, serial: serial, authorityKeyIdentifier: authorityKeyIdentifier) }
     }

@@ -7,6 +7,6 @@ struct Charter: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "charter",
         abstract: "A certificate authority for Hyperledger Fabric, compatible with fabric-ca.",
-        subcommands: [ServerCommand.self]
+        subcommands: [ServerCommand.self, CryptogenCommand.self]
     )
 }

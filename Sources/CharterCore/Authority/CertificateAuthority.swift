@@ -38,25 +38,34 @@ public struct CertificateAuthority: Sendable {
         self.validity = ValidityWindow(notBefore: certificate.notValidBefore, notAfter: certificate.notValidAfter)
     }
 
-    /// A new self-signed root CA, shaped like fabric-ca's (KeyUsage cert+CRL sign, CA:TRUE, SKI).
+    /// A new self-signed root CA, shaped like fabric-ca's by default (KeyUsage cert+CRL sign,
+    /// CA:TRUE with path length 1, SHA-1 SKI); cryptogen's CAs pass their own usages and SKI.
     public static func selfSigned(
         subject: DistinguishedName,
         key: SigningKey = .generate(),
         now: Date = Date(),
         backdate: Duration = .minutes(5),
         expiry: Duration = .hours(131_400),
-        pathLength: Int? = 1
+        pathLength: Int? = 1,
+        keyUsage: KeyUsage = KeyUsage(keyCertSign: true, cRLSign: true),
+        extendedKeyUsages: [ExtendedKeyUsage.Usage] = [],
+        subjectKeyIdentifier: [UInt8]? = nil
     ) throws -> CertificateAuthority {
         let start = ValidityWindow.wholeSeconds(now)
         let window = ValidityWindow(
             notBefore: start.addingTimeInterval(-backdate.timeInterval),
             notAfter: start.addingTimeInterval(expiry.timeInterval)
         )
-        let extensions = try Certificate.Extensions {
-            Critical(KeyUsage(keyCertSign: true, cRLSign: true))
-            Critical(BasicConstraints.isCertificateAuthority(maxPathLength: pathLength))
-            SubjectKeyIdentifier(hash: key.publicKey)
+        var extensions = Certificate.Extensions()
+        try extensions.append(Certificate.Extension(keyUsage, critical: true))
+        if !extendedKeyUsages.isEmpty {
+            try extensions.append(Certificate.Extension(ExtendedKeyUsage(extendedKeyUsages), critical: false))
         }
+        try extensions.append(
+            Certificate.Extension(BasicConstraints.isCertificateAuthority(maxPathLength: pathLength), critical: true)
+        )
+        let ski = subjectKeyIdentifier.map { SubjectKeyIdentifier(keyIdentifier: $0[...]) } ?? SubjectKeyIdentifier(hash: key.publicKey)
+        try extensions.append(Certificate.Extension(ski, critical: false))
         let certificate = try Certificate(
             version: .v3,
             serialNumber: SerialNumberGenerator.next(),
@@ -92,7 +101,9 @@ public struct CertificateAuthority: Sendable {
             )
         }
         try extensions.append(Certificate.Extension(BasicConstraints.notCertificateAuthority, critical: true))
-        try extensions.append(Certificate.Extension(SubjectKeyIdentifier(hash: request.publicKey), critical: false))
+        if request.profile.subjectKeyIdentifier {
+            try extensions.append(Certificate.Extension(SubjectKeyIdentifier(hash: request.publicKey), critical: false))
+        }
         try extensions.append(
             Certificate.Extension(
                 AuthorityKeyIdentifier(keyIdentifier: subjectKeyIdentifier[...]),

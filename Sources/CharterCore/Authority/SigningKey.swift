@@ -67,8 +67,8 @@ public struct SigningKey: Sendable, Hashable {
     /// PKCS#8 PEM, the form fabric-ca-client and cryptogen write.
     public var pkcs8PEM: String {
         switch backing {
-        case .p256(let key): return key.pemRepresentation
-        case .p384(let key): return key.pemRepresentation
+        case .p256(let key): return key.pemRepresentation + "\n"
+        case .p384(let key): return key.pemRepresentation + "\n"
         }
     }
 

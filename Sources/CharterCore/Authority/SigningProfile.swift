@@ -16,6 +16,8 @@ public struct SigningProfile: Sendable, Hashable {
     public var expiry: Duration
     /// How far NotBefore is set in the past, before clamping to the CA.
     public var backdate: Duration
+    /// Whether leaves carry a Subject Key Identifier (fabric-ca: yes; cryptogen: no).
+    public var subjectKeyIdentifier: Bool = true
 
     /// Creates a profile.
     public init(

@@ -1,0 +1,166 @@
+// Issues and writes the material of one organisation: its CAs and org MSP, then each node and
+// user folder. Every certificate goes through CharterCore's authority.
+
+import CharterCore
+import CharterStore
+import Foundation
+import X509
+
+/// Options shared by every org of a run.
+struct GenerationOptions: Sendable {
+    var backdate: Duration = .minutes(5)
+    /// Write `node.env` in each peer and orderer folder.
+    var environmentFiles = false
+}
+
+/// Generates one organisation into a staging writer.
+struct OrgGenerator: Sendable {
+    let plan: OrgPlan
+    let options: GenerationOptions
+    let now: Date
+
+    /// One node or user folder to create.
+    enum Member: Sendable {
+        case node(NodePlan)
+        case user(String)
+
+        var folderName: String {
+            switch self {
+            case .node(let node): return node.commonName
+            case .user(let name): return name
+            }
+        }
+    }
+
+    /// Folder of a member relative to the org folder.
+    func folder(of member: Member) -> String {
+        switch member {
+        case .node(let node): return "\(plan.kind.nodesFolder)/\(node.commonName)"
+        case .user(let name): return "users/\(name)"
+        }
+    }
+
+    /// Creates both CAs, the org MSP and the Admin user; returns the material the members need.
+    func createOrganisation(in writer: TreeWriter) throws -> (OrgMaterial, [CertificateRecord]) {
+        let caKey = SigningKey.generate()
+        let tlsKey = SigningKey.generate()
+        let ca = try CryptogenProfiles.authority(commonName: plan.caCommonName, org: plan.spec, key: caKey, backdate: options.backdate, now: now)
+        let tlsCA = try CryptogenProfiles.authority(
+            commonName: plan.tlsCACommonName, org: plan.spec, key: tlsKey, backdate: options.backdate, now: now
+        )
+        var material = OrgMaterial(ca: ca, tlsCA: tlsCA, adminCertificatePEM: nil, caPEM: ca.chainPEM, tlsCAPEM: tlsCA.chainPEM)
+        let root = plan.folder
+        for dir in ["ca", "tlsca", "msp/admincerts", "msp/cacerts", "msp/tlscacerts", plan.kind.nodesFolder, "users"] {
+            try writer.folder("\(root)/\(dir)")
+        }
+        try writer.certificate("\(root)/ca/\(plan.caCommonName)-cert.pem", material.caPEM)
+        try writer.key("\(root)/ca/priv_sk", caKey.pkcs8PEM)
+        try writer.certificate("\(root)/tlsca/\(plan.tlsCACommonName)-cert.pem", material.tlsCAPEM)
+        try writer.key("\(root)/tlsca/priv_sk", tlsKey.pkcs8PEM)
+        try writer.certificate("\(root)/msp/cacerts/\(plan.caCommonName)-cert.pem", material.caPEM)
+        try writer.certificate("\(root)/msp/tlscacerts/\(plan.tlsCACommonName)-cert.pem", material.tlsCAPEM)
+        if plan.spec.enableNodeOUs {
+            try writer.certificate("\(root)/msp/config.yaml", nodeOUsConfig)
+        }
+        var records: [CertificateRecord] = []
+        for authority in [ca, tlsCA] {
+            let issued = try IssuedCertificate(
+                certificate: authority.certificate,
+                authorityKeyIdentifier: authority.subjectKeyIdentifier,
+                profile: "ca",
+                window: authority.validity
+            )
+            let name = SubjectPolicy.commonName(of: authority.certificate.subject) ?? ""
+            records.append(CertificateRecord(issued, enrollmentID: name, caName: name, issuedAt: now))
+        }
+        let admin = "Admin@\(plan.spec.domain)"
+        let adminRecords = try createMember(.user(admin), material: &material, in: writer)
+        if !plan.spec.enableNodeOUs, let pem = material.adminCertificatePEM {
+            try writer.certificate("\(root)/msp/admincerts/\(admin)-cert.pem", pem)
+        }
+        records += adminRecords
+        return (material, records)
+    }
+
+    /// Creates one node or user folder below the org folder.
+    func createMember(_ member: Member, material: inout OrgMaterial, in writer: TreeWriter) throws -> [CertificateRecord] {
+        let base = "\(plan.folder)/\(folder(of: member))"
+        let commonName: String
+        let unit: String
+        var sans: [String] = []
+        switch member {
+        case .node(let node):
+            commonName = node.commonName
+            unit = plan.kind.rawValue
+            sans = plan.gatewayPolicy.hosts(adding: node.sans, profile: "tls", type: "peer", affiliation: "")
+        case .user(let name):
+            commonName = name
+            unit = name.hasPrefix("Admin@") ? "admin" : "client"
+        }
+        let signKey = SigningKey.generate()
+        let sign = try material.ca.issue(
+            IssuanceRequest(
+                publicKey: signKey.publicKey,
+                subject: try CryptogenProfiles.subject(
+                    org: plan.spec, organization: nil, unit: plan.spec.enableNodeOUs ? unit : nil, commonName: commonName
+                ),
+                profile: CryptogenProfiles.signing(backdate: options.backdate)
+            ),
+            now: now
+        )
+        let tlsKey = SigningKey.generate()
+        let tls = try material.tlsCA.issue(
+            IssuanceRequest(
+                publicKey: tlsKey.publicKey,
+                subject: try CryptogenProfiles.subject(org: plan.spec, organization: nil, unit: nil, commonName: commonName),
+                subjectAlternativeNames: try HostPolicy.subjectAlternativeNames(for: sans),
+                profile: CryptogenProfiles.tls(backdate: options.backdate)
+            ),
+            now: now
+        )
+        if case .user(let name) = member, name.hasPrefix("Admin@") {
+            material.adminCertificatePEM = sign.pem
+        }
+
+        for dir in ["msp/admincerts", "msp/cacerts", "msp/keystore", "msp/signcerts", "msp/tlscacerts", "tls"] {
+            try writer.folder("\(base)/\(dir)")
+        }
+        try writer.certificate("\(base)/msp/cacerts/\(plan.caCommonName)-cert.pem", material.caPEM)
+        try writer.key("\(base)/msp/keystore/priv_sk", signKey.pkcs8PEM)
+        try writer.certificate("\(base)/msp/signcerts/\(commonName)-cert.pem", sign.pem)
+        try writer.certificate("\(base)/msp/tlscacerts/\(plan.tlsCACommonName)-cert.pem", material.tlsCAPEM)
+        if plan.spec.enableNodeOUs {
+            try writer.certificate("\(base)/msp/config.yaml", nodeOUsConfig)
+        } else if case .user = member {
+            try writer.certificate("\(base)/msp/admincerts/\(commonName)-cert.pem", sign.pem)
+        } else if let admin = material.adminCertificatePEM {
+            try writer.certificate("\(base)/msp/admincerts/Admin@\(plan.spec.domain)-cert.pem", admin)
+        }
+        let (certName, keyName) = member.isNode ? ("server.crt", "server.key") : ("client.crt", "client.key")
+        try writer.certificate("\(base)/tls/ca.crt", material.tlsCAPEM)
+        try writer.certificate("\(base)/tls/\(certName)", tls.pem)
+        try writer.key("\(base)/tls/\(keyName)", tlsKey.pkcs8PEM)
+        if options.environmentFiles, case .node(let node) = member {
+            try writer.certificate("\(base)/node.env", NodeEnvironment.text(plan: plan, node: node))
+        }
+        return [
+            CertificateRecord(sign, enrollmentID: commonName, caName: plan.caCommonName, issuedAt: now),
+            CertificateRecord(tls, enrollmentID: commonName, caName: plan.tlsCACommonName, issuedAt: now),
+        ]
+    }
+
+    /// Fabric's NodeOUs MSP config, pointing every OU at the org CA.
+    var nodeOUsConfig: String {
+        let certificate = "cacerts/\(plan.caCommonName)-cert.pem"
+        let identifiers = [("ClientOUIdentifier", "client"), ("PeerOUIdentifier", "peer"), ("AdminOUIdentifier", "admin"), ("OrdererOUIdentifier", "orderer")]
+        return "NodeOUs:\n  Enable: true\n"
+            + identifiers.map { "  \($0.0):\n    Certificate: \(certificate)\n    OrganizationalUnitIdentifier: \($0.1)\n" }.joined()
+    }
+}
+
+extension OrgGenerator.Member {
+    var isNode: Bool {
+        if case .node = self { return true }
+        return false
+    }
+}
