@@ -83,6 +83,9 @@ public struct CryptoGenerator: Sendable {
     func run(_ work: [(OrgPlan, OrgMaterial?)], replacing: Set<String>) async throws -> Summary {
         let now = Date()
         let options = GenerationOptions(backdate: backdate, environmentFiles: environmentFiles)
+        // The tree's modes are part of its contract: create it under umask 022 whatever the caller's.
+        let savedMask = umask(0o022)
+        defer { umask(savedMask) }
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         let staging = "\(output)/.charter-staging-\(UUID().uuidString)"
         let writer = TreeWriter(root: staging)
@@ -148,10 +151,10 @@ public struct CryptoGenerator: Sendable {
         if let recordDatabase {
             try await SQLiteRegistry(path: recordDatabase).record(records)
         }
-        let files = try publish(work: work, generators: generators, jobs: jobs, staging: staging, replacing: replacing)
+        try publish(work: work, generators: generators, jobs: jobs, staging: staging, replacing: replacing)
         return Summary(
             certificates: records.count,
-            files: files,
+            files: writer.counter.files.load(ordering: .relaxed),
             organisations: work.filter { $0.1 == nil }.count,
             addedMembers: jobs.filter { work[$0.org].1 != nil }.count
         )
@@ -159,13 +162,9 @@ public struct CryptoGenerator: Sendable {
 
     /// Moves staged folders into place: whole new orgs, or the new members of existing ones.
     func publish(work: [(OrgPlan, OrgMaterial?)], generators: [OrgGenerator], jobs: [Job], staging: String, replacing: Set<String>)
-        throws -> Int
+        throws
     {
         let manager = FileManager.default
-        let files = (manager.enumerator(atPath: staging)?.allObjects as? [String] ?? []).filter {
-            var isDirectory: ObjCBool = false
-            return manager.fileExists(atPath: "\(staging)/\($0)", isDirectory: &isDirectory) && !isDirectory.boolValue
-        }.count
         for (index, (plan, material)) in work.enumerated() {
             let target = "\(output)/\(plan.folder)"
             if material == nil {
@@ -179,7 +178,6 @@ public struct CryptoGenerator: Sendable {
                 }
             }
         }
-        return files
     }
 
     func move(_ source: String, to target: String) throws {

@@ -1,5 +1,6 @@
-// Writes the output tree with cryptogen's modes (folders 0755, certificates 0644, keys 0600),
-// whatever the umask, and refuses to overwrite: every file of a run is new.
+// Writes the output tree with cryptogen's modes (folders 0755, certificates 0644, keys 0600)
+// and refuses to overwrite: every file of a run is new. The generator runs under umask 022, so
+// the modes given here are the modes on disk.
 
 #if canImport(Glibc)
 import Glibc
@@ -8,27 +9,28 @@ import Darwin
 #endif
 import CharterCore
 import Foundation
+import Synchronization
 
 /// Creates folders and files below a root.
 struct TreeWriter: Sendable {
     let root: String
+    /// Files written so far, for the run's summary.
+    let counter = FileCounter()
 
     func path(_ relative: String) -> String { "\(root)/\(relative)" }
 
-    /// Creates a folder and its missing parents below the root (and the root itself), each 0755.
+    /// Creates a folder (0755) and any missing parents; one system call when the parent exists.
     func folder(_ relative: String) throws {
-        try make(root)
-        var current = root
-        for part in relative.split(separator: "/") {
-            current += "/\(part)"
-            try make(current)
-        }
+        try make(relative.isEmpty ? root : path(relative))
     }
 
     func make(_ path: String) throws {
-        if mkdir(path, 0o755) == 0 {
-            chmod(path, 0o755)
-        } else if errno != EEXIST {
+        if mkdir(path, 0o755) == 0 || errno == EEXIST { return }
+        guard errno == ENOENT, let slash = path.lastIndex(of: "/"), slash != path.startIndex else {
+            throw CharterError(.configuration, "Cannot create \(path): \(String(cString: strerror(errno)))")
+        }
+        try make(String(path[..<slash]))
+        guard mkdir(path, 0o755) == 0 || errno == EEXIST else {
             throw CharterError(.configuration, "Cannot create \(path): \(String(cString: strerror(errno)))")
         }
     }
@@ -41,7 +43,7 @@ struct TreeWriter: Sendable {
             throw CharterError(.configuration, "Cannot create \(target): \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
-        fchmod(fd, mode)
+        counter.files.add(1, ordering: .relaxed)
         var bytes = Array(contents.utf8)
         var offset = 0
         while offset < bytes.count {
@@ -55,4 +57,9 @@ struct TreeWriter: Sendable {
 
     func certificate(_ relative: String, _ pem: String) throws { try file(relative, pem, mode: 0o644) }
     func key(_ relative: String, _ pem: String) throws { try file(relative, pem, mode: 0o600) }
+}
+
+/// Counts the files a writer creates.
+final class FileCounter: Sendable {
+    let files = Atomic<Int>(0)
 }
