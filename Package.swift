@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "CharterStore", targets: ["CharterStore"]),
         .library(name: "CharterServer", targets: ["CharterServer"]),
         .library(name: "CharterCryptogen", targets: ["CharterCryptogen"]),
+        .library(name: "CharterClient", targets: ["CharterClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
@@ -69,6 +70,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "CharterClient",
+            dependencies: [
+                "CharterCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "CharterCryptogen",
             dependencies: [
                 "CharterCore",
@@ -82,6 +95,7 @@ let package = Package(
             dependencies: [
                 "CharterServer",
                 "CharterCryptogen",
+                "CharterClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

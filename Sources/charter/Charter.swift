@@ -7,6 +7,9 @@ struct Charter: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "charter",
         abstract: "A certificate authority for Hyperledger Fabric, compatible with fabric-ca.",
-        subcommands: [ServerCommand.self, CryptogenCommand.self]
+        subcommands: [
+            ServerCommand.self, Enroll.self, Reenroll.self, Register.self, Revoke.self, GenCRL.self, GetCAInfo.self,
+            IdentityCommand.self, AffiliationCommand.self, CertificateCommand.self, CryptogenCommand.self, Version.self,
+        ]
     )
 }

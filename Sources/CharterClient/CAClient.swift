@@ -1,0 +1,122 @@
+// The HTTP side of the client: one fabric-ca call, its authentication (Basic or token), and the
+// envelope of the answer turned into a result or a typed error.
+
+import AsyncHTTPClient
+import CharterCore
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+
+/// A connection to one CA server.
+public struct CAClient: Sendable {
+    /// The server URL without credentials, e.g. `https://localhost:7054`.
+    public let baseURL: String
+    /// The URL's host and port (`localhost:7054`), which names the CA files fabric-ca-client writes.
+    public let hostPort: String
+    let client: HTTPClient
+
+    /// The failure of a call: the server's envelope error, or why no answer came.
+    public struct Failure: Error, CustomStringConvertible, Sendable {
+        /// fabric-ca's code, when the server answered with one.
+        public var code: Int?
+        /// What went wrong.
+        public var message: String
+
+        /// Creates a failure.
+        public init(code: Int? = nil, message: String) {
+            self.code = code
+            self.message = message
+        }
+
+        public var description: String {
+            code.map { "\(message) (code \($0))" } ?? message
+        }
+    }
+
+    /// Creates a client trusting `trustedCertificates` (PEM files) for TLS, with an optional client pair.
+    public init(url: URL, trustedCertificates: [String], clientCertificate: String? = nil, clientKey: String? = nil) throws {
+        guard let scheme = url.scheme, scheme == "https" || scheme == "http", let host = url.host else {
+            throw Failure(message: "The URL '\(url)' is not an http:// or https:// server URL")
+        }
+        let port = url.port ?? (scheme == "https" ? 443 : 80)
+        let hostText = host.contains(":") ? "[\(host)]" : host
+        baseURL = "\(scheme)://\(hostText):\(port)\(url.path == "/" ? "" : url.path)"
+        hostPort = "\(host):\(port)"
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.minimumTLSVersion = .tlsv12
+        if !trustedCertificates.isEmpty {
+            var roots: [NIOSSLCertificate] = []
+            for file in trustedCertificates {
+                do {
+                    roots += try NIOSSLCertificate.fromPEMFile(file)
+                } catch {
+                    throw Failure(message: "Cannot read the TLS trust file \(file): \(error)")
+                }
+            }
+            tls.trustRoots = .certificates(roots)
+        }
+        if let clientCertificate, let clientKey {
+            do {
+                tls.certificateChain = try NIOSSLCertificate.fromPEMFile(clientCertificate).map { .certificate($0) }
+                tls.privateKey = .privateKey(try NIOSSLPrivateKey(file: clientKey, format: .pem))
+            } catch {
+                throw Failure(message: "Cannot read the TLS client certificate or key: \(error)")
+            }
+        }
+        var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
+        configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    /// Closes the connection pool.
+    public func shutdown() async {
+        try? await client.shutdown()
+    }
+
+    /// How a call authenticates.
+    public enum Authentication: Sendable {
+        case none
+        case basic(user: String, secret: String)
+        case token(key: SigningKey, certificatePEM: String)
+    }
+
+    /// Makes a call; returns the envelope's `result` as JSON bytes.
+    public func call(_ method: String, _ path: String, body: [UInt8]? = nil, authentication: Authentication) async throws -> [UInt8] {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = HTTPMethod(rawValue: method)
+        let requestURI = (URL(string: baseURL)?.path ?? "").replacingOccurrences(of: "/$", with: "", options: .regularExpression) + path
+        switch authentication {
+        case .none:
+            break
+        case .basic(let user, let secret):
+            request.headers.add(name: "Authorization", value: "Basic " + Data("\(user):\(secret)".utf8).base64EncodedString())
+        case .token(let key, let certificatePEM):
+            let header = try AuthorizationToken.header(
+                key: key, certificatePEM: certificatePEM, method: method, requestURI: requestURI, body: body ?? []
+            )
+            request.headers.add(name: "Authorization", value: header)
+        }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(body)
+        }
+        let response: HTTPClientResponse
+        let bytes: ByteBuffer
+        do {
+            response = try await client.execute(request, timeout: .seconds(60))
+            bytes = try await response.body.collect(upTo: 64 << 20)
+        } catch {
+            throw Failure(message: "Cannot reach the CA at \(baseURL): \(error)")
+        }
+        let data = Data(bytes.readableBytesView)
+        guard let envelope = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw Failure(message: "The server at \(baseURL) answered \(response.status.code) without a fabric-ca envelope: \(String(decoding: data.prefix(200), as: UTF8.self))")
+        }
+        guard envelope["success"] as? Bool == true else {
+            let first = (envelope["errors"] as? [[String: Any]])?.first
+            throw Failure(code: first?["code"] as? Int, message: first?["message"] as? String ?? "The request failed (HTTP \(response.status.code))")
+        }
+        return Array(try JSONSerialization.data(withJSONObject: envelope["result"] ?? [:], options: [.fragmentsAllowed]))
+    }
+}

@@ -1,0 +1,40 @@
+// The CSR an enrollment sends: the key, the subject from the CN and --csr.names, the hosts as SANs.
+
+import CharterCore
+import SwiftASN1
+import X509
+
+/// Builds PEM CSRs.
+public enum CertificateRequestBuilder {
+    /// A signed CSR.
+    public static func pem(key: SigningKey, commonName: String, names: [(String, String)], hosts: [String]) throws -> String {
+        let oids: [String: ASN1ObjectIdentifier] = [
+            "C": .RDNAttributeType.countryName,
+            "ST": .RDNAttributeType.stateOrProvinceName,
+            "L": .RDNAttributeType.localityName,
+            "O": .RDNAttributeType.organizationName,
+            "OU": .RDNAttributeType.organizationalUnitName,
+        ]
+        var rdns: [RelativeDistinguishedName] = []
+        for key in ["C", "ST", "L", "O", "OU"] {
+            for (name, value) in names where name == key && !value.isEmpty {
+                rdns.append(RelativeDistinguishedName(try SubjectPolicy.attribute(oids[key] ?? [], value)))
+            }
+        }
+        rdns.append(RelativeDistinguishedName(try SubjectPolicy.attribute(.RDNAttributeType.commonName, commonName)))
+        var attributes = CertificateSigningRequest.Attributes()
+        let sans = try HostPolicy.subjectAlternativeNames(for: hosts)
+        if !sans.isEmpty {
+            let extensions = try Certificate.Extensions { SubjectAlternativeNames(sans) }
+            attributes.insert(try .init(ExtensionRequest(extensions: extensions)))
+        }
+        let csr = try CertificateSigningRequest(
+            version: .v1,
+            subject: DistinguishedName(rdns),
+            privateKey: key.certificateKey,
+            attributes: attributes,
+            signatureAlgorithm: .ecdsaWithSHA256
+        )
+        return try csr.serializeAsPEM().pemString + "\n"
+    }
+}

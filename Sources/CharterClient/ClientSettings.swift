@@ -1,0 +1,71 @@
+// fabric-ca-client-config.yaml: the defaults a client home keeps (URL, MSP folder, TLS trust,
+// CSR fields), written on first use like fabric-ca-client does, read on every later command.
+
+import Foundation
+import Yams
+
+/// The client configuration file of a home folder.
+public struct ClientSettings: Codable, Sendable {
+    public var url: String?
+    public var mspdir: String?
+    public var caname: String?
+    public var tls: TLS?
+    public var csr: CSR?
+
+    public struct TLS: Codable, Sendable {
+        public var certfiles: [String]?
+        public var client: Client?
+        /// Creates TLS settings.
+        public init(certfiles: [String]? = nil) { self.certfiles = certfiles }
+        public struct Client: Codable, Sendable {
+            public var certfile: String?
+            public var keyfile: String?
+        }
+    }
+
+    public struct CSR: Codable, Sendable {
+        public var cn: String?
+        public var names: [[String: String?]]?
+        public var hosts: [String]?
+        public var keyrequest: KeyRequest?
+        /// Creates CSR defaults.
+        public init(cn: String? = nil, size: Int = 256) {
+            self.cn = cn
+            self.keyrequest = KeyRequest(algo: "ecdsa", size: size)
+        }
+        public struct KeyRequest: Codable, Sendable {
+            public var algo: String?
+            public var size: Int?
+        }
+    }
+
+    /// Creates empty settings.
+    public init() {}
+
+    /// The file name fabric-ca-client uses.
+    public static let fileName = "fabric-ca-client-config.yaml"
+
+    /// Reads a settings file; a missing file gives empty settings.
+    public static func load(_ path: String) throws -> ClientSettings {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return ClientSettings() }
+        do {
+            return try YAMLDecoder().decode(ClientSettings.self, from: text)
+        } catch {
+            throw CAClient.Failure(message: "Invalid client configuration \(path): \(error)")
+        }
+    }
+
+    /// Writes the file with a header saying what it is.
+    public func write(to path: String) throws {
+        let body = try YAMLEncoder().encode(self)
+        let text = """
+            # Charter client configuration for this home (fabric-ca-client-config.yaml keys).
+            # Flags on the command line override these values; url never stores a secret.
+
+            """ + body
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o644]) else {
+            throw CAClient.Failure(message: "Cannot write \(path)")
+        }
+    }
+}

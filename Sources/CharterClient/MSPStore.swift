@@ -1,0 +1,140 @@
+// An MSP folder as fabric-ca-client lays it out: signcerts/cert.pem, keystore/<id>_sk, cacerts,
+// tlscacerts, intermediatecerts, crls, the Idemix issuer keys and user/. Every file is written to
+// a temporary name and renamed, and only after the server answered, so a failed call leaves
+// nothing behind.
+
+import CharterCore
+import Crypto
+import Foundation
+import SwiftASN1
+import X509
+
+/// Reads and writes one MSP folder.
+public struct MSPStore: Sendable {
+    /// The MSP folder.
+    public let directory: String
+
+    /// Creates a store for a folder (which need not exist yet).
+    public init(directory: String) {
+        self.directory = directory
+    }
+
+    /// The identity this MSP holds: its signing certificate and the key that matches it.
+    public func identity() throws -> (key: SigningKey, certificatePEM: String) {
+        let certPath = "\(directory)/signcerts/cert.pem"
+        guard let pem = try? String(contentsOfFile: certPath, encoding: .utf8),
+            let certificate = try? Certificate(pemEncoded: pem)
+        else {
+            throw CAClient.Failure(message: "No enrollment certificate at \(certPath): enroll first")
+        }
+        guard let (key, _) = try keyFile(for: certificate.publicKey) else {
+            throw CAClient.Failure(message: "No private key in \(directory)/keystore matches \(certPath)")
+        }
+        return (key, pem)
+    }
+
+    /// The key file in keystore/ whose key matches `publicKey`.
+    func keyFile(for publicKey: Certificate.PublicKey) throws -> (SigningKey, String)? {
+        let folder = "\(directory)/keystore"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasSuffix("_sk") {
+            if let text = try? String(contentsOfFile: "\(folder)/\(name)", encoding: .utf8),
+                let key = try? SigningKey(pemEncoded: text), key.publicKey == publicKey
+            {
+                return (key, "\(folder)/\(name)")
+            }
+        }
+        return nil
+    }
+
+    /// fabric-ca-client's key file name: hex SHA-256 of the public point, then `_sk`.
+    static func keyFileName(_ key: SigningKey) -> String {
+        Hex.encode(SHA256.hash(data: key.publicKey.ecPoint)) + "_sk"
+    }
+
+    /// Writes an enrollment's certificate, key and CA chain; on reenroll, removes the key of the
+    /// certificate it replaces (fabric-ca-client leaves old keys piling up).
+    public func storeEnrollment(certificatePEM: String, key: SigningKey, serverInfo: ServerInfo, caFileName: String, tlsProfile: Bool)
+        throws
+    {
+        let previous = (try? String(contentsOfFile: "\(directory)/signcerts/cert.pem", encoding: .utf8))
+            .flatMap { try? Certificate(pemEncoded: $0) }
+        let oldKey = try previous.flatMap { try keyFile(for: $0.publicKey) }
+        try write("keystore/\(Self.keyFileName(key))", key.pkcs8PEM, mode: 0o600)
+        try write("signcerts/cert.pem", certificatePEM, mode: 0o644)
+        try storeCAInfo(serverInfo, caFileName: caFileName, tlsProfile: tlsProfile)
+        if let (_, path) = oldKey, path != "\(directory)/keystore/\(Self.keyFileName(key))" {
+            try? FileManager.default.removeItem(atPath: path)
+        }
+    }
+
+    /// Writes the CA chain (roots and intermediates apart) and the Idemix issuer keys when present.
+    public func storeCAInfo(_ info: ServerInfo, caFileName: String, tlsProfile: Bool) throws {
+        guard let chainData = Data(base64Encoded: info.caChain) else {
+            throw CAClient.Failure(message: "The server's CAChain is not base64")
+        }
+        let certificates = try PEMBundle.certificates(in: String(decoding: chainData, as: UTF8.self))
+        var roots: [String] = []
+        var intermediates: [String] = []
+        for certificate in certificates {
+            let pem = PEM.encode(try certificate.derBytes, type: "CERTIFICATE")
+            let aki = (try? certificate.extensions.authorityKeyIdentifier)?.keyIdentifier
+            let ski = (try? certificate.extensions.subjectKeyIdentifier)?.keyIdentifier
+            if aki == nil || aki == ski { roots.append(pem) } else { intermediates.append(pem) }
+        }
+        let prefix = tlsProfile ? "tls" : ""
+        let file = tlsProfile ? "tls-\(caFileName)" : caFileName
+        if !roots.isEmpty { try write("\(prefix)cacerts/\(file)", roots.joined(), mode: 0o644) }
+        if !intermediates.isEmpty { try write("\(prefix)intermediatecerts/\(file)", intermediates.joined(), mode: 0o644) }
+        if let key = Data(base64Encoded: info.issuerPublicKey), !key.isEmpty {
+            try write("IssuerPublicKey", key, mode: 0o644)
+        }
+        if let key = Data(base64Encoded: info.issuerRevocationPublicKey), !key.isEmpty {
+            try write("IssuerRevocationPublicKey", key, mode: 0o644)
+        }
+        // fabric-ca-client always leaves these four folders, empty or not.
+        for name in ["cacerts", "keystore", "signcerts", "user"] { try folder(name) }
+    }
+
+    /// Writes the `config.yaml` Fabric NodeOUs need, every OU identified by the root CA file.
+    public func storeNodeOUs(caFile: String) throws {
+        let identifiers = [("ClientOUIdentifier", "client"), ("PeerOUIdentifier", "peer"), ("AdminOUIdentifier", "admin"), ("OrdererOUIdentifier", "orderer")]
+        let text = "NodeOUs:\n  Enable: true\n"
+            + identifiers.map { "  \($0.0):\n    Certificate: \(caFile)\n    OrganizationalUnitIdentifier: \($0.1)\n" }.joined()
+        try write("config.yaml", text, mode: 0o644)
+    }
+
+    /// Writes `crls/crl.pem`.
+    public func storeCRL(_ pem: String) throws {
+        try write("crls/crl.pem", pem, mode: 0o644)
+    }
+
+    func folder(_ relative: String) throws {
+        try FileManager.default.createDirectory(atPath: "\(directory)/\(relative)", withIntermediateDirectories: true)
+    }
+
+    func write(_ relative: String, _ text: String, mode: Int) throws {
+        try write(relative, Data(text.utf8), mode: mode)
+    }
+
+    func write(_ relative: String, _ data: Data, mode: Int) throws {
+        let target = "\(directory)/\(relative)"
+        try folder((relative as NSString).deletingLastPathComponent)
+        let temporary = "\(target).tmp-\(UUID().uuidString)"
+        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: mode]),
+            rename(temporary, target) == 0
+        else {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw CAClient.Failure(message: "Cannot write \(target)")
+        }
+    }
+}
+
+extension Certificate {
+    var derBytes: [UInt8] {
+        get throws {
+            var serializer = DER.Serializer()
+            try serializer.serialize(self)
+            return serializer.serializedBytes
+        }
+    }
+}

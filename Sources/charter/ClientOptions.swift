@@ -1,0 +1,142 @@
+// The flags every fabric-ca-client verb shares (-u, -H, -M, --tls.*, --caname, -c, -d), and the
+// context they resolve to: a CA connection, an MSP folder, the home's settings.
+
+import ArgumentParser
+import CharterClient
+import CharterCore
+import Foundation
+
+struct ClientOptions: ParsableArguments {
+    @Option(name: [.customShort("u"), .long], help: "URL of the CA server (credentials in it for enroll).")
+    var url: String?
+
+    @Option(name: [.customShort("H"), .long], help: "Client home (default $FABRIC_CA_CLIENT_HOME, then ~/.fabric-ca-client).")
+    var home: String?
+
+    @Option(name: [.customShort("M"), .long], help: "MSP folder, relative to the home.")
+    var mspdir: String?
+
+    @Option(name: [.customShort("c"), .long], help: "Client configuration file (default <home>/fabric-ca-client-config.yaml).")
+    var config: String?
+
+    @Option(name: .customLong("tls.certfiles"), help: "PEM files trusted for the server's TLS certificate (comma-separated).")
+    var tlsCertfiles: String?
+
+    @Option(name: .customLong("tls.client.certfile"), help: "Client certificate for mutual TLS.")
+    var tlsClientCertfile: String?
+
+    @Option(name: .customLong("tls.client.keyfile"), help: "Client key for mutual TLS.")
+    var tlsClientKeyfile: String?
+
+    @Option(name: [.customLong("caname")], help: "Name of the CA on the server.")
+    var caname: String?
+
+    @Flag(name: [.customShort("d"), .long], help: "Debug output.")
+    var debug = false
+
+    var homeDirectory: String {
+        let environment = ProcessInfo.processInfo.environment
+        let chosen = home ?? environment["FABRIC_CA_CLIENT_HOME"] ?? "\(NSHomeDirectory())/.fabric-ca-client"
+        return absolute(chosen, base: FileManager.default.currentDirectoryPath)
+    }
+
+    var configPath: String { config.map { absolute($0, base: FileManager.default.currentDirectoryPath) } ?? "\(homeDirectory)/\(ClientSettings.fileName)" }
+
+    func settings() throws -> ClientSettings { try ClientSettings.load(configPath) }
+
+    func absolute(_ path: String, base: String) -> String {
+        path.hasPrefix("/") ? path : (base as NSString).appendingPathComponent(path)
+    }
+
+    /// The connection, MSP and settings a verb works with.
+    struct Context {
+        let client: CAClient
+        let msp: MSPStore
+        let settings: ClientSettings
+        let caName: String
+        let user: String?
+        let secret: String?
+        let url: URL
+
+        /// `<host>-<port>[-<caname>].pem`, dots and colons as dashes, as fabric-ca-client names CA files.
+        var caFileName: String {
+            var name = client.hostPort
+            if !caName.isEmpty { name += "-\(caName)" }
+            return name.replacingOccurrences(of: ":", with: "-").replacingOccurrences(of: ".", with: "-") + ".pem"
+        }
+    }
+
+    func context() throws -> Context {
+        let settings = try settings()
+        guard let text = url ?? settings.url else {
+            throw CAClient.Failure(message: "No CA URL: pass -u https://host:port (or set url in \(configPath))")
+        }
+        guard var components = URLComponents(string: text), components.host != nil else {
+            throw CAClient.Failure(message: "'\(text)' is not a valid URL")
+        }
+        let user = components.user.flatMap { $0.removingPercentEncoding ?? $0 }
+        let secret = components.password.flatMap { $0.removingPercentEncoding ?? $0 }
+        components.user = nil
+        components.password = nil
+        guard let url = components.url else { throw CAClient.Failure(message: "'\(text)' is not a valid URL") }
+        let trust = (tlsCertfiles.map { $0.split(separator: ",").map(String.init) } ?? settings.tls?.certfiles ?? [])
+            .map { resolve($0) }
+        let client = try CAClient(
+            url: url,
+            trustedCertificates: trust,
+            clientCertificate: (tlsClientCertfile ?? settings.tls?.client?.certfile).map(resolve),
+            clientKey: (tlsClientKeyfile ?? settings.tls?.client?.keyfile).map(resolve)
+        )
+        let mspFolder = absolute(mspdir ?? settings.mspdir ?? "msp", base: homeDirectory)
+        return Context(
+            client: client,
+            msp: MSPStore(directory: mspFolder),
+            settings: settings,
+            caName: caname ?? settings.caname ?? "",
+            user: user,
+            secret: secret,
+            url: url
+        )
+    }
+
+    /// A file flag: as given if it exists, else relative to the home (as fabric-ca-client resolves config paths).
+    func resolve(_ path: String) -> String {
+        let cwd = absolute(path, base: FileManager.default.currentDirectoryPath)
+        return FileManager.default.fileExists(atPath: cwd) ? cwd : absolute(path, base: homeDirectory)
+    }
+}
+
+/// Runs a client verb: its errors print as `Error: <message> (code N)` and exit 1.
+func runClient(_ options: ClientOptions, _ body: (ClientOptions.Context) async throws -> Void) async throws {
+    var context: ClientOptions.Context?
+    do {
+        context = try options.context()
+        if let context { try await body(context) }
+        await context?.client.shutdown()
+    } catch let failure as CAClient.Failure {
+        await context?.client.shutdown()
+        FileHandle.standardError.write(Data("Error: \(failure)\n".utf8))
+        throw ExitCode.failure
+    } catch let error as CharterError {
+        await context?.client.shutdown()
+        FileHandle.standardError.write(Data("Error: \(error.message)\n".utf8))
+        throw ExitCode.failure
+    }
+}
+
+/// JSON helpers for the verbs.
+enum JSON {
+    static func encode(_ value: some Encodable) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return Array(try encoder.encode(value))
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ bytes: [UInt8]) throws -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(bytes))
+        } catch {
+            throw CAClient.Failure(message: "Unexpected answer from the server: \(error)")
+        }
+    }
+}
