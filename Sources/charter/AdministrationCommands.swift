@@ -90,6 +90,9 @@ struct GenCRL: AsyncParsableCommand {
 
 struct Version: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print Charter's version.")
+    // Accepted and ignored, as fabric-ca-client accepts its global flags on every verb.
+    @OptionGroup var options: ClientOptions
+
     func run() {
         print("charter \(CharterVersion.version) (fabric-ca protocol \(CharterVersion.protocolVersion))")
     }

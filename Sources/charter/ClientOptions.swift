@@ -19,8 +19,10 @@ struct ClientOptions: ParsableArguments {
     @Option(name: [.customShort("c"), .long], help: "Client configuration file (default <home>/fabric-ca-client-config.yaml).")
     var config: String?
 
-    @Option(name: .customLong("tls.certfiles"), help: "PEM files trusted for the server's TLS certificate (comma-separated).")
-    var tlsCertfiles: String?
+    @Option(name: .customLong("tls.certfiles"), help: "PEM files trusted for the server's TLS certificate (comma-separated, repeatable).")
+    var tlsCertfiles: [String] = []
+
+    var trustFiles: [String] { tlsCertfiles.flatMap { $0.split(separator: ",").map(String.init) } }
 
     @Option(name: .customLong("tls.client.certfile"), help: "Client certificate for mutual TLS.")
     var tlsClientCertfile: String?
@@ -79,8 +81,7 @@ struct ClientOptions: ParsableArguments {
         components.user = nil
         components.password = nil
         guard let url = components.url else { throw CAClient.Failure(message: "'\(text)' is not a valid URL") }
-        let trust = (tlsCertfiles.map { $0.split(separator: ",").map(String.init) } ?? settings.tls?.certfiles ?? [])
-            .map { resolve($0) }
+        let trust = (trustFiles.isEmpty ? settings.tls?.certfiles ?? [] : trustFiles).map { resolve($0) }
         let client = try CAClient(
             url: url,
             trustedCertificates: trust,

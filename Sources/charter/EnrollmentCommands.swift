@@ -14,8 +14,8 @@ struct EnrollmentOptions: ParsableArguments {
     @Option(name: .customLong("csr.names"), help: "Subject names, e.g. C=US,ST=North Carolina,O=Hyperledger,OU=Fabric.")
     var names: String?
 
-    @Option(name: .customLong("csr.hosts"), help: "Host names and addresses for the certificate's SANs (comma-separated).")
-    var hosts: String?
+    @Option(name: .customLong("csr.hosts"), help: "Host names and addresses for the certificate's SANs (comma-separated, repeatable).")
+    var hosts: [String] = []
 
     @Option(name: .customLong("csr.keyrequest.algo"), help: "Key algorithm (ecdsa).")
     var algorithm = "ecdsa"
@@ -58,7 +58,7 @@ struct EnrollmentOptions: ParsableArguments {
     }
 
     func hostList(settings: ClientSettings) -> [String] {
-        if let hosts { return hosts.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        if !hosts.isEmpty { return hosts.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } }
         return settings.csr?.hosts ?? [ProcessInfo.processInfo.hostName]
     }
 
@@ -165,8 +165,8 @@ func writeSettingsIfMissing(_ options: ClientOptions, context: ClientOptions.Con
     var settings = context.settings
     settings.url = context.url.absoluteString
     settings.mspdir = settings.mspdir ?? options.mspdir ?? "msp"
-    if let files = options.tlsCertfiles {
-        settings.tls = ClientSettings.TLS(certfiles: files.split(separator: ",").map { options.resolve(String($0)) })
+    if !options.trustFiles.isEmpty {
+        settings.tls = ClientSettings.TLS(certfiles: options.trustFiles.map { options.resolve($0) })
     }
     if settings.csr == nil {
         settings.csr = ClientSettings.CSR()

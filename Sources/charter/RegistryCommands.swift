@@ -183,8 +183,8 @@ struct CertificateCommand: AsyncParsableCommand {
         @Option(help: "Enrollment ID.") var id: String?
         @Option(help: "Serial (hex).") var serial: String?
         @Option(help: "AKI (hex).") var aki: String?
-        @Option(help: "Expiring within <start>::<end> (RFC 3339, durations such as -30d, or now).") var expiration: String?
-        @Option(help: "Revoked within <start>::<end>.") var revocation: String?
+        @Option(parsing: .unconditional, help: "Expiring within <start>::<end> (RFC 3339, durations such as -30d, or now).") var expiration: String?
+        @Option(parsing: .unconditional, help: "Revoked within <start>::<end>.") var revocation: String?
         @Flag(help: "Leave out expired certificates.") var notexpired = false
         @Flag(help: "Leave out revoked certificates.") var notrevoked = false
         @Option(help: "Store the certificates as PEM files in this folder (relative to the home).") var store: String?
