@@ -97,10 +97,7 @@ public struct MSPStore: Sendable {
 
     /// Writes the `config.yaml` Fabric NodeOUs need, every OU identified by the root CA file.
     public func storeNodeOUs(caFile: String) throws {
-        let identifiers = [("ClientOUIdentifier", "client"), ("PeerOUIdentifier", "peer"), ("AdminOUIdentifier", "admin"), ("OrdererOUIdentifier", "orderer")]
-        let text = "NodeOUs:\n  Enable: true\n"
-            + identifiers.map { "  \($0.0):\n    Certificate: \(caFile)\n    OrganizationalUnitIdentifier: \($0.1)\n" }.joined()
-        try write("config.yaml", text, mode: 0o644)
+        try write("config.yaml", NodeOUsConfig.yaml(caCertificate: caFile), mode: 0o644)
     }
 
     /// Writes `crls/crl.pem`.

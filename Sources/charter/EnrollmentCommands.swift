@@ -62,6 +62,23 @@ struct EnrollmentOptions: ParsableArguments {
         return settings.csr?.hosts ?? [ProcessInfo.processInfo.hostName]
     }
 
+    /// Builds the CSR for `commonName`, sends it to `path`, and stores the answer in the MSP.
+    func enroll(_ path: String, commonName: String, existingKey: SigningKey?, authentication: CAClient.Authentication, context: ClientOptions.Context)
+        async throws
+    {
+        let key = try key(settings: context.settings, existing: existingKey)
+        let csr = try CertificateRequestBuilder.pem(
+            key: key,
+            commonName: commonName,
+            names: try subjectNames(settings: context.settings),
+            hosts: hostList(settings: context.settings)
+        )
+        let body = try JSON.encode(try request(csr: csr, settings: context.settings, caName: context.caName))
+        let result = try await context.client.call("POST", path, body: body, authentication: authentication)
+        try store(try JSON.decode(EnrollmentResponse.self, result), key: key, context: context)
+        print("Stored client certificate at \(context.msp.directory)/signcerts/cert.pem")
+    }
+
     func request(csr: String, settings: ClientSettings, caName: String) throws -> EnrollmentRequest {
         var request = EnrollmentRequest(
             certificateRequest: csr,
@@ -75,7 +92,7 @@ struct EnrollmentOptions: ParsableArguments {
     }
 
     /// Stores the result; with --nodeous also the NodeOUs config pointing at the root CA file.
-    func store(_ response: EnrollmentResponse, key: SigningKey, context: ClientOptions.Context) throws -> String {
+    func store(_ response: EnrollmentResponse, key: SigningKey, context: ClientOptions.Context) throws {
         guard let pemData = Data(base64Encoded: response.cert) else { throw CAClient.Failure(message: "The certificate is not base64") }
         let pem = String(decoding: pemData, as: UTF8.self)
         try context.msp.storeEnrollment(
@@ -84,7 +101,6 @@ struct EnrollmentOptions: ParsableArguments {
         if nodeous {
             try context.msp.storeNodeOUs(caFile: "cacerts/\(context.caFileName)")
         }
-        return pem
     }
 }
 
@@ -98,19 +114,14 @@ struct Enroll: AsyncParsableCommand {
             guard let user = context.user, let secret = context.secret, !user.isEmpty else {
                 throw CAClient.Failure(message: "The URL must carry the enrollment ID and secret: -u https://<id>:<secret>@host:port")
             }
-            let existing = try? context.msp.identity().key
-            let key = try enrollment.key(settings: context.settings, existing: existing)
-            let csr = try CertificateRequestBuilder.pem(
-                key: key,
+            try await enrollment.enroll(
+                "/enroll",
                 commonName: enrollment.commonName ?? user,
-                names: try enrollment.subjectNames(settings: context.settings),
-                hosts: enrollment.hostList(settings: context.settings)
+                existingKey: try? context.msp.identity().key,
+                authentication: .basic(user: user, secret: secret),
+                context: context
             )
-            let body = try JSON.encode(try enrollment.request(csr: csr, settings: context.settings, caName: context.caName))
-            let result = try await context.client.call("POST", "/enroll", body: body, authentication: .basic(user: user, secret: secret))
-            _ = try enrollment.store(try JSON.decode(EnrollmentResponse.self, result), key: key, context: context)
             try writeSettingsIfMissing(options, context: context)
-            print("Stored client certificate at \(context.msp.directory)/signcerts/cert.pem")
         }
     }
 }
@@ -124,19 +135,13 @@ struct Reenroll: AsyncParsableCommand {
         try await runClient(options) { context in
             let (current, certificatePEM) = try context.msp.identity()
             let certificate = try Certificate(pemEncoded: certificatePEM)
-            let key = try enrollment.key(settings: context.settings, existing: current)
-            let csr = try CertificateRequestBuilder.pem(
-                key: key,
+            try await enrollment.enroll(
+                "/reenroll",
                 commonName: SubjectPolicy.commonName(of: certificate.subject) ?? "",
-                names: try enrollment.subjectNames(settings: context.settings),
-                hosts: enrollment.hostList(settings: context.settings)
+                existingKey: current,
+                authentication: .token(key: current, certificatePEM: certificatePEM),
+                context: context
             )
-            let body = try JSON.encode(try enrollment.request(csr: csr, settings: context.settings, caName: context.caName))
-            let result = try await context.client.call(
-                "POST", "/reenroll", body: body, authentication: .token(key: current, certificatePEM: certificatePEM)
-            )
-            _ = try enrollment.store(try JSON.decode(EnrollmentResponse.self, result), key: key, context: context)
-            print("Stored client certificate at \(context.msp.directory)/signcerts/cert.pem")
         }
     }
 }

@@ -151,10 +151,7 @@ struct OrgGenerator: Sendable {
 
     /// Fabric's NodeOUs MSP config, pointing every OU at the org CA.
     var nodeOUsConfig: String {
-        let certificate = "cacerts/\(plan.caCommonName)-cert.pem"
-        let identifiers = [("ClientOUIdentifier", "client"), ("PeerOUIdentifier", "peer"), ("AdminOUIdentifier", "admin"), ("OrdererOUIdentifier", "orderer")]
-        return "NodeOUs:\n  Enable: true\n"
-            + identifiers.map { "  \($0.0):\n    Certificate: \(certificate)\n    OrganizationalUnitIdentifier: \($0.1)\n" }.joined()
+        NodeOUsConfig.yaml(caCertificate: "cacerts/\(plan.caCommonName)-cert.pem")
     }
 }
 
