@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "CharterServer", targets: ["CharterServer"]),
         .library(name: "CharterCryptogen", targets: ["CharterCryptogen"]),
         .library(name: "CharterClient", targets: ["CharterClient"]),
+        .library(name: "CharterAudit", targets: ["CharterAudit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
@@ -82,6 +83,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "CharterAudit",
+            dependencies: [
+                "CharterCore",
+                "CharterStore",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "CharterCryptogen",
             dependencies: [
                 "CharterCore",
@@ -96,6 +108,7 @@ let package = Package(
                 "CharterServer",
                 "CharterCryptogen",
                 "CharterClient",
+                "CharterAudit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

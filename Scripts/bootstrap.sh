@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building Charter and running its tests need on a fresh Debian machine:
-# SQLite headers for GRDB, openssl for the end-to-end checks, and a Python virtualenv with the
-# real clients the end-to-end tests drive (cryptography, fabric-sdk-py).
+# SQLite headers for GRDB, openssl for the end-to-end checks, chromium for the audit report test,
+# and a Python virtualenv with the real clients the end-to-end tests drive (cryptography,
+# fabric-sdk-py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +10,8 @@ need_apt=()
 dpkg -s libsqlite3-dev >/dev/null 2>&1 || need_apt+=(libsqlite3-dev)
 command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 command -v sqlite3 >/dev/null 2>&1 || need_apt+=(sqlite3)
+# The audit's HTML report is checked in a real headless browser.
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
     SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
     $SUDO apt-get update -qq

@@ -151,6 +151,37 @@ public struct SQLiteRegistry: Registry {
         }
     }
 
+    /// Certificates in row order after `rowID`, for streaming audits of any size.
+    public func certificateBatch(after rowID: Int64, limit: Int) async throws -> [(rowID: Int64, record: CertificateRecord)] {
+        try await read { db in
+            let rows = try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT rowid AS row_id, * FROM certificates WHERE rowid > ? ORDER BY rowid LIMIT ?"),
+                arguments: [rowID, limit]
+            )
+            return rows.map { (rowID: $0["row_id"], record: CertificateRecord(row: $0)) }
+        }
+    }
+
+    /// (serial, AKI) pairs recorded more than once; empty in a Charter database, whose key forbids it.
+    public func duplicateSerials() async throws -> [(serial: String, authorityKeyIdentifier: String)] {
+        try await read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT serial_number, authority_key_identifier FROM certificates
+                    GROUP BY serial_number, authority_key_identifier HAVING COUNT(*) > 1
+                    """
+            ).map { (serial: $0[0], authorityKeyIdentifier: $0[1]) }
+        }
+    }
+
+    /// Number of recorded certificates issued under this AKI.
+    public func certificateCount(authorityKeyIdentifier: String) async throws -> Int {
+        try await read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM certificates WHERE authority_key_identifier = ?", arguments: [authorityKeyIdentifier]) ?? 0
+        }
+    }
+
     // Typed errors pass through; anything GRDB throws becomes a storage error.
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {

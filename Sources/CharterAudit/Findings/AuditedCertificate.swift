@@ -1,0 +1,53 @@
+// A certificate under audit, with where it came from and what its location says about it
+// (a TLS folder, the host folder of a node).
+
+import CharterCore
+import Foundation
+import X509
+
+/// One certificate and its context.
+public struct AuditedCertificate: Sendable {
+    public let certificate: Certificate
+    /// A file path, or `db:<serial>` / `server:<serial>`.
+    public let location: String
+    public let serialHex: String
+    public let subject: String
+    public let issuer: String
+    /// True for TLS certificates (a `tls/` folder, or the `tls` profile on record).
+    public let isTLS: Bool
+    /// The host a node TLS certificate must name: the folder below `peers/` or `orderers/`.
+    public let hostFolder: String?
+    /// `peer` / `orderer` when the location says so.
+    public let nodeType: String?
+
+    /// Wraps a parsed certificate.
+    public init(_ certificate: Certificate, location: String, isTLS: Bool, hostFolder: String? = nil, nodeType: String? = nil) {
+        self.certificate = certificate
+        self.location = location
+        self.serialHex = Hex.canonicalSerial(Hex.encode(certificate.serialNumber.bytes)) ?? "0"
+        self.subject = certificate.subject.description
+        self.issuer = certificate.issuer.description
+        self.isTLS = isTLS
+        self.hostFolder = hostFolder
+        self.nodeType = nodeType
+    }
+
+    /// True for CA certificates.
+    public var isCA: Bool {
+        if case .isCertificateAuthority = (try? certificate.extensions.basicConstraints) ?? .notCertificateAuthority { return true }
+        return false
+    }
+
+    /// Self-signed roots are checked for expiry and key strength, not against an issuer.
+    public var isSelfIssued: Bool { certificate.subject == certificate.issuer }
+
+    /// Lower-case hex AKI, if any.
+    public var authorityKeyIdentifier: String? {
+        ((try? certificate.extensions.authorityKeyIdentifier)?.keyIdentifier).map { Hex.encode($0) }
+    }
+
+    /// Lower-case hex SKI, if any.
+    public var subjectKeyIdentifier: String? {
+        ((try? certificate.extensions.subjectKeyIdentifier)?.keyIdentifier).map { Hex.encode($0) }
+    }
+}

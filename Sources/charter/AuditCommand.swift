@@ -1,0 +1,107 @@
+// `charter audit`: which certificates will break the network, and why.
+
+import ArgumentParser
+import CharterAudit
+import CharterClient
+import CharterCore
+import CharterServer
+import Foundation
+import Synchronization
+
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Find certificates that will break a Fabric network: exit 0 clean, 1 findings at --fail-on or worse, 2 could not run."
+    )
+
+    @Option(help: "A Charter database (read-only; safe while the server runs).") var db: String?
+    @Option(help: "Folders of certificates: cryptogen trees, MSP folders, any PEM files (repeatable).") var dir: [String] = []
+    @Option(help: "CA certificate files to check against (repeatable).") var ca: [String] = []
+    @Option(help: "Report certificates expiring within this duration.") var within = "30d"
+    @Option(help: "A Charter server config whose gateway policy TLS certificates must satisfy.") var config: String?
+    @Option(help: "table, json or csv.") var format = "table"
+    @Option(help: "Also write a self-contained HTML report with an expiry chart.") var html: String?
+    @Option(name: .customLong("fail-on"), help: "Exit 1 when a finding is this severe or worse: info, warning, error.") var failOn = "error"
+    @Option(name: [.customShort("u"), .long], help: "Audit a running server's certificates (with the MSP identity of -H/-M).") var url: String?
+    @Option(name: [.customShort("H"), .long], help: "Client home for --url.") var home: String?
+    @Option(name: [.customShort("M"), .long], help: "MSP folder for --url.") var mspdir: String?
+    @Option(name: .customLong("tls.certfiles"), help: "TLS trust for --url.") var tlsCertfiles: [String] = []
+    @Flag(name: .customLong("list-checks"), help: "List every finding id with its severity and fix, then exit.") var listChecks = false
+
+    func run() async throws {
+        if listChecks {
+            for kind in FindingKind.allCases {
+                print("\(kind.rawValue.padding(toLength: 24, withPad: " ", startingAt: 0)) \(kind.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(kind.fix)")
+            }
+            return
+        }
+        do {
+            let code = try await audit()
+            if code != 0 { throw ExitCode(code) }
+        } catch let error as CharterError {
+            FileHandle.standardError.write(Data("Error: \(error.message)\n".utf8))
+            throw ExitCode(2)
+        } catch let failure as CAClient.Failure {
+            FileHandle.standardError.write(Data("Error: \(failure)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+
+    func audit() async throws -> Int32 {
+        guard let outputFormat = AuditFormat(rawValue: format) else {
+            throw CharterError(.configuration, "--format must be one of table, json, csv")
+        }
+        guard let threshold = Severity(rawValue: failOn) else {
+            throw CharterError(.configuration, "--fail-on must be one of info, warning, error")
+        }
+        guard db != nil || !dir.isEmpty || url != nil else {
+            throw CharterError(.configuration, "Nothing to audit: give --db, --dir or --url")
+        }
+        var request = AuditRequest()
+        request.directories = dir
+        request.caFiles = ca
+        request.database = db
+        request.within = try DurationText.parse(within)
+        if let config {
+            let text: String
+            do { text = try String(contentsOfFile: config, encoding: .utf8) } catch {
+                throw CharterError(.configuration, "Cannot read \(config): \(error.localizedDescription)")
+            }
+            request.gateway = GatewayPolicy(rules: try ServerConfiguration.load(yaml: text).gateways)
+        }
+        if let url {
+            (request.serverCertificates, request.serverChainPEM) = try await serverCertificates(url)
+        }
+        let writer = FindingWriter(format: outputFormat)
+        let collected = Mutex<[Finding]>([])
+        let keep = html != nil
+        let worst = Mutex<Severity?>(nil)
+        let summary = try await Auditor(request).run { finding in
+            writer.add(finding)
+            if keep { collected.withLock { $0.append(finding) } }
+            worst.withLock { current in if current.map({ finding.severity > $0 }) ?? true { current = finding.severity } }
+        }
+        writer.finish(summary)
+        if let html {
+            let page = HTMLReport.render(findings: collected.withLock { $0 }, summary: summary)
+            guard FileManager.default.createFile(atPath: html, contents: Data(page.utf8)) else {
+                throw CharterError(.configuration, "Cannot write \(html)")
+            }
+        }
+        return worst.withLock { $0 }.map { $0 >= threshold } == true ? 1 : 0
+    }
+
+    /// Lists a server's certificates with the MSP identity, and its CA chain.
+    func serverCertificates(_ url: String) async throws -> ([String], String) {
+        var options = try ClientOptions.parse(["-u", url] + (home.map { ["-H", $0] } ?? []) + (mspdir.map { ["-M", $0] } ?? [])
+            + tlsCertfiles.flatMap { ["--tls.certfiles", $0] })
+        options.debug = false
+        let context = try options.context()
+        defer { Task { await context.client.shutdown() } }
+        struct Listing: Decodable { struct Entry: Decodable { var PEM: String }; var certs: [Entry] }
+        let listing = try JSON.decode(Listing.self, try await context.signed("GET", "/certificates"))
+        let info = try JSON.decode(ServerInfo.self, try await context.client.call("POST", "/cainfo", body: Array("{}".utf8), authentication: .none))
+        let chain = Data(base64Encoded: info.caChain).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        return (listing.certs.map(\.PEM), chain)
+    }
+}
