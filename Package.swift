@@ -123,6 +123,12 @@ let package = Package(
             path: "Benchmarks/EnrollBenchmark",
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "AuditDatabaseGenerator",
+            dependencies: ["CharterCore", "CharterStore"],
+            path: "Benchmarks/AuditBenchmark",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "CharterCoreTests",
             dependencies: ["CharterCore"],

@@ -170,7 +170,9 @@ public struct Auditor: Sendable {
                         var part = AuditSummary()
                         var findings: [Finding] = []
                         for (_, record) in slice {
-                            guard let certificate = try? Certificate(pemEncoded: record.pem) else { continue }
+                            guard let der = PEM.decode(record.pem.utf8, type: "CERTIFICATE"),
+                                let certificate = try? Certificate(derEncoded: der)
+                            else { continue }
                             let audited = AuditedCertificate(
                                 certificate, location: "db:\(record.serial)", isTLS: record.profile == "tls"
                             )

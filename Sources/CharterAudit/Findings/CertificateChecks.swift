@@ -52,8 +52,8 @@ public struct CertificateChecks: Sendable {
         }
         let aki = audited.authorityKeyIdentifier
         // Prefer the CA whose key signed it; else the one its AKI names; else the first.
-        let issuer = candidates.first { $0.certificate.publicKey.isValidSignature(certificate.signature, for: certificate) }
-            ?? candidates.first { aki != nil && $0.subjectKeyIdentifier == aki } ?? candidates[0]
+        let verifiedBy = candidates.first { $0.certificate.publicKey.isValidSignature(certificate.signature, for: certificate) }
+        let issuer = verifiedBy ?? candidates.first { aki != nil && $0.subjectKeyIdentifier == aki } ?? candidates[0]
         var findings: [Finding] = []
         if !issuer.isCA {
             findings.append(Finding(.issuerNotCA, certificate: audited, detail: "issuer at \(issuer.location)"))
@@ -61,7 +61,7 @@ public struct CertificateChecks: Sendable {
         if let aki, let ski = issuer.subjectKeyIdentifier, aki != ski {
             findings.append(Finding(.authorityKeyMismatch, certificate: audited, detail: "AKI \(aki), issuer SKI \(ski)"))
         }
-        if !issuer.certificate.publicKey.isValidSignature(certificate.signature, for: certificate) {
+        if verifiedBy == nil {
             findings.append(Finding(.badSignature, certificate: audited, detail: "issuer at \(issuer.location)"))
         } else if !Self.isLowS(certificate, issuerKey: issuer.certificate.publicKey) {
             findings.append(Finding(.highS, certificate: audited))
