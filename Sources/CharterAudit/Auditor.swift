@@ -169,7 +169,7 @@ public struct Auditor: Sendable {
                     group.addTask {
                         var part = AuditSummary()
                         var findings: [Finding] = []
-                        for (_, record) in slice {
+                        for record in slice {
                             guard let der = PEM.decode(record.pem.utf8, type: "CERTIFICATE"),
                                 let certificate = try? Certificate(derEncoded: der)
                             else { continue }

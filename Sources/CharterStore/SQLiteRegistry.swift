@@ -151,14 +151,29 @@ public struct SQLiteRegistry: Registry {
         }
     }
 
+    /// What an audit reads of each recorded certificate.
+    public struct AuditRow: Sendable {
+        public var rowID: Int64
+        public var serial: String
+        public var profile: String
+        public var pem: String
+    }
+
     /// Certificates in row order after `rowID`, for streaming audits of any size.
-    public func certificateBatch(after rowID: Int64, limit: Int) async throws -> [(rowID: Int64, record: CertificateRecord)] {
+    public func certificateBatch(after rowID: Int64, limit: Int) async throws -> [AuditRow] {
         try await read { db in
-            let rows = try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT rowid AS row_id, * FROM certificates WHERE rowid > ? ORDER BY rowid LIMIT ?"),
+            let rows = try Row.fetchCursor(
+                db.cachedStatement(
+                    sql: "SELECT rowid, serial_number, profile, pem FROM certificates WHERE rowid > ? ORDER BY rowid LIMIT ?"
+                ),
                 arguments: [rowID, limit]
             )
-            return rows.map { (rowID: $0["row_id"], record: CertificateRecord(row: $0)) }
+            var batch: [AuditRow] = []
+            batch.reserveCapacity(limit)
+            while let row = try rows.next() {
+                batch.append(AuditRow(rowID: row[0], serial: row[1], profile: row[2], pem: row[3]))
+            }
+            return batch
         }
     }
 

@@ -10,9 +10,6 @@ public struct AuditedCertificate: Sendable {
     public let certificate: Certificate
     /// A file path, or `db:<serial>` / `server:<serial>`.
     public let location: String
-    public let serialHex: String
-    public let subject: String
-    public let issuer: String
     /// True for TLS certificates (a `tls/` folder, or the `tls` profile on record).
     public let isTLS: Bool
     /// The host a node TLS certificate must name: the folder below `peers/` or `orderers/`.
@@ -24,13 +21,15 @@ public struct AuditedCertificate: Sendable {
     public init(_ certificate: Certificate, location: String, isTLS: Bool, hostFolder: String? = nil, nodeType: String? = nil) {
         self.certificate = certificate
         self.location = location
-        self.serialHex = Hex.canonicalSerial(Hex.encode(certificate.serialNumber.bytes)) ?? "0"
-        self.subject = certificate.subject.description
-        self.issuer = certificate.issuer.description
         self.isTLS = isTLS
         self.hostFolder = hostFolder
         self.nodeType = nodeType
     }
+
+    // Text forms are computed when a finding needs them: most certificates have none.
+    public var serialHex: String { Hex.canonicalSerial(Hex.encode(certificate.serialNumber.bytes)) ?? "0" }
+    public var subject: String { certificate.subject.description }
+    public var issuer: String { certificate.issuer.description }
 
     /// True for CA certificates.
     public var isCA: Bool {

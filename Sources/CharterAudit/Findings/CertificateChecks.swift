@@ -9,8 +9,17 @@ import X509
 
 /// The per-certificate rules.
 public struct CertificateChecks: Sendable {
+    /// A CA with its key identifier read once.
+    struct Authority: Sendable {
+        let audited: AuditedCertificate
+        let keyIdentifier: ArraySlice<UInt8>?
+        var certificate: Certificate { audited.certificate }
+        var isCA: Bool { audited.isCA }
+        var location: String { audited.location }
+    }
+
     /// CAs by subject name (several CAs may share one).
-    let authorities: [DistinguishedName: [AuditedCertificate]]
+    let authorities: [DistinguishedName: [Authority]]
     /// "Expiring soon" horizon.
     let within: Duration
     /// Gateway names that TLS certificates must carry.
@@ -19,7 +28,10 @@ public struct CertificateChecks: Sendable {
 
     /// Creates the checks for a set of CAs.
     public init(authorities: [AuditedCertificate], within: Duration, gateway: GatewayPolicy, now: Date = Date()) {
-        self.authorities = Dictionary(grouping: authorities, by: { $0.certificate.subject })
+        self.authorities = Dictionary(
+            grouping: authorities.map { Authority(audited: $0, keyIdentifier: (try? $0.certificate.extensions.subjectKeyIdentifier)?.keyIdentifier) },
+            by: { $0.certificate.subject }
+        )
         self.within = within
         self.gateway = gateway
         self.now = now
@@ -50,16 +62,16 @@ public struct CertificateChecks: Sendable {
         guard let candidates = authorities[certificate.issuer], !candidates.isEmpty else {
             return [Finding(.unknownIssuer, certificate: audited, detail: "issuer \(audited.issuer) is not among the CAs")]
         }
-        let aki = audited.authorityKeyIdentifier
+        let aki = (try? certificate.extensions.authorityKeyIdentifier)?.keyIdentifier
         // Prefer the CA whose key signed it; else the one its AKI names; else the first.
         let verifiedBy = candidates.first { $0.certificate.publicKey.isValidSignature(certificate.signature, for: certificate) }
-        let issuer = verifiedBy ?? candidates.first { aki != nil && $0.subjectKeyIdentifier == aki } ?? candidates[0]
+        let issuer = verifiedBy ?? candidates.first { aki != nil && $0.keyIdentifier == aki } ?? candidates[0]
         var findings: [Finding] = []
         if !issuer.isCA {
             findings.append(Finding(.issuerNotCA, certificate: audited, detail: "issuer at \(issuer.location)"))
         }
-        if let aki, let ski = issuer.subjectKeyIdentifier, aki != ski {
-            findings.append(Finding(.authorityKeyMismatch, certificate: audited, detail: "AKI \(aki), issuer SKI \(ski)"))
+        if let aki, let ski = issuer.keyIdentifier, aki != ski {
+            findings.append(Finding(.authorityKeyMismatch, certificate: audited, detail: "AKI \(Hex.encode(aki)), issuer SKI \(Hex.encode(ski))"))
         }
         if verifiedBy == nil {
             findings.append(Finding(.badSignature, certificate: audited, detail: "issuer at \(issuer.location)"))
@@ -98,6 +110,7 @@ public struct CertificateChecks: Sendable {
         if let host = audited.hostFolder, !names.contains(host.lowercased()) {
             findings.append(Finding(.hostNameMissing, certificate: audited, detail: "SANs \(names.joined(separator: ", ")) lack \(host)"))
         }
+        guard !gateway.rules.isEmpty else { return findings }
         let attributes = Self.fabricAttributes(certificate)
         let type = attributes["hf.Type"] ?? audited.nodeType ?? ""
         let required = gateway.hosts(adding: [], profile: "tls", type: type, affiliation: attributes["hf.Affiliation"] ?? "")

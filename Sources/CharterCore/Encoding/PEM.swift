@@ -26,10 +26,26 @@ public enum PEM {
         let text = Array(pem)
         let begin = Array("-----BEGIN \(type)-----".utf8)
         let end = Array("-----END \(type)-----".utf8)
-        guard let start = text.firstRange(of: begin)?.upperBound,
-            let stop = text[start...].firstRange(of: end)?.lowerBound
+        guard let start = find(begin, in: text, from: 0).map({ $0 + begin.count }),
+            let stop = find(end, in: text, from: start)
         else { return nil }
-        let body = text[start..<stop].filter { $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\r") && $0 != UInt8(ascii: " ") }
+        var body = [UInt8]()
+        body.reserveCapacity(stop - start)
+        for byte in text[start..<stop] where byte != UInt8(ascii: "\n") && byte != UInt8(ascii: "\r") && byte != UInt8(ascii: " ") {
+            body.append(byte)
+        }
         return Data(base64Encoded: Data(body)).map(Array.init)
+    }
+
+    /// First index of `needle` in `haystack` at or after `from`: a plain scan, cheaper than
+    /// Foundation's generic search for the few short markers PEM has.
+    static func find(_ needle: [UInt8], in haystack: [UInt8], from: Int) -> Int? {
+        guard let first = needle.first, haystack.count >= needle.count else { return nil }
+        var index = from
+        while index <= haystack.count - needle.count {
+            if haystack[index] == first && haystack[index..<index + needle.count].elementsEqual(needle) { return index }
+            index += 1
+        }
+        return nil
     }
 }
