@@ -24,6 +24,9 @@ from cryptography.x509.oid import NameOID
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BINARY = os.environ.get("CHARTER_BIN", os.path.join(ROOT, ".build", "debug", "charter"))
+# Captured fabric-ca and cryptogen output the compatibility tests compare against: the `shared/`
+# folder beside the repository (or CHARTER_REFERENCE).
+REFERENCE = os.environ.get("CHARTER_REFERENCE", os.path.join(os.path.dirname(ROOT), "shared", "reference"))
 P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
 
 

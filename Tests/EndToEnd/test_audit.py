@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from harness import BINARY, P256_ORDER, Server
+from harness import BINARY, P256_ORDER, REFERENCE, Server
 
 NOW = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
 DAY = datetime.timedelta(days=1)
@@ -180,7 +180,7 @@ def test_formats_and_fail_on(fixture):
 
 def test_cryptogen_tree_is_clean(tmp_path):
     out = tmp_path / "crypto"
-    config = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "reference", "cryptogen", "configs", "crypto-config.yaml")
+    config = os.path.join(REFERENCE, "cryptogen", "configs", "crypto-config.yaml")
     assert subprocess.run([BINARY, "cryptogen", "generate", "--config", config, "--output", str(out), "--record", str(tmp_path / "rec.db")],
                           capture_output=True).returncode == 0
     result = audit("--dir", str(out), "--db", str(tmp_path / "rec.db"), "--format", "json")

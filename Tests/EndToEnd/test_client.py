@@ -10,7 +10,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
 
-from harness import BINARY, Server
+from harness import BINARY, REFERENCE, Server
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ATTR_OID = ObjectIdentifier("1.2.3.4.5.6.7.8.1")
@@ -178,7 +178,7 @@ def test_test_network_script_with_only_the_program_name_changed(ca, tmp_path):
     org = orgs / "peerOrganizations" / "org1.example.com"
     peer = org / "peers" / "peer0.org1.example.com"
     # the layout of client-msp-tree.txt (Idemix issuer keys only come from servers that offer Idemix)
-    reference = [line.split()[2][2:] for line in open(os.path.join(HERE, "..", "..", "..", "shared", "reference", "fabric-ca", "client-msp-tree.txt"))
+    reference = [line.split()[2][2:] for line in open(os.path.join(REFERENCE, "fabric-ca", "client-msp-tree.txt"))
                  if line.startswith(("d", "f")) and line.split()[2].startswith("./peer0/")]
     # the reference ran on port 7054 without a CA name, with a home per identity (its config file)
     expected = {p.replace("peer0/", "", 1).replace("localhost-7054", f"localhost-{ca.port}-ca-org1") for p in reference

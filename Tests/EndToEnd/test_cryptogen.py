@@ -11,10 +11,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from harness import BINARY, P256_ORDER
+from harness import BINARY, P256_ORDER, REFERENCE
 
-REF = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "..", "shared", "reference", "cryptogen")
-REF = os.path.normpath(REF)
+REF = os.path.join(REFERENCE, "cryptogen")
 CONFIGS = os.path.join(REF, "configs")
 
 
