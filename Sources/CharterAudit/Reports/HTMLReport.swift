@@ -23,8 +23,9 @@ public enum HTMLReport {
             h1 { margin-bottom: 0.2em; } .meta { color: #666; }
             .counts span { display: inline-block; margin-right: 1.5em; font-weight: bold; }
             .error { color: #b00020; } .warning { color: #a05a00; } .info { color: #555; }
-            table { border-collapse: collapse; width: 100%; margin-top: 1em; font-size: 0.9em; }
-            th, td { border-bottom: 1px solid #ddd; padding: 0.4em; text-align: left; vertical-align: top; }
+            table { border-collapse: collapse; width: 100%; margin-top: 1em; font-size: 0.9em; table-layout: fixed; }
+            th, td { border-bottom: 1px solid #ddd; padding: 0.4em; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+            th:nth-child(1) { width: 5em; } th:nth-child(2) { width: 11em; } th:nth-child(3) { width: 28%; } th:nth-child(4) { width: 14%; }
             tr.error td:first-child { border-left: 4px solid #b00020; } tr.warning td:first-child { border-left: 4px solid #e09000; }
             svg { background: #fafafa; border: 1px solid #eee; }
             </style></head><body>
