@@ -152,15 +152,16 @@ public struct Auditor: Sendable {
             summary.count(finding)
             sink(finding)
         }
-        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        // More slices than cores, so one slow slice does not leave a core idle at the end of a batch.
+        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount) * 4
         var cursor: Int64 = 0
-        var next = Task { try await registry.certificateBatch(after: 0, limit: 4096) }
+        var next = Task { try await registry.certificateBatch(after: 0, limit: 8192) }
         while true {
             let batch = try await next.value
             guard let last = batch.last else { break }
             cursor = last.rowID
             let after = cursor
-            next = Task { try await registry.certificateBatch(after: after, limit: 4096) }  // read ahead while checking
+            next = Task { try await registry.certificateBatch(after: after, limit: 8192) }  // read ahead while checking
             let chunk = (batch.count + workers - 1) / workers
             let now = request.now
             let results = try await withThrowingTaskGroup(of: (AuditSummary, [Finding]).self) { group in
