@@ -145,6 +145,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "CharterClientTests",
+            dependencies: ["CharterClient"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CharterAuditTests",
+            dependencies: ["CharterAudit"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "CharterServerTests",
             dependencies: [
                 "CharterServer",
