@@ -97,9 +97,3 @@ struct Version: ParsableCommand {
         print("charter \(CharterVersion.version) (fabric-ca protocol \(CharterVersion.protocolVersion))")
     }
 }
-
-/// Version strings of this build.
-enum CharterVersion {
-    static let version = "0.1.0"
-    static let protocolVersion = "1.5.5"
-}

@@ -17,8 +17,6 @@ struct CAService: Sendable {
     let metrics: ServerMetrics
     /// Computed once: the base64 chain is the same in every response.
     let enrollmentServerInfo: ServerInfo
-    /// The fabric-ca protocol version reported in cainfo.
-    static let protocolVersion = "1.5.5"
     /// The largest request body accepted.
     static let maxBodySize = 1 << 20
 
@@ -56,7 +54,7 @@ struct CAService: Sendable {
             struct CAInfoRequest: Decodable { var caname: String? }
             try checkCAName(try Self.decode(CAInfoRequest.self, from: body).caname)
         }
-        let response = try Envelope.success(serverInfo(version: Self.protocolVersion))
+        let response = try Envelope.success(serverInfo(version: CharterVersion.protocolVersion))
         if request.method == .head {
             return Response(status: .ok, headers: response.headers)
         }

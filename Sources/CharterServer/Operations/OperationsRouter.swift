@@ -1,15 +1,13 @@
 // The operations listener: health, version and metrics on their own port, away from the API,
 // so probes and scrapers need no CA credentials and never touch the CA's logs.
 
+import CharterCore
 import CharterStore
 import Foundation
 import Hummingbird
 
 /// Builds the operations router.
 enum OperationsRouter {
-    /// Charter's own version.
-    static let version = "0.1.0"
-
     static func build(registry: any Registry, metrics: ServerMetrics) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.get("healthz") { _, _ -> Response in
@@ -25,7 +23,7 @@ enum OperationsRouter {
             }
         }
         router.get("version") { _, _ -> Response in
-            json(#"{"Version":"\#(version)","FabricCAProtocol":"\#(CAService.protocolVersion)"}"#, status: .ok)
+            json(#"{"Version":"\#(CharterVersion.version)","FabricCAProtocol":"\#(CharterVersion.protocolVersion)"}"#, status: .ok)
         }
         router.get("metrics") { _, _ -> Response in
             Response(
