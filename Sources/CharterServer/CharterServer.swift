@@ -55,12 +55,26 @@ public struct CharterServer: Sendable {
     }
 
     func apiServerBuilder() throws -> HTTPServerBuilder {
+        let configuration = home.configuration
         guard let tls = home.tls else { return .http1() }
         var tlsConfiguration = TLSConfiguration.makeServerConfiguration(
             certificateChain: try NIOSSLCertificate.fromPEMBytes(Array(tls.chainPEM.utf8)).map { .certificate($0) },
             privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(tls.keyPEM.utf8), format: .pem))
         )
         tlsConfiguration.minimumTLSVersion = .tlsv12
+        switch configuration.tls.clientauth.type.lowercased() {
+        case "noclientcert", "":
+            break
+        case "requireandverifyclientcert":
+            let files = configuration.tls.clientauth.certfiles
+            let roots = files.isEmpty
+                ? try NIOSSLCertificate.fromPEMBytes(Array(home.authority.chainPEM.utf8))
+                : try files.flatMap { try NIOSSLCertificate.fromPEMFile(HomeFiles(root: home.path).resolve($0)) }
+            tlsConfiguration.trustRoots = .certificates(roots)
+            tlsConfiguration.certificateVerification = .noHostnameVerification
+        case let other:
+            throw CharterError(.configuration, "tls.clientauth.type '\(other)' is not supported (NoClientCert or RequireAndVerifyClientCert)")
+        }
         let context = try NIOSSLContext(configuration: tlsConfiguration)
         let metrics = self.metrics
         return HTTPServerBuilder { responder in

@@ -49,6 +49,15 @@ class Server:
         self.log_path = os.path.join(self.home, "server.log")
 
     def start(self):
+        self._launch()
+        return self._wait(lambda: self.request("GET", "/cainfo")[0] == 200)
+
+    def start_without_probe(self):
+        """For servers that refuse anonymous TLS clients: ready once the operations port answers."""
+        self._launch()
+        return self._wait(lambda: self.ops("/healthz")[0] == 200)
+
+    def _launch(self):
         os.makedirs(self.home, exist_ok=True)
         if self.config_yaml is not None:
             with open(os.path.join(self.home, "charter-server-config.yaml"), "w") as f:
@@ -59,13 +68,14 @@ class Server:
              "--address", "127.0.0.1", "--operations.listenaddress", f"127.0.0.1:{self.ops_port}", *self.args],
             stdout=self.log, stderr=subprocess.STDOUT,
         )
+
+    def _wait(self, ready):
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError("server exited: " + open(self.log_path).read())
             with contextlib.suppress(OSError):
-                status, _, _ = self.request("GET", "/cainfo")
-                if status == 200:
+                if ready():
                     return self
             time.sleep(0.1)
         raise RuntimeError("server did not start: " + open(self.log_path).read())

@@ -225,3 +225,20 @@ def test_wrong_ca_file_and_malformed_attrs(ca, admin_home, tmp_path):
     bad = client(ca, admin_home, "register", "--id.name", "x9", "--id.attrs", "novalue", check=False)
     assert bad.returncode != 0 and "name=value" in bad.stderr
     assert ca.db_rows("SELECT COUNT(*) FROM identities WHERE id = 'x9'")[0][0] == 0
+
+
+def test_mutual_tls_when_the_server_requires_client_certificates(tmp_path):
+    server = Server("tls:\n  clientauth:\n    type: RequireAndVerifyClientCert\n").start_without_probe()
+    try:
+        # the server's own TLS pair is issued by the CA with clientAuth: use it as the client's
+        cert, key = os.path.join(server.home, "tls-cert.pem"), os.path.join(server.home, "tls-key.pem")
+        home = tmp_path / "mtls"
+        args = [BINARY, "enroll", "-u", f"https://admin:adminpw@localhost:{server.port}", "--tls.certfiles", server.ca_file, "-H", str(home)]
+        refused = subprocess.run(args, capture_output=True, text=True)
+        assert refused.returncode != 0 and refused.stderr.startswith("Error:")
+        assert not home.exists() or not any(home.rglob("*_sk"))
+        accepted = subprocess.run(args + ["--tls.client.certfile", cert, "--tls.client.keyfile", key], capture_output=True, text=True)
+        assert accepted.returncode == 0, accepted.stderr
+        assert (home / "msp" / "signcerts" / "cert.pem").exists()
+    finally:
+        server.stop()

@@ -89,12 +89,28 @@ extension ServerConfiguration {
         public var certfile: String = ""
         /// PEM key; empty: the home's `tls-key.pem`.
         public var keyfile: String = ""
+        /// Client certificates: fabric-ca's `tls.clientauth`.
+        public var clientauth = ClientAuth()
         public init() {}
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             enabled = try c.decodeIfPresent(Bool.self, forKey: .enabled) ?? true
             certfile = try c.decodeIfPresent(String.self, forKey: .certfile) ?? ""
             keyfile = try c.decodeIfPresent(String.self, forKey: .keyfile) ?? ""
+            clientauth = try c.decodeIfPresent(ClientAuth.self, forKey: .clientauth) ?? ClientAuth()
+        }
+    }
+
+    /// `tls.clientauth`: `NoClientCert` (default) or `RequireAndVerifyClientCert` against `certfiles`
+    /// (the CA's own certificate when empty).
+    public struct ClientAuth: Sendable, Codable {
+        public var type: String = "NoClientCert"
+        public var certfiles: [String] = []
+        public init() {}
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            type = try c.decodeIfPresent(String.self, forKey: .type) ?? "NoClientCert"
+            certfiles = try c.decodeIfPresent([String]?.self, forKey: .certfiles).flatMap { $0 } ?? []
         }
     }
 
