@@ -31,3 +31,17 @@ import Testing
         }
     }
 }
+
+@Suite struct WireJSONTests {
+    @Test func enrollmentResultHasFabricCAsKeysInItsOrder() throws {
+        let info = ServerInfo(caName: "ca-\"org1\"", caChainPEM: "chain", version: "")
+        let json = EnrollmentResponse(certificatePEM: "cert", serverInfo: info).wireJSON
+        // the order fabric-ca-server v1.5.5 writes (wire/001-POST-enroll.json)
+        let keys = ["\"Cert\"", "\"ServerInfo\"", "\"CAName\"", "\"CAChain\"", "\"IssuerPublicKey\"", "\"IssuerRevocationPublicKey\"", "\"Version\""]
+        let positions = keys.compactMap { json.range(of: $0)?.lowerBound }
+        #expect(positions.count == keys.count && positions == positions.sorted())
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        #expect(parsed["Cert"] as? String == Data("cert".utf8).base64EncodedString())
+        #expect((parsed["ServerInfo"] as? [String: Any])?["CAName"] as? String == "ca-\"org1\"")
+    }
+}

@@ -73,8 +73,12 @@ public struct EnrollmentRequest: Sendable, Codable {
             throw CharterError(.badCSR, "CSR Decode failed: the request has no certificate_request")
         }
         let csr: CertificateSigningRequest
+        // Both block names in use (`NEW CERTIFICATE REQUEST` comes from older tools).
+        guard let der = PEM.decode(pem.utf8, type: "CERTIFICATE REQUEST") ?? PEM.decode(pem.utf8, type: "NEW CERTIFICATE REQUEST") else {
+            throw CharterError(.badCSR, "CSR Decode failed: no PEM CERTIFICATE REQUEST block")
+        }
         do {
-            csr = try CertificateSigningRequest(pemEncoded: pem)
+            csr = try CertificateSigningRequest(derEncoded: der)
         } catch {
             throw CharterError(.badCSR, "CSR Decode failed: \(error)")
         }
@@ -110,6 +114,12 @@ public struct ServerInfo: Sendable, Codable, Hashable {
         self.version = version
     }
 
+    /// The JSON fabric-ca writes, keys in its order; written by hand, as it is on every enrollment.
+    public var wireJSON: String {
+        #"{"CAName":\#(GoJSON.quote(caName)),"CAChain":"\#(caChain)","IssuerPublicKey":"\#(issuerPublicKey)","#
+            + #""IssuerRevocationPublicKey":"\#(issuerRevocationPublicKey)","Version":\#(GoJSON.quote(version))}"#
+    }
+
     enum CodingKeys: String, CodingKey {
         case caName = "CAName"
         case caChain = "CAChain"
@@ -130,6 +140,11 @@ public struct EnrollmentResponse: Sendable, Codable {
     public init(certificatePEM: String, serverInfo: ServerInfo) {
         self.cert = Data(certificatePEM.utf8).base64EncodedString()
         self.serverInfo = serverInfo
+    }
+
+    /// The JSON fabric-ca writes (`Cert`, then `ServerInfo`), by hand.
+    public var wireJSON: String {
+        #"{"Cert":"\#(cert)","ServerInfo":\#(serverInfo.wireJSON)}"#
     }
 
     enum CodingKeys: String, CodingKey {

@@ -54,7 +54,7 @@ struct CAService: Sendable {
             struct CAInfoRequest: Decodable { var caname: String? }
             try checkCAName(try Self.decode(CAInfoRequest.self, from: body).caname)
         }
-        let response = try Envelope.success(serverInfo(version: CharterVersion.protocolVersion))
+        let response = Envelope.success(json: serverInfo(version: CharterVersion.protocolVersion).wireJSON)
         if request.method == .head {
             return Response(status: .ok, headers: response.headers)
         }
@@ -89,8 +89,8 @@ struct CAService: Sendable {
         let record = CertificateRecord(issued, enrollmentID: identity.id, caName: configuration.ca.name)
         try await registry.recordEnrollment(EnrollmentRecord(certificate: record, countsAsEnrollment: countsAsEnrollment))
         metrics.countIssued(reenroll: !countsAsEnrollment)
-        return try Envelope.success(
-            EnrollmentResponse(certificatePEM: issued.pem, serverInfo: serverInfo(version: "")),
+        return Envelope.success(
+            json: EnrollmentResponse(certificatePEM: issued.pem, serverInfo: serverInfo(version: "")).wireJSON,
             status: .created
         )
     }

@@ -23,6 +23,14 @@ enum Envelope {
         return response(body, status: status, headers: headers)
     }
 
+    /// A success response whose result is already JSON.
+    static func success(json result: String, status: HTTPResponse.Status = .ok) -> Response {
+        var body = Array(#"{"result":"#.utf8)
+        body += Array(result.utf8)
+        body += Array("\n,\"errors\":[],\"messages\":[],\"success\":true}".utf8)
+        return response(body, status: status)
+    }
+
     /// An error response with the error's fabric-ca code and HTTP status.
     static func failure(_ error: CharterError) -> Response {
         let wire = error.code.wire
