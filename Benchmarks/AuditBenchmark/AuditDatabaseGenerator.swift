@@ -41,8 +41,14 @@ struct AuditDatabaseGenerator {
                             let issued = try authority.issue(
                                 IssuanceRequest(
                                     publicKey: keys[number % keys.count],
-                                    subject: try SubjectPolicy.subject(from: .init(), enrollmentID: "user\(number)", type: "client", affiliation: "org1"),
-                                    subjectAlternativeNames: profile.name == "tls" ? [.dnsName("user\(number).example.com")] : [],
+                                    subject: try SubjectPolicy.subject(
+                                        from: .init(),
+                                        enrollmentID: "user\(number)",
+                                        type: "client",
+                                        affiliation: "org1"
+                                    ),
+                                    subjectAlternativeNames: profile.name == "tls"
+                                        ? [.dnsName("user\(number).example.com")] : [],
                                     profile: profile
                                 )
                             )

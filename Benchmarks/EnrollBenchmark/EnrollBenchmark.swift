@@ -32,10 +32,13 @@ struct EnrollBenchmark {
                 case "--seconds": seconds = Double(value) ?? seconds
                 case "--clients": concurrency = value.split(separator: ",").compactMap { Int($0) }
                 case "--admin": admin = value
-                case "--modes": modes = try value.split(separator: ",").map { name in
-                    guard let mode = Mode(rawValue: String(name)) else { throw BenchmarkError("unknown mode \(name)") }
-                    return mode
-                }
+                case "--modes":
+                    modes = try value.split(separator: ",").map { name in
+                        guard let mode = Mode(rawValue: String(name)) else {
+                            throw BenchmarkError("unknown mode \(name)")
+                        }
+                        return mode
+                    }
                 default: throw BenchmarkError("unknown flag \(flag)")
                 }
             }
@@ -131,7 +134,13 @@ struct EnrollBenchmark {
             let cpu = serverCPUSeconds.map { String(format: "%.3f", $0 * 1000 / Double(max(operations, 1))) } ?? "n/a"
             return String(
                 format: "mode=%@ clients=%d ops=%d ops_per_s=%.1f p50_ms=%.2f p99_ms=%.2f server_cpu_ms_per_op=%@",
-                mode, clients, operations, opsPerSecond, percentile(0.5), percentile(0.99), cpu
+                mode,
+                clients,
+                operations,
+                opsPerSecond,
+                percentile(0.5),
+                percentile(0.99),
+                cpu
             )
         }
     }
@@ -231,7 +240,11 @@ struct API: Sendable {
     func reenroll(_ identity: Enrolled) async throws -> String {
         let body = Array(try JSONEncoder().encode(EnrollmentRequest(certificateRequest: identity.csrPEM)))
         let token = try AuthorizationToken.header(
-            key: identity.key, certificatePEM: identity.certificatePEM, method: "POST", requestURI: "/reenroll", body: body
+            key: identity.key,
+            certificatePEM: identity.certificatePEM,
+            method: "POST",
+            requestURI: "/reenroll",
+            body: body
         )
         _ = try await post("/reenroll", body: body, authorization: token)
         return identity.id
@@ -240,7 +253,11 @@ struct API: Sendable {
     func register(_ registrar: Enrolled, id: String, secret: String?) async throws -> String {
         let body = Array(try JSONEncoder().encode(RegistrationRequest(id: id, secret: secret, affiliation: "org1")))
         let token = try AuthorizationToken.header(
-            key: registrar.key, certificatePEM: registrar.certificatePEM, method: "POST", requestURI: "/register", body: body
+            key: registrar.key,
+            certificatePEM: registrar.certificatePEM,
+            method: "POST",
+            requestURI: "/register",
+            body: body
         )
         let json = try await post("/register", body: body, authorization: token)
         guard let result = json["result"] as? [String: Any], let secret = result["secret"] as? String else {

@@ -90,7 +90,12 @@ public struct Auditor: Sendable {
         }
         let scanned = try DirectoryScanner.scan(request.directories)
         let registry = try request.database.map { try SQLiteRegistry(path: $0, readOnly: true) }
-        let checks = CertificateChecks(authorities: try authorities(scanned), within: request.within, gateway: request.gateway, now: request.now)
+        let checks = CertificateChecks(
+            authorities: try authorities(scanned),
+            within: request.within,
+            gateway: request.gateway,
+            now: request.now
+        )
 
         // Folders: every distinct certificate, cross-checked with the database when there is one.
         var issuedBySerial: [String: [UInt8]] = [:]
@@ -109,13 +114,30 @@ public struct Auditor: Sendable {
                 for finding in checks.check(audited) { report(finding, &summary) }
                 let key = "\(audited.issuer)|\(audited.serialHex)"
                 if let other = issuedBySerial[key], other != der {
-                    report(Finding(.duplicateSerial, certificate: audited, detail: "another certificate of \(audited.issuer) has serial \(audited.serialHex)"), &summary)
+                    report(
+                        Finding(
+                            .duplicateSerial,
+                            certificate: audited,
+                            detail: "another certificate of \(audited.issuer) has serial \(audited.serialHex)"
+                        ),
+                        &summary
+                    )
                 }
                 issuedBySerial[key] = der
                 if let registry, !audited.isCA, let aki = audited.authorityKeyIdentifier {
-                    if let record = try await registry.certificate(serial: audited.serialHex, authorityKeyIdentifier: aki) {
+                    if let record = try await registry.certificate(
+                        serial: audited.serialHex,
+                        authorityKeyIdentifier: aki
+                    ) {
                         if record.isRevoked {
-                            report(Finding(.revokedInMSP, certificate: audited, detail: "revoked \(record.revokedAt.map(GoTime.format) ?? "")"), &summary)
+                            report(
+                                Finding(
+                                    .revokedInMSP,
+                                    certificate: audited,
+                                    detail: "revoked \(record.revokedAt.map(GoTime.format) ?? "")"
+                                ),
+                                &summary
+                            )
                         }
                     } else if try await registry.certificateCount(authorityKeyIdentifier: aki) > 0 {
                         report(Finding(.notRecorded, certificate: audited), &summary)
@@ -132,7 +154,8 @@ public struct Auditor: Sendable {
                 guard let certificate = try? Certificate(pemEncoded: pem) else { continue }
                 let serial = Hex.canonicalSerial(Hex.encode(certificate.serialNumber.bytes)) ?? "0"
                 summary.add(expiry: certificate.notValidAfter, now: request.now)
-                for finding in checks.check(AuditedCertificate(certificate, location: "server:\(serial)", isTLS: false)) {
+                for finding in checks.check(AuditedCertificate(certificate, location: "server:\(serial)", isTLS: false))
+                {
                     report(finding, &summary)
                 }
             }
@@ -141,12 +164,20 @@ public struct Auditor: Sendable {
     }
 
     /// Streams the database in batches, checking each batch on every core.
-    func auditDatabase(_ registry: SQLiteRegistry, checks: CertificateChecks, sink: @escaping @Sendable (Finding) -> Void) async throws
+    func auditDatabase(
+        _ registry: SQLiteRegistry,
+        checks: CertificateChecks,
+        sink: @escaping @Sendable (Finding) -> Void
+    ) async throws
         -> AuditSummary
     {
         var summary = AuditSummary()
         for duplicate in try await registry.duplicateSerials() {
-            var finding = Finding(.duplicateSerial, certificate: nil, detail: "recorded more than once under AKI \(duplicate.authorityKeyIdentifier)")
+            var finding = Finding(
+                .duplicateSerial,
+                certificate: nil,
+                detail: "recorded more than once under AKI \(duplicate.authorityKeyIdentifier)"
+            )
             finding.location = "db:\(duplicate.serial)"
             finding.serial = duplicate.serial
             summary.count(finding)
@@ -175,7 +206,9 @@ public struct Auditor: Sendable {
                                 let certificate = try? Certificate(derEncoded: der)
                             else { continue }
                             let audited = AuditedCertificate(
-                                certificate, location: "db:\(record.serial)", isTLS: record.profile == "tls"
+                                certificate,
+                                location: "db:\(record.serial)",
+                                isTLS: record.profile == "tls"
                             )
                             part.add(expiry: certificate.notValidAfter, now: now)
                             findings += checks.check(audited)
@@ -202,7 +235,9 @@ public struct Auditor: Sendable {
     func authorities(_ scanned: [ScannedItem]) throws -> [AuditedCertificate] {
         var files = request.caFiles
         if let database = request.database {
-            let besides = ((database as NSString).deletingLastPathComponent as NSString).appendingPathComponent("ca-cert.pem")
+            let besides = ((database as NSString).deletingLastPathComponent as NSString).appendingPathComponent(
+                "ca-cert.pem"
+            )
             if FileManager.default.fileExists(atPath: besides) { files.append(besides) }
         }
         var authorities: [AuditedCertificate] = []
@@ -213,10 +248,14 @@ public struct Auditor: Sendable {
             } catch {
                 throw CharterError(.configuration, "Cannot read CA file \(file): \(error.localizedDescription)")
             }
-            authorities += try PEMBundle.certificates(in: text).map { AuditedCertificate($0, location: file, isTLS: false) }
+            authorities += try PEMBundle.certificates(in: text).map {
+                AuditedCertificate($0, location: file, isTLS: false)
+            }
         }
         if let chain = request.serverChainPEM {
-            authorities += try PEMBundle.certificates(in: chain).map { AuditedCertificate($0, location: "server CA chain", isTLS: false) }
+            authorities += try PEMBundle.certificates(in: chain).map {
+                AuditedCertificate($0, location: "server CA chain", isTLS: false)
+            }
         }
         for case .certificate(let audited, _) in scanned where audited.isCA {
             authorities.append(audited)

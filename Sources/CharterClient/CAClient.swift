@@ -35,7 +35,9 @@ public struct CAClient: Sendable {
     }
 
     /// Creates a client trusting `trustedCertificates` (PEM files) for TLS, with an optional client pair.
-    public init(url: URL, trustedCertificates: [String], clientCertificate: String? = nil, clientKey: String? = nil) throws {
+    public init(url: URL, trustedCertificates: [String], clientCertificate: String? = nil, clientKey: String? = nil)
+        throws
+    {
         guard let scheme = url.scheme, scheme == "https" || scheme == "http", let host = url.host else {
             throw Failure(message: "The URL '\(url)' is not an http:// or https:// server URL")
         }
@@ -82,18 +84,29 @@ public struct CAClient: Sendable {
     }
 
     /// Makes a call; returns the envelope's `result` as JSON bytes.
-    public func call(_ method: String, _ path: String, body: [UInt8]? = nil, authentication: Authentication) async throws -> [UInt8] {
+    public func call(_ method: String, _ path: String, body: [UInt8]? = nil, authentication: Authentication)
+        async throws -> [UInt8]
+    {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = HTTPMethod(rawValue: method)
-        let requestURI = (URL(string: baseURL)?.path ?? "").replacingOccurrences(of: "/$", with: "", options: .regularExpression) + path
+        let requestURI =
+            (URL(string: baseURL)?.path ?? "").replacingOccurrences(of: "/$", with: "", options: .regularExpression)
+            + path
         switch authentication {
         case .none:
             break
         case .basic(let user, let secret):
-            request.headers.add(name: "Authorization", value: "Basic " + Data("\(user):\(secret)".utf8).base64EncodedString())
+            request.headers.add(
+                name: "Authorization",
+                value: "Basic " + Data("\(user):\(secret)".utf8).base64EncodedString()
+            )
         case .token(let key, let certificatePEM):
             let header = try AuthorizationToken.header(
-                key: key, certificatePEM: certificatePEM, method: method, requestURI: requestURI, body: body ?? []
+                key: key,
+                certificatePEM: certificatePEM,
+                method: method,
+                requestURI: requestURI,
+                body: body ?? []
             )
             request.headers.add(name: "Authorization", value: header)
         }
@@ -111,12 +124,20 @@ public struct CAClient: Sendable {
         }
         let data = Data(bytes.readableBytesView)
         guard let envelope = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw Failure(message: "The server at \(baseURL) answered \(response.status.code) without a fabric-ca envelope: \(String(decoding: data.prefix(200), as: UTF8.self))")
+            throw Failure(
+                message:
+                    "The server at \(baseURL) answered \(response.status.code) without a fabric-ca envelope: \(String(decoding: data.prefix(200), as: UTF8.self))"
+            )
         }
         guard envelope["success"] as? Bool == true else {
             let first = (envelope["errors"] as? [[String: Any]])?.first
-            throw Failure(code: first?["code"] as? Int, message: first?["message"] as? String ?? "The request failed (HTTP \(response.status.code))")
+            throw Failure(
+                code: first?["code"] as? Int,
+                message: first?["message"] as? String ?? "The request failed (HTTP \(response.status.code))"
+            )
         }
-        return Array(try JSONSerialization.data(withJSONObject: envelope["result"] ?? [:], options: [.fragmentsAllowed]))
+        return Array(
+            try JSONSerialization.data(withJSONObject: envelope["result"] ?? [:], options: [.fragmentsAllowed])
+        )
     }
 }

@@ -7,7 +7,9 @@ import X509
 /// Builds PEM CSRs.
 public enum CertificateRequestBuilder {
     /// A signed CSR.
-    public static func pem(key: SigningKey, commonName: String, names: [(String, String)], hosts: [String]) throws -> String {
+    public static func pem(key: SigningKey, commonName: String, names: [(String, String)], hosts: [String]) throws
+        -> String
+    {
         let oids: [String: ASN1ObjectIdentifier] = [
             "C": .RDNAttributeType.countryName,
             "ST": .RDNAttributeType.stateOrProvinceName,

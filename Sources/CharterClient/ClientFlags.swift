@@ -29,7 +29,9 @@ public enum ClientFlags {
     public static func identityAttributes(_ text: String) throws -> [IdentityAttribute] {
         try split(text).map { entry in
             guard let equals = entry.firstIndex(of: "="), equals != entry.startIndex else {
-                throw CAClient.Failure(message: "Attribute '\(entry)' is not name=value[:ecert] (in --id.attrs '\(text)')")
+                throw CAClient.Failure(
+                    message: "Attribute '\(entry)' is not name=value[:ecert] (in --id.attrs '\(text)')"
+                )
             }
             var value = String(entry[entry.index(after: equals)...])
             var ecert = false

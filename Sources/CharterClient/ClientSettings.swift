@@ -63,8 +63,17 @@ public struct ClientSettings: Codable, Sendable {
             # Flags on the command line override these values; url never stores a secret.
 
             """ + body
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o644]) else {
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true
+        )
+        guard
+            FileManager.default.createFile(
+                atPath: path,
+                contents: Data(text.utf8),
+                attributes: [.posixPermissions: 0o644]
+            )
+        else {
             throw CAClient.Failure(message: "Cannot write \(path)")
         }
     }

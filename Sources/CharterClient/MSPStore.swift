@@ -53,7 +53,13 @@ public struct MSPStore: Sendable {
 
     /// Writes an enrollment's certificate, key and CA chain; on reenroll, removes the key of the
     /// certificate it replaces (fabric-ca-client leaves old keys piling up).
-    public func storeEnrollment(certificatePEM: String, key: SigningKey, serverInfo: ServerInfo, caFileName: String, tlsProfile: Bool)
+    public func storeEnrollment(
+        certificatePEM: String,
+        key: SigningKey,
+        serverInfo: ServerInfo,
+        caFileName: String,
+        tlsProfile: Bool
+    )
         throws
     {
         let previous = (try? String(contentsOfFile: "\(directory)/signcerts/cert.pem", encoding: .utf8))
@@ -84,7 +90,9 @@ public struct MSPStore: Sendable {
         let prefix = tlsProfile ? "tls" : ""
         let file = tlsProfile ? "tls-\(caFileName)" : caFileName
         if !roots.isEmpty { try write("\(prefix)cacerts/\(file)", roots.joined(), mode: 0o644) }
-        if !intermediates.isEmpty { try write("\(prefix)intermediatecerts/\(file)", intermediates.joined(), mode: 0o644) }
+        if !intermediates.isEmpty {
+            try write("\(prefix)intermediatecerts/\(file)", intermediates.joined(), mode: 0o644)
+        }
         if let key = Data(base64Encoded: info.issuerPublicKey), !key.isEmpty {
             try write("IssuerPublicKey", key, mode: 0o644)
         }

@@ -67,13 +67,17 @@ public struct CharterServer: Sendable {
             break
         case "requireandverifyclientcert":
             let files = configuration.tls.clientauth.certfiles
-            let roots = files.isEmpty
+            let roots =
+                files.isEmpty
                 ? try NIOSSLCertificate.fromPEMBytes(Array(home.authority.chainPEM.utf8))
                 : try files.flatMap { try NIOSSLCertificate.fromPEMFile(HomeFiles(root: home.path).resolve($0)) }
             tlsConfiguration.trustRoots = .certificates(roots)
             tlsConfiguration.certificateVerification = .noHostnameVerification
         case let other:
-            throw CharterError(.configuration, "tls.clientauth.type '\(other)' is not supported (NoClientCert or RequireAndVerifyClientCert)")
+            throw CharterError(
+                .configuration,
+                "tls.clientauth.type '\(other)' is not supported (NoClientCert or RequireAndVerifyClientCert)"
+            )
         }
         let context = try NIOSSLContext(configuration: tlsConfiguration)
         let metrics = self.metrics

@@ -28,7 +28,9 @@ extension SQLiteRegistry {
         }
     }
 
-    public func revokeIdentity(_ id: String, reason: RevocationReason, at date: Date) async throws -> [CertificateRecord] {
+    public func revokeIdentity(_ id: String, reason: RevocationReason, at date: Date) async throws
+        -> [CertificateRecord]
+    {
         try await write { db in
             guard try IdentityRow.exists(db, key: id) else {
                 throw CharterError(.unknownIdentity, "Identity '\(id)' does not exist")
@@ -45,9 +47,14 @@ extension SQLiteRegistry {
         at date: Date
     ) async throws -> CertificateRecord {
         try await write { db in
-            let key: [String: any DatabaseValueConvertible] = ["serial_number": serial, "authority_key_identifier": authorityKeyIdentifier]
+            let key: [String: any DatabaseValueConvertible] = [
+                "serial_number": serial, "authority_key_identifier": authorityKeyIdentifier,
+            ]
             guard var record = try CertificateRecord.fetchOne(db, key: key) else {
-                throw CharterError(.unknownCertificate, "Certificate \(serial) (AKI \(authorityKeyIdentifier)) was not issued by this CA")
+                throw CharterError(
+                    .unknownCertificate,
+                    "Certificate \(serial) (AKI \(authorityKeyIdentifier)) was not issued by this CA"
+                )
             }
             guard !record.isRevoked else {
                 throw CharterError(.alreadyRevoked, "Certificate \(serial) is already revoked")
@@ -60,14 +67,17 @@ extension SQLiteRegistry {
         }
     }
 
-    static func revokeAll(_ db: Database, of id: String, reason: RevocationReason, at date: Date) throws -> [CertificateRecord] {
+    static func revokeAll(_ db: Database, of id: String, reason: RevocationReason, at date: Date) throws
+        -> [CertificateRecord]
+    {
         let good = try CertificateRecord.fetchAll(
             db,
             sql: "SELECT * FROM certificates WHERE enrollment_id = ? AND status = 'good' ORDER BY issued_at",
             arguments: [id]
         )
         try db.execute(
-            sql: "UPDATE certificates SET status = 'revoked', reason = ?, revoked_at = ? WHERE enrollment_id = ? AND status = 'good'",
+            sql:
+                "UPDATE certificates SET status = 'revoked', reason = ?, revoked_at = ? WHERE enrollment_id = ? AND status = 'good'",
             arguments: [reason.rawValue, date, id]
         )
         return good.map { record in
@@ -117,7 +127,8 @@ extension SQLiteRegistry {
         try await write { db in
             try db.execute(sql: "INSERT OR IGNORE INTO properties (name, value) VALUES ('crl_number', '0')")
             try db.execute(sql: "UPDATE properties SET value = CAST(value AS INTEGER) + 1 WHERE name = 'crl_number'")
-            return try Int.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM properties WHERE name = 'crl_number'") ?? 1
+            return try Int.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM properties WHERE name = 'crl_number'")
+                ?? 1
         }
     }
 
@@ -129,14 +140,23 @@ extension SQLiteRegistry {
 
     public func addAffiliation(_ name: String, createParents: Bool) async throws {
         try await write { db in
-            if try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM affiliations WHERE name = ?)", arguments: [name]) == true {
+            if try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM affiliations WHERE name = ?)", arguments: [name])
+                == true
+            {
                 throw CharterError(.duplicateAffiliation, "Affiliation '\(name)' already exists")
             }
             if let parent = Affiliation.parent(of: name),
-                try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM affiliations WHERE name = ?)", arguments: [parent]) != true
+                try Bool.fetchOne(
+                    db,
+                    sql: "SELECT EXISTS(SELECT 1 FROM affiliations WHERE name = ?)",
+                    arguments: [parent]
+                ) != true
             {
                 guard createParents else {
-                    throw CharterError(.unknownAffiliation, "Parent affiliation '\(parent)' does not exist (use force to create it)")
+                    throw CharterError(
+                        .unknownAffiliation,
+                        "Parent affiliation '\(parent)' does not exist (use force to create it)"
+                    )
                 }
             }
             try Self.insertWithParents(db, name)
@@ -161,7 +181,9 @@ extension SQLiteRegistry {
     public func renameAffiliation(_ old: String, to new: String) async throws -> AffiliationChange {
         try await write { db in
             let change = try Self.affected(db, old)
-            if try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM affiliations WHERE name = ?)", arguments: [new]) == true {
+            if try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM affiliations WHERE name = ?)", arguments: [new])
+                == true
+            {
                 throw CharterError(.duplicateAffiliation, "Affiliation '\(new)' already exists")
             }
             let renamed = { (name: String) in new + name.dropFirst(old.count) }

@@ -43,7 +43,8 @@ public struct SQLiteRegistry: Registry {
         return try IdentityRow.fetchOne(statement, arguments: [id])?.identity()
     }
 
-    static func certificate(_ db: Database, serial: String, authorityKeyIdentifier: String) throws -> CertificateRecord? {
+    static func certificate(_ db: Database, serial: String, authorityKeyIdentifier: String) throws -> CertificateRecord?
+    {
         let statement = try db.cachedStatement(
             sql: "SELECT * FROM certificates WHERE serial_number = ? AND authority_key_identifier = ?"
         )
@@ -54,7 +55,8 @@ public struct SQLiteRegistry: Registry {
         -> (certificate: CertificateRecord, owner: Identity?)?
     {
         try await read { db in
-            guard let record = try Self.certificate(db, serial: serial, authorityKeyIdentifier: authorityKeyIdentifier) else {
+            guard let record = try Self.certificate(db, serial: serial, authorityKeyIdentifier: authorityKeyIdentifier)
+            else {
                 return nil
             }
             return (record, try Self.identity(db, record.enrollmentID))
@@ -90,7 +92,8 @@ public struct SQLiteRegistry: Registry {
             // Re-check under the write lock: a concurrent enrollment or revocation may have won.
             let state = try Row.fetchOne(
                 db.cachedStatement(
-                    sql: "SELECT revoked, enrollments, max_enrollments, incorrect_password_attempts FROM identities WHERE id = ?"
+                    sql:
+                        "SELECT revoked, enrollments, max_enrollments, incorrect_password_attempts FROM identities WHERE id = ?"
                 ),
                 arguments: [certificate.enrollmentID]
             )
@@ -109,7 +112,8 @@ public struct SQLiteRegistry: Registry {
             try certificate.insertCached(db)
             if enrollment.countsAsEnrollment || attempts != 0 {
                 try db.cachedStatement(
-                    sql: "UPDATE identities SET enrollments = enrollments + ?, incorrect_password_attempts = 0 WHERE id = ?"
+                    sql:
+                        "UPDATE identities SET enrollments = enrollments + ?, incorrect_password_attempts = 0 WHERE id = ?"
                 ).execute(arguments: [enrollment.countsAsEnrollment ? 1 : 0, certificate.enrollmentID])
             }
         }
@@ -126,7 +130,8 @@ public struct SQLiteRegistry: Registry {
     }
 
     public func certificate(serial: String, authorityKeyIdentifier: String) async throws -> CertificateRecord? {
-        try await read { db in try Self.certificate(db, serial: serial, authorityKeyIdentifier: authorityKeyIdentifier) }
+        try await read { db in try Self.certificate(db, serial: serial, authorityKeyIdentifier: authorityKeyIdentifier)
+        }
     }
 
     public func affiliationExists(_ name: String) async throws -> Bool {
@@ -167,7 +172,8 @@ public struct SQLiteRegistry: Registry {
         try await read { db in
             let rows = try Row.fetchCursor(
                 db.cachedStatement(
-                    sql: "SELECT rowid, serial_number, profile, pem FROM certificates WHERE rowid > ? ORDER BY rowid LIMIT ?"
+                    sql:
+                        "SELECT rowid, serial_number, profile, pem FROM certificates WHERE rowid > ? ORDER BY rowid LIMIT ?"
                 ),
                 arguments: [rowID, limit]
             )
@@ -196,7 +202,11 @@ public struct SQLiteRegistry: Registry {
     /// Number of recorded certificates issued under this AKI.
     public func certificateCount(authorityKeyIdentifier: String) async throws -> Int {
         try await read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM certificates WHERE authority_key_identifier = ?", arguments: [authorityKeyIdentifier]) ?? 0
+            try Int.fetchOne(
+                db,
+                sql: "SELECT COUNT(*) FROM certificates WHERE authority_key_identifier = ?",
+                arguments: [authorityKeyIdentifier]
+            ) ?? 0
         }
     }
 

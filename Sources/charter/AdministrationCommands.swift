@@ -10,7 +10,12 @@ extension ClientOptions.Context {
     /// A call signed with the MSP's enrollment certificate and key.
     func signed(_ method: String, _ path: String, body: [UInt8]? = nil) async throws -> [UInt8] {
         let (key, certificatePEM) = try msp.identity()
-        return try await client.call(method, path, body: body, authentication: .token(key: key, certificatePEM: certificatePEM))
+        return try await client.call(
+            method,
+            path,
+            body: body,
+            authentication: .token(key: key, certificatePEM: certificatePEM)
+        )
     }
 }
 
@@ -20,37 +25,55 @@ struct Register: AsyncParsableCommand {
     @Option(name: .customLong("id.name"), help: "Enrollment ID.") var name: String
     @Option(name: .customLong("id.secret"), help: "Secret (generated when absent).") var secret: String?
     @Option(name: .customLong("id.type"), help: "Type: client, peer, orderer, admin, …") var type = "client"
-    @Option(name: .customLong("id.affiliation"), help: "Affiliation (default: the registrar's).") var affiliation: String?
-    @Option(name: .customLong("id.attrs"), help: "Attributes: name=value[:ecert],… (quote values holding commas).") var attrs: String?
-    @Option(name: .customLong("id.maxenrollments"), help: "Enrollments allowed (0: the CA's default, -1: unlimited).") var maxEnrollments = 0
+    @Option(name: .customLong("id.affiliation"), help: "Affiliation (default: the registrar's).") var affiliation:
+        String?
+    @Option(name: .customLong("id.attrs"), help: "Attributes: name=value[:ecert],… (quote values holding commas).")
+    var attrs: String?
+    @Option(name: .customLong("id.maxenrollments"), help: "Enrollments allowed (0: the CA's default, -1: unlimited).")
+    var maxEnrollments = 0
 
     func run() async throws {
         try await runClient(options) { context in
             var request = RegistrationRequest(
-                id: name, type: type, secret: secret, maxEnrollments: maxEnrollments == 0 ? nil : maxEnrollments,
-                affiliation: affiliation, attributes: try attrs.map(ClientFlags.identityAttributes)
+                id: name,
+                type: type,
+                secret: secret,
+                maxEnrollments: maxEnrollments == 0 ? nil : maxEnrollments,
+                affiliation: affiliation,
+                attributes: try attrs.map(ClientFlags.identityAttributes)
             )
             request.caName = context.caName
-            let result = try JSON.decode(RegistrationResponse.self, try await context.signed("POST", "/register", body: try JSON.encode(request)))
+            let result = try JSON.decode(
+                RegistrationResponse.self,
+                try await context.signed("POST", "/register", body: try JSON.encode(request))
+            )
             print("Password: \(result.secret)")
         }
     }
 }
 
 struct Revoke: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Revoke an identity (all its certificates) or one certificate.")
+    static let configuration = CommandConfiguration(
+        abstract: "Revoke an identity (all its certificates) or one certificate."
+    )
     @OptionGroup var options: ClientOptions
     @Option(name: [.customShort("e"), .customLong("revoke.name")], help: "Enrollment ID to revoke.") var name: String?
-    @Option(name: [.customShort("s"), .customLong("revoke.serial")], help: "Serial of the certificate (hex).") var serial: String?
-    @Option(name: [.customShort("a"), .customLong("revoke.aki")], help: "AKI of the certificate (hex).") var aki: String?
-    @Option(name: [.customShort("r"), .customLong("revoke.reason")], help: "Reason (keycompromise, superseded, …).") var reason: String?
+    @Option(name: [.customShort("s"), .customLong("revoke.serial")], help: "Serial of the certificate (hex).")
+    var serial: String?
+    @Option(name: [.customShort("a"), .customLong("revoke.aki")], help: "AKI of the certificate (hex).") var aki:
+        String?
+    @Option(name: [.customShort("r"), .customLong("revoke.reason")], help: "Reason (keycompromise, superseded, …).")
+    var reason: String?
     @Flag(help: "Also generate a CRL into crls/crl.pem.") var gencrl = false
 
     func run() async throws {
         try await runClient(options) { context in
             var request = RevocationRequest(id: name, serial: serial, aki: aki, reason: reason, gencrl: gencrl)
             request.caName = context.caName
-            let result = try JSON.decode(RevocationResponse.self, try await context.signed("POST", "/revoke", body: try JSON.encode(request)))
+            let result = try JSON.decode(
+                RevocationResponse.self,
+                try await context.signed("POST", "/revoke", body: try JSON.encode(request))
+            )
             let revoked = result.revokedCerts.map { "{Serial:\($0.serial) AKI:\($0.aki)}" }.joined(separator: " ")
             print("Successfully revoked certificates: [\(revoked)]")
             if gencrl, let pem = Data(base64Encoded: result.crl) {
@@ -62,7 +85,10 @@ struct Revoke: AsyncParsableCommand {
 }
 
 struct GenCRL: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "gencrl", abstract: "Generate a CRL into crls/crl.pem.")
+    static let configuration = CommandConfiguration(
+        commandName: "gencrl",
+        abstract: "Generate a CRL into crls/crl.pem."
+    )
     @OptionGroup var options: ClientOptions
     @Option(help: "Only certificates revoked after this RFC 3339 time.") var revokedafter: String?
     @Option(help: "Only certificates revoked before this RFC 3339 time.") var revokedbefore: String?
@@ -73,15 +99,24 @@ struct GenCRL: AsyncParsableCommand {
         try await runClient(options) { context in
             func time(_ text: String?, _ name: String) throws -> Date? {
                 guard let text else { return nil }
-                guard let date = GoTime.parse(text) else { throw CAClient.Failure(message: "--\(name) '\(text)' is not an RFC 3339 time") }
+                guard let date = GoTime.parse(text) else {
+                    throw CAClient.Failure(message: "--\(name) '\(text)' is not an RFC 3339 time")
+                }
                 return date
             }
             let request = CRLRequest(
-                revokedAfter: try time(revokedafter, "revokedafter"), revokedBefore: try time(revokedbefore, "revokedbefore"),
-                expireAfter: try time(expireafter, "expireafter"), expireBefore: try time(expirebefore, "expirebefore")
+                revokedAfter: try time(revokedafter, "revokedafter"),
+                revokedBefore: try time(revokedbefore, "revokedbefore"),
+                expireAfter: try time(expireafter, "expireafter"),
+                expireBefore: try time(expirebefore, "expirebefore")
             )
-            let result = try JSON.decode(CRLResponse.self, try await context.signed("POST", "/gencrl", body: try JSON.encode(request)))
-            guard let pem = Data(base64Encoded: result.crl) else { throw CAClient.Failure(message: "The CRL is not base64") }
+            let result = try JSON.decode(
+                CRLResponse.self,
+                try await context.signed("POST", "/gencrl", body: try JSON.encode(request))
+            )
+            guard let pem = Data(base64Encoded: result.crl) else {
+                throw CAClient.Failure(message: "The CRL is not base64")
+            }
             try context.msp.storeCRL(String(decoding: pem, as: UTF8.self))
             print("Stored CRL at \(context.msp.directory)/crls/crl.pem")
         }

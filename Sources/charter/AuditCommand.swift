@@ -11,27 +11,36 @@ import Synchronization
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
-        abstract: "Find certificates that will break a Fabric network: exit 0 clean, 1 findings at --fail-on or worse, 2 could not run."
+        abstract:
+            "Find certificates that will break a Fabric network: exit 0 clean, 1 findings at --fail-on or worse, 2 could not run."
     )
 
     @Option(help: "A Charter database (read-only; safe while the server runs).") var db: String?
-    @Option(help: "Folders of certificates: cryptogen trees, MSP folders, any PEM files (repeatable).") var dir: [String] = []
+    @Option(help: "Folders of certificates: cryptogen trees, MSP folders, any PEM files (repeatable).") var dir:
+        [String] = []
     @Option(help: "CA certificate files to check against (repeatable).") var ca: [String] = []
     @Option(help: "Report certificates expiring within this duration.") var within = "30d"
     @Option(help: "A Charter server config whose gateway policy TLS certificates must satisfy.") var config: String?
     @Option(help: "table, json or csv.") var format = "table"
     @Option(help: "Also write a self-contained HTML report with an expiry chart.") var html: String?
-    @Option(name: .customLong("fail-on"), help: "Exit 1 when a finding is this severe or worse: info, warning, error.") var failOn = "error"
-    @Option(name: [.customShort("u"), .long], help: "Audit a running server's certificates (with the MSP identity of -H/-M).") var url: String?
+    @Option(name: .customLong("fail-on"), help: "Exit 1 when a finding is this severe or worse: info, warning, error.")
+    var failOn = "error"
+    @Option(
+        name: [.customShort("u"), .long],
+        help: "Audit a running server's certificates (with the MSP identity of -H/-M)."
+    ) var url: String?
     @Option(name: [.customShort("H"), .long], help: "Client home for --url.") var home: String?
     @Option(name: [.customShort("M"), .long], help: "MSP folder for --url.") var mspdir: String?
     @Option(name: .customLong("tls.certfiles"), help: "TLS trust for --url.") var tlsCertfiles: [String] = []
-    @Flag(name: .customLong("list-checks"), help: "List every finding id with its severity and fix, then exit.") var listChecks = false
+    @Flag(name: .customLong("list-checks"), help: "List every finding id with its severity and fix, then exit.")
+    var listChecks = false
 
     func run() async throws {
         if listChecks {
             for kind in FindingKind.allCases {
-                print("\(kind.rawValue.padding(toLength: 24, withPad: " ", startingAt: 0)) \(kind.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(kind.fix)")
+                print(
+                    "\(kind.rawValue.padding(toLength: 24, withPad: " ", startingAt: 0)) \(kind.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(kind.fix)"
+                )
             }
             return
         }
@@ -79,7 +88,8 @@ struct AuditCommand: AsyncParsableCommand {
         let summary = try await Auditor(request).run { finding in
             writer.add(finding)
             if keep { collected.withLock { $0.append(finding) } }
-            worst.withLock { current in if current.map({ finding.severity > $0 }) ?? true { current = finding.severity } }
+            worst.withLock { current in if current.map({ finding.severity > $0 }) ?? true { current = finding.severity }
+            }
         }
         writer.finish(summary)
         if let html {
@@ -93,14 +103,19 @@ struct AuditCommand: AsyncParsableCommand {
 
     /// Lists a server's certificates with the MSP identity, and its CA chain.
     func serverCertificates(_ url: String) async throws -> ([String], String) {
-        var options = try ClientOptions.parse(["-u", url] + (home.map { ["-H", $0] } ?? []) + (mspdir.map { ["-M", $0] } ?? [])
-            + tlsCertfiles.flatMap { ["--tls.certfiles", $0] })
+        var options = try ClientOptions.parse(
+            ["-u", url] + (home.map { ["-H", $0] } ?? []) + (mspdir.map { ["-M", $0] } ?? [])
+                + tlsCertfiles.flatMap { ["--tls.certfiles", $0] }
+        )
         options.debug = false
         let context = try options.context()
         defer { Task { await context.client.shutdown() } }
         struct Listing: Decodable { struct Entry: Decodable { var PEM: String }; var certs: [Entry] }
         let listing = try JSON.decode(Listing.self, try await context.signed("GET", "/certificates"))
-        let info = try JSON.decode(ServerInfo.self, try await context.client.call("POST", "/cainfo", body: Array("{}".utf8), authentication: .none))
+        let info = try JSON.decode(
+            ServerInfo.self,
+            try await context.client.call("POST", "/cainfo", body: Array("{}".utf8), authentication: .none)
+        )
         let chain = Data(base64Encoded: info.caChain).map { String(decoding: $0, as: UTF8.self) } ?? ""
         return (listing.certs.map(\.PEM), chain)
     }

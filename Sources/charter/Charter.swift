@@ -9,7 +9,8 @@ struct Charter: AsyncParsableCommand {
         abstract: "A certificate authority for Hyperledger Fabric, compatible with fabric-ca.",
         subcommands: [
             ServerCommand.self, Enroll.self, Reenroll.self, Register.self, Revoke.self, GenCRL.self, GetCAInfo.self,
-            IdentityCommand.self, AffiliationCommand.self, CertificateCommand.self, CryptogenCommand.self, AuditCommand.self,
+            IdentityCommand.self, AffiliationCommand.self, CertificateCommand.self, CryptogenCommand.self,
+            AuditCommand.self,
             Version.self,
         ]
     )

@@ -10,16 +10,25 @@ struct ClientOptions: ParsableArguments {
     @Option(name: [.customShort("u"), .long], help: "URL of the CA server (credentials in it for enroll).")
     var url: String?
 
-    @Option(name: [.customShort("H"), .long], help: "Client home (default $FABRIC_CA_CLIENT_HOME, then ~/.fabric-ca-client).")
+    @Option(
+        name: [.customShort("H"), .long],
+        help: "Client home (default $FABRIC_CA_CLIENT_HOME, then ~/.fabric-ca-client)."
+    )
     var home: String?
 
     @Option(name: [.customShort("M"), .long], help: "MSP folder, relative to the home.")
     var mspdir: String?
 
-    @Option(name: [.customShort("c"), .long], help: "Client configuration file (default <home>/fabric-ca-client-config.yaml).")
+    @Option(
+        name: [.customShort("c"), .long],
+        help: "Client configuration file (default <home>/fabric-ca-client-config.yaml)."
+    )
     var config: String?
 
-    @Option(name: .customLong("tls.certfiles"), help: "PEM files trusted for the server's TLS certificate (comma-separated, repeatable).")
+    @Option(
+        name: .customLong("tls.certfiles"),
+        help: "PEM files trusted for the server's TLS certificate (comma-separated, repeatable)."
+    )
     var tlsCertfiles: [String] = []
 
     var trustFiles: [String] { tlsCertfiles.flatMap { $0.split(separator: ",").map(String.init) } }
@@ -42,7 +51,10 @@ struct ClientOptions: ParsableArguments {
         return absolute(chosen, base: FileManager.default.currentDirectoryPath)
     }
 
-    var configPath: String { config.map { absolute($0, base: FileManager.default.currentDirectoryPath) } ?? "\(homeDirectory)/\(ClientSettings.fileName)" }
+    var configPath: String {
+        config.map { absolute($0, base: FileManager.default.currentDirectoryPath) }
+            ?? "\(homeDirectory)/\(ClientSettings.fileName)"
+    }
 
     func settings() throws -> ClientSettings { try ClientSettings.load(configPath) }
 

@@ -53,9 +53,12 @@ struct CryptogenCommand: AsyncParsableCommand {
     }
 
     struct Extend: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add what the config has and the tree lacks, signing with the existing CAs.")
+        static let configuration = CommandConfiguration(
+            abstract: "Add what the config has and the tree lacks, signing with the existing CAs."
+        )
         @OptionGroup var options: Options
-        @Option(name: [.customLong("input"), .customLong("output")], help: "The existing tree.") var input = "crypto-config"
+        @Option(name: [.customLong("input"), .customLong("output")], help: "The existing tree.") var input =
+            "crypto-config"
 
         func run() async throws {
             try await report { try await options.generator(output: input).extend() }
@@ -63,7 +66,10 @@ struct CryptogenCommand: AsyncParsableCommand {
     }
 
     struct ShowTemplateCommand: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "showtemplate", abstract: "Print a commented crypto-config.yaml.")
+        static let configuration = CommandConfiguration(
+            commandName: "showtemplate",
+            abstract: "Print a commented crypto-config.yaml."
+        )
         func run() { print(ShowTemplate.text, terminator: "") }
     }
 }
@@ -73,7 +79,10 @@ func report(_ body: () async throws -> CryptoGenerator.Summary) async throws {
     do {
         let summary = try await body()
         FileHandle.standardError.write(
-            Data("\(summary.certificates) certificates, \(summary.files) files (\(summary.organisations) new organisations, \(summary.addedMembers) new nodes and users)\n".utf8)
+            Data(
+                "\(summary.certificates) certificates, \(summary.files) files (\(summary.organisations) new organisations, \(summary.addedMembers) new nodes and users)\n"
+                    .utf8
+            )
         )
     } catch let error as CharterError {
         FileHandle.standardError.write(Data("Error: \(error.message)\n".utf8))

@@ -14,7 +14,10 @@ struct EnrollmentOptions: ParsableArguments {
     @Option(name: .customLong("csr.names"), help: "Subject names, e.g. C=US,ST=North Carolina,O=Hyperledger,OU=Fabric.")
     var names: String?
 
-    @Option(name: .customLong("csr.hosts"), help: "Host names and addresses for the certificate's SANs (comma-separated, repeatable).")
+    @Option(
+        name: .customLong("csr.hosts"),
+        help: "Host names and addresses for the certificate's SANs (comma-separated, repeatable)."
+    )
     var hosts: [String] = []
 
     @Option(name: .customLong("csr.keyrequest.algo"), help: "Key algorithm (ecdsa).")
@@ -58,12 +61,20 @@ struct EnrollmentOptions: ParsableArguments {
     }
 
     func hostList(settings: ClientSettings) -> [String] {
-        if !hosts.isEmpty { return hosts.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } }
+        if !hosts.isEmpty {
+            return hosts.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        }
         return settings.csr?.hosts ?? [ProcessInfo.processInfo.hostName]
     }
 
     /// Builds the CSR for `commonName`, sends it to `path`, and stores the answer in the MSP.
-    func enroll(_ path: String, commonName: String, existingKey: SigningKey?, authentication: CAClient.Authentication, context: ClientOptions.Context)
+    func enroll(
+        _ path: String,
+        commonName: String,
+        existingKey: SigningKey?,
+        authentication: CAClient.Authentication,
+        context: ClientOptions.Context
+    )
         async throws
     {
         let key = try key(settings: context.settings, existing: existingKey)
@@ -93,10 +104,16 @@ struct EnrollmentOptions: ParsableArguments {
 
     /// Stores the result; with --nodeous also the NodeOUs config pointing at the root CA file.
     func store(_ response: EnrollmentResponse, key: SigningKey, context: ClientOptions.Context) throws {
-        guard let pemData = Data(base64Encoded: response.cert) else { throw CAClient.Failure(message: "The certificate is not base64") }
+        guard let pemData = Data(base64Encoded: response.cert) else {
+            throw CAClient.Failure(message: "The certificate is not base64")
+        }
         let pem = String(decoding: pemData, as: UTF8.self)
         try context.msp.storeEnrollment(
-            certificatePEM: pem, key: key, serverInfo: response.serverInfo, caFileName: context.caFileName, tlsProfile: profile == "tls"
+            certificatePEM: pem,
+            key: key,
+            serverInfo: response.serverInfo,
+            caFileName: context.caFileName,
+            tlsProfile: profile == "tls"
         )
         if nodeous {
             try context.msp.storeNodeOUs(caFile: "cacerts/\(context.caFileName)")
@@ -112,7 +129,9 @@ struct Enroll: AsyncParsableCommand {
     func run() async throws {
         try await runClient(options) { context in
             guard let user = context.user, let secret = context.secret, !user.isEmpty else {
-                throw CAClient.Failure(message: "The URL must carry the enrollment ID and secret: -u https://<id>:<secret>@host:port")
+                throw CAClient.Failure(
+                    message: "The URL must carry the enrollment ID and secret: -u https://<id>:<secret>@host:port"
+                )
             }
             try await enrollment.enroll(
                 "/enroll",
@@ -158,7 +177,11 @@ struct GetCAInfo: AsyncParsableCommand {
         try await runClient(options) { context in
             let body = try JSON.encode(["caname": context.caName])
             let result = try await context.client.call("POST", "/cainfo", body: body, authentication: .none)
-            try context.msp.storeCAInfo(try JSON.decode(ServerInfo.self, result), caFileName: context.caFileName, tlsProfile: false)
+            try context.msp.storeCAInfo(
+                try JSON.decode(ServerInfo.self, result),
+                caFileName: context.caFileName,
+                tlsProfile: false
+            )
             print("Stored root CA certificate at \(context.msp.directory)/cacerts/\(context.caFileName)")
         }
     }

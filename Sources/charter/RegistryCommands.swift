@@ -8,18 +8,24 @@ import X509
 
 /// Identity output as fabric-ca-client prints it.
 func describe(_ identity: IdentityInfo) -> String {
-    let attributes = identity.attrs.map { "{Name:\($0.name) Value:\($0.value) ECert:\($0.ecert)}" }.joined(separator: " ")
-    return "Name: \(identity.id), Type: \(identity.type), Affiliation: \(identity.affiliation), Max Enrollments: \(identity.maxEnrollments), Attributes: [\(attributes)]"
+    let attributes = identity.attrs.map { "{Name:\($0.name) Value:\($0.value) ECert:\($0.ecert)}" }.joined(
+        separator: " "
+    )
+    return
+        "Name: \(identity.id), Type: \(identity.type), Affiliation: \(identity.affiliation), Max Enrollments: \(identity.maxEnrollments), Attributes: [\(attributes)]"
 }
 
 /// Percent-encodes one path segment.
 func segment(_ text: String) -> String {
-    text.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? text
+    text.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/")))
+        ?? text
 }
 
 struct IdentityCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "identity", abstract: "Manage identities.", subcommands: [List.self, Add.self, Modify.self, Remove.self]
+        commandName: "identity",
+        abstract: "Manage identities.",
+        subcommands: [List.self, Add.self, Modify.self, Remove.self]
     )
 
     struct Fields: ParsableArguments {
@@ -31,16 +37,28 @@ struct IdentityCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the identities the caller may see, or one (--id).")
+        static let configuration = CommandConfiguration(
+            abstract: "List the identities the caller may see, or one (--id)."
+        )
         @OptionGroup var options: ClientOptions
         @Option(help: "Only this identity.") var id: String?
 
         func run() async throws {
             try await runClient(options) { context in
                 if let id {
-                    print(describe(try JSON.decode(IdentityInfo.self, try await context.signed("GET", "/identities/\(segment(id))"))))
+                    print(
+                        describe(
+                            try JSON.decode(
+                                IdentityInfo.self,
+                                try await context.signed("GET", "/identities/\(segment(id))")
+                            )
+                        )
+                    )
                 } else {
-                    let list = try JSON.decode(IdentityListResponse.self, try await context.signed("GET", "/identities"))
+                    let list = try JSON.decode(
+                        IdentityListResponse.self,
+                        try await context.signed("GET", "/identities")
+                    )
                     for identity in list.identities { print(describe(identity)) }
                 }
             }
@@ -56,11 +74,18 @@ struct IdentityCommand: AsyncParsableCommand {
         func run() async throws {
             try await runClient(options) { context in
                 var request = RegistrationRequest(
-                    id: id, type: fields.type, secret: fields.secret, maxEnrollments: fields.maxenrollments,
-                    affiliation: fields.affiliation, attributes: try fields.attrs.map(ClientFlags.identityAttributes)
+                    id: id,
+                    type: fields.type,
+                    secret: fields.secret,
+                    maxEnrollments: fields.maxenrollments,
+                    affiliation: fields.affiliation,
+                    attributes: try fields.attrs.map(ClientFlags.identityAttributes)
                 )
                 request.caName = context.caName
-                let identity = try JSON.decode(IdentityInfo.self, try await context.signed("POST", "/identities", body: try JSON.encode(request)))
+                let identity = try JSON.decode(
+                    IdentityInfo.self,
+                    try await context.signed("POST", "/identities", body: try JSON.encode(request))
+                )
                 print("Successfully added identity - \(describe(identity)), Secret: \(identity.secret ?? "")")
             }
         }
@@ -75,12 +100,18 @@ struct IdentityCommand: AsyncParsableCommand {
         func run() async throws {
             try await runClient(options) { context in
                 var request = IdentityModification(
-                    type: fields.type, affiliation: fields.affiliation, attrs: try fields.attrs.map(ClientFlags.identityAttributes),
-                    maxEnrollments: fields.maxenrollments, secret: fields.secret
+                    type: fields.type,
+                    affiliation: fields.affiliation,
+                    attrs: try fields.attrs.map(ClientFlags.identityAttributes),
+                    maxEnrollments: fields.maxenrollments,
+                    secret: fields.secret
                 )
                 request.caName = context.caName
                 let path = "/identities/\(segment(id))"
-                let identity = try JSON.decode(IdentityInfo.self, try await context.signed("PUT", path, body: try JSON.encode(request)))
+                let identity = try JSON.decode(
+                    IdentityInfo.self,
+                    try await context.signed("PUT", path, body: try JSON.encode(request))
+                )
                 print("Successfully modified identity - \(describe(identity))")
             }
         }
@@ -95,7 +126,9 @@ struct IdentityCommand: AsyncParsableCommand {
         func run() async throws {
             try await runClient(options) { context in
                 let path = "/identities/\(segment(id))" + (force ? "?force=true" : "")
-                print("Successfully removed identity - \(describe(try JSON.decode(IdentityInfo.self, try await context.signed("DELETE", path))))")
+                print(
+                    "Successfully removed identity - \(describe(try JSON.decode(IdentityInfo.self, try await context.signed("DELETE", path))))"
+                )
             }
         }
     }
@@ -103,7 +136,9 @@ struct IdentityCommand: AsyncParsableCommand {
 
 struct AffiliationCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "affiliation", abstract: "Manage affiliations.", subcommands: [List.self, Add.self, Modify.self, Remove.self]
+        commandName: "affiliation",
+        abstract: "Manage affiliations.",
+        subcommands: [List.self, Add.self, Modify.self, Remove.self]
     )
 
     static func print(_ node: AffiliationInfo, depth: Int = 0) {
@@ -112,7 +147,9 @@ struct AffiliationCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the affiliation tree, or one branch (--affiliation).")
+        static let configuration = CommandConfiguration(
+            abstract: "List the affiliation tree, or one branch (--affiliation)."
+        )
         @OptionGroup var options: ClientOptions
         @Option(help: "Only this branch.") var affiliation: String?
 
@@ -125,7 +162,9 @@ struct AffiliationCommand: AsyncParsableCommand {
     }
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add an affiliation (--force creates missing parents).")
+        static let configuration = CommandConfiguration(
+            abstract: "Add an affiliation (--force creates missing parents)."
+        )
         @OptionGroup var options: ClientOptions
         @Argument var name: String
         @Flag var force = false
@@ -134,14 +173,20 @@ struct AffiliationCommand: AsyncParsableCommand {
             try await runClient(options) { context in
                 var request = AffiliationRequest(name: name)
                 request.caName = context.caName
-                _ = try await context.signed("POST", "/affiliations" + (force ? "?force=true" : ""), body: try JSON.encode(request))
+                _ = try await context.signed(
+                    "POST",
+                    "/affiliations" + (force ? "?force=true" : ""),
+                    body: try JSON.encode(request)
+                )
                 Swift.print("Successfully added affiliation: \(name)")
             }
         }
     }
 
     struct Modify: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Rename an affiliation (--force when it has identities or branches).")
+        static let configuration = CommandConfiguration(
+            abstract: "Rename an affiliation (--force when it has identities or branches)."
+        )
         @OptionGroup var options: ClientOptions
         @Argument var name: String
         @Option(help: "The new name.") var newName: String
@@ -152,14 +197,19 @@ struct AffiliationCommand: AsyncParsableCommand {
                 var request = AffiliationRequest(name: newName)
                 request.caName = context.caName
                 let path = "/affiliations/\(segment(name))" + (force ? "?force=true" : "")
-                let result = try JSON.decode(AffiliationInfo.self, try await context.signed("PUT", path, body: try JSON.encode(request)))
+                let result = try JSON.decode(
+                    AffiliationInfo.self,
+                    try await context.signed("PUT", path, body: try JSON.encode(request))
+                )
                 Swift.print("Successfully modified affiliation: \(name) -> \(result.name)")
             }
         }
     }
 
     struct Remove: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove an affiliation (--force removes its branches and identities).")
+        static let configuration = CommandConfiguration(
+            abstract: "Remove an affiliation (--force removes its branches and identities)."
+        )
         @OptionGroup var options: ClientOptions
         @Argument var name: String
         @Flag var force = false
@@ -175,7 +225,11 @@ struct AffiliationCommand: AsyncParsableCommand {
 }
 
 struct CertificateCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "certificate", abstract: "Query certificates.", subcommands: [List.self])
+    static let configuration = CommandConfiguration(
+        commandName: "certificate",
+        abstract: "Query certificates.",
+        subcommands: [List.self]
+    )
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List certificates the caller may see.")
@@ -183,7 +237,10 @@ struct CertificateCommand: AsyncParsableCommand {
         @Option(help: "Enrollment ID.") var id: String?
         @Option(help: "Serial (hex).") var serial: String?
         @Option(help: "AKI (hex).") var aki: String?
-        @Option(parsing: .unconditional, help: "Expiring within <start>::<end> (RFC 3339, durations such as -30d, or now).") var expiration: String?
+        @Option(
+            parsing: .unconditional,
+            help: "Expiring within <start>::<end> (RFC 3339, durations such as -30d, or now)."
+        ) var expiration: String?
         @Option(parsing: .unconditional, help: "Revoked within <start>::<end>.") var revocation: String?
         @Flag(help: "Leave out expired certificates.") var notexpired = false
         @Flag(help: "Leave out revoked certificates.") var notrevoked = false
@@ -205,12 +262,19 @@ struct CertificateCommand: AsyncParsableCommand {
                 if let id { query.append(("id", id)) }
                 if let serial { query.append(("serial", serial)) }
                 if let aki { query.append(("aki", aki)) }
-                if let (start, end) = try range(expiration, "expiration") { query += [("expired_start", start), ("expired_end", end)] }
-                if let (start, end) = try range(revocation, "revocation") { query += [("revoked_start", start), ("revoked_end", end)] }
+                if let (start, end) = try range(expiration, "expiration") {
+                    query += [("expired_start", start), ("expired_end", end)]
+                }
+                if let (start, end) = try range(revocation, "revocation") {
+                    query += [("revoked_start", start), ("revoked_end", end)]
+                }
                 query += [("notexpired", "\(notexpired)"), ("notrevoked", "\(notrevoked)")]
                 var components = URLComponents()
                 components.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) }
-                components.percentEncodedQuery = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
+                components.percentEncodedQuery = components.percentEncodedQuery?.replacingOccurrences(
+                    of: "+",
+                    with: "%2B"
+                )
                 let result = try await context.signed("GET", "/certificates?" + (components.percentEncodedQuery ?? ""))
                 struct Listing: Decodable { struct Entry: Decodable { var PEM: String }; var certs: [Entry] }
                 let listing = try JSON.decode(Listing.self, result)
@@ -219,12 +283,19 @@ struct CertificateCommand: AsyncParsableCommand {
                 for entry in listing.certs {
                     let certificate = try Certificate(pemEncoded: entry.PEM)
                     let owner = SubjectPolicy.commonName(of: certificate.subject) ?? "certificate"
-                    Swift.print("Serial: \(Hex.encode(certificate.serialNumber.bytes)), Subject: \(certificate.subject), Issuer: \(certificate.issuer), NotBefore: \(GoTime.format(certificate.notValidBefore)), NotAfter: \(GoTime.format(certificate.notValidAfter))")
+                    Swift.print(
+                        "Serial: \(Hex.encode(certificate.serialNumber.bytes)), Subject: \(certificate.subject), Issuer: \(certificate.issuer), NotBefore: \(GoTime.format(certificate.notValidBefore)), NotAfter: \(GoTime.format(certificate.notValidAfter))"
+                    )
                     guard let folder else { continue }
                     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
                     counts[owner, default: 0] += 1
                     let n = counts[owner] ?? 1
-                    if n == 2 { try? FileManager.default.moveItem(atPath: "\(folder)/\(owner).pem", toPath: "\(folder)/\(owner)-1.pem") }
+                    if n == 2 {
+                        try? FileManager.default.moveItem(
+                            atPath: "\(folder)/\(owner).pem",
+                            toPath: "\(folder)/\(owner)-1.pem"
+                        )
+                    }
                     let file = n == 1 ? "\(folder)/\(owner).pem" : "\(folder)/\(owner)-\(n).pem"
                     guard FileManager.default.createFile(atPath: file, contents: Data(entry.PEM.utf8)) else {
                         throw CAClient.Failure(message: "Cannot write \(file)")

@@ -18,7 +18,10 @@ struct ServerCommand: AsyncParsableCommand {
         @Option(name: [.customShort("H"), .long], help: "Server home folder.")
         var home: String = ProcessInfo.processInfo.environment["CHARTER_HOME"] ?? "charter-home"
 
-        @Option(name: [.customShort("c"), .long], help: "Configuration file (default: <home>/charter-server-config.yaml).")
+        @Option(
+            name: [.customShort("c"), .long],
+            help: "Configuration file (default: <home>/charter-server-config.yaml)."
+        )
         var config: String?
 
         @Option(name: [.customShort("b"), .long], help: "Bootstrap identity as <name>:<secret>.")
@@ -95,7 +98,9 @@ struct ServerCommand: AsyncParsableCommand {
         func run() async throws {
             do {
                 let home = try await options.open()
-                print("Initialized \(home.path): CA '\(home.authority.certificate.subject)', database \(home.configuration.db.datasource)")
+                print(
+                    "Initialized \(home.path): CA '\(home.authority.certificate.subject)', database \(home.configuration.db.datasource)"
+                )
             } catch let error as CharterError {
                 FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
                 throw ExitCode.failure
@@ -104,7 +109,9 @@ struct ServerCommand: AsyncParsableCommand {
     }
 
     struct Start: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Start the server, initialising the home when needed.")
+        static let configuration = CommandConfiguration(
+            abstract: "Start the server, initialising the home when needed."
+        )
         @OptionGroup var options: Options
 
         func run() async throws {

@@ -15,13 +15,20 @@ import X509
         )
     }
 
-    func leaf(_ profile: SigningProfile = .enrollment, sans: [GeneralName] = [], expiry: Duration = .hours(24 * 365)) throws -> Certificate {
+    func leaf(_ profile: SigningProfile = .enrollment, sans: [GeneralName] = [], expiry: Duration = .hours(24 * 365))
+        throws -> Certificate
+    {
         var profile = profile
         profile.expiry = expiry
         return try authority.issue(
             IssuanceRequest(
                 publicKey: SigningKey.generate().publicKey,
-                subject: try SubjectPolicy.subject(from: .init(), enrollmentID: "peer0", type: "peer", affiliation: "org1"),
+                subject: try SubjectPolicy.subject(
+                    from: .init(),
+                    enrollmentID: "peer0",
+                    type: "peer",
+                    affiliation: "org1"
+                ),
                 subjectAlternativeNames: sans,
                 profile: profile
             )
@@ -44,16 +51,28 @@ import X509
     }
 
     @Test func expiringSoonIsAWarning() throws {
-        let findings = checks().check(AuditedCertificate(try leaf(expiry: .hours(24 * 5)), location: "leaf.pem", isTLS: false))
+        let findings = checks().check(
+            AuditedCertificate(try leaf(expiry: .hours(24 * 5)), location: "leaf.pem", isTLS: false)
+        )
         #expect(findings.map(\.kind) == [.expiringSoon])
         #expect(findings.first?.severity == .warning)
     }
 
     @Test func tlsCertificatesNeedTheirHostAndUsages() throws {
-        let plain = AuditedCertificate(try leaf(), location: "peers/peer0/tls/server.crt", isTLS: true, hostFolder: "peer0.example.com", nodeType: "peer")
+        let plain = AuditedCertificate(
+            try leaf(),
+            location: "peers/peer0/tls/server.crt",
+            isTLS: true,
+            hostFolder: "peer0.example.com",
+            nodeType: "peer"
+        )
         #expect(Set(checks().check(plain).map(\.kind)) == [.tlsUsageMissing, .hostNameMissing])
         let good = AuditedCertificate(
-            try leaf(.tls, sans: [.dnsName("peer0.example.com"), .dnsName("gw")]), location: "x", isTLS: true, hostFolder: "peer0.example.com", nodeType: "peer"
+            try leaf(.tls, sans: [.dnsName("peer0.example.com"), .dnsName("gw")]),
+            location: "x",
+            isTLS: true,
+            hostFolder: "peer0.example.com",
+            nodeType: "peer"
         )
         #expect(checks().check(good).isEmpty)
         let policy = GatewayPolicy(rules: [GatewayRule(type: "peer", services: ["gw", "gw2"])])
@@ -61,9 +80,15 @@ import X509
     }
 
     @Test func unknownIssuerWhenNoCAMatches() throws {
-        let stranger = try CertificateAuthority.selfSigned(subject: try SubjectPolicy.subject(from: .init(), enrollmentID: "stranger", type: "", affiliation: ""))
+        let stranger = try CertificateAuthority.selfSigned(
+            subject: try SubjectPolicy.subject(from: .init(), enrollmentID: "stranger", type: "", affiliation: "")
+        )
         let cert = try stranger.issue(
-            IssuanceRequest(publicKey: SigningKey.generate().publicKey, subject: try SubjectPolicy.subject(from: .init(), enrollmentID: "x", type: "", affiliation: ""), profile: .enrollment)
+            IssuanceRequest(
+                publicKey: SigningKey.generate().publicKey,
+                subject: try SubjectPolicy.subject(from: .init(), enrollmentID: "x", type: "", affiliation: ""),
+                profile: .enrollment
+            )
         ).certificate
         #expect(checks().check(AuditedCertificate(cert, location: "x", isTLS: false)).map(\.kind) == [.unknownIssuer])
     }

@@ -4,7 +4,9 @@ import Testing
 
 @Suite struct ClientFlagsTests {
     @Test func identityAttributesFollowFabricCAClientQuoting() throws {
-        let attributes = try ClientFlags.identityAttributes(#""hf.Registrar.Roles=peer,client",hf.Revoker=true,role=admin:ecert"#)
+        let attributes = try ClientFlags.identityAttributes(
+            #""hf.Registrar.Roles=peer,client",hf.Revoker=true,role=admin:ecert"#
+        )
         #expect(
             attributes == [
                 IdentityAttribute(name: "hf.Registrar.Roles", value: "peer,client"),
@@ -38,7 +40,10 @@ import Testing
 @Suite struct CertificateRequestBuilderTests {
     @Test func csrCarriesSubjectAndHosts() throws {
         let pem = try CertificateRequestBuilder.pem(
-            key: .generate(), commonName: "peer0", names: [("O", "Hyperledger"), ("C", "US")], hosts: ["peer0.example.com", "10.0.0.1"]
+            key: .generate(),
+            commonName: "peer0",
+            names: [("O", "Hyperledger"), ("C", "US")],
+            hosts: ["peer0.example.com", "10.0.0.1"]
         )
         let request = EnrollmentRequest(certificateRequest: pem)
         let csr = try request.parsedCSR()

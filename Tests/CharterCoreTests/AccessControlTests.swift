@@ -10,7 +10,10 @@ import Testing
         attributes: [
             IdentityAttribute(name: "hf.Registrar.Roles", value: "peer,client"),
             IdentityAttribute(name: "hf.Registrar.DelegateRoles", value: "client"),
-            IdentityAttribute(name: "hf.Registrar.Attributes", value: "app.*,hf.Registrar.Roles,hf.Registrar.DelegateRoles,hf.Revoker"),
+            IdentityAttribute(
+                name: "hf.Registrar.Attributes",
+                value: "app.*,hf.Registrar.Roles,hf.Registrar.DelegateRoles,hf.Revoker"
+            ),
         ]
     )
 
@@ -19,35 +22,63 @@ import Testing
             registrar: admin,
             type: "orderer",
             affiliation: "org2.department1",
-            attributes: [IdentityAttribute(name: "hf.Revoker", value: "true"), IdentityAttribute(name: "anything", value: "x")]
+            attributes: [
+                IdentityAttribute(name: "hf.Revoker", value: "true"), IdentityAttribute(name: "anything", value: "x"),
+            ]
         )
     }
 
     @Test func rolesLimitTypes() throws {
         try AccessControl.checkRegistration(registrar: org1Registrar, type: "peer", affiliation: "org1", attributes: [])
         let error = #expect(throws: CharterError.self) {
-            try AccessControl.checkRegistration(registrar: org1Registrar, type: "orderer", affiliation: "org1", attributes: [])
+            try AccessControl.checkRegistration(
+                registrar: org1Registrar,
+                type: "orderer",
+                affiliation: "org1",
+                attributes: []
+            )
         }
         #expect(error?.code == .authorizationFailure)
     }
 
     @Test func affiliationScopeIsOwnAndBelow() throws {
-        try AccessControl.checkRegistration(registrar: org1Registrar, type: "peer", affiliation: "org1.department1", attributes: [])
+        try AccessControl.checkRegistration(
+            registrar: org1Registrar,
+            type: "peer",
+            affiliation: "org1.department1",
+            attributes: []
+        )
         #expect(throws: CharterError.self) {
-            try AccessControl.checkRegistration(registrar: org1Registrar, type: "peer", affiliation: "org2", attributes: [])
+            try AccessControl.checkRegistration(
+                registrar: org1Registrar,
+                type: "peer",
+                affiliation: "org2",
+                attributes: []
+            )
         }
         #expect(throws: CharterError.self) {
-            try AccessControl.checkRegistration(registrar: org1Registrar, type: "peer", affiliation: "org10", attributes: [])
+            try AccessControl.checkRegistration(
+                registrar: org1Registrar,
+                type: "peer",
+                affiliation: "org10",
+                attributes: []
+            )
         }
     }
 
     @Test func registrarAttributesPatternsLimitAttributes() throws {
         try AccessControl.checkRegistration(
-            registrar: org1Registrar, type: "peer", affiliation: "org1", attributes: [IdentityAttribute(name: "app.color", value: "red")]
+            registrar: org1Registrar,
+            type: "peer",
+            affiliation: "org1",
+            attributes: [IdentityAttribute(name: "app.color", value: "red")]
         )
         #expect(throws: CharterError.self) {
             try AccessControl.checkRegistration(
-                registrar: org1Registrar, type: "peer", affiliation: "org1", attributes: [IdentityAttribute(name: "other", value: "x")]
+                registrar: org1Registrar,
+                type: "peer",
+                affiliation: "org1",
+                attributes: [IdentityAttribute(name: "other", value: "x")]
             )
         }
     }
@@ -55,19 +86,26 @@ import Testing
     @Test func powersCannotBeGrantedWithoutHavingThem() {
         #expect(throws: CharterError.self) {
             try AccessControl.checkRegistration(
-                registrar: org1Registrar, type: "peer", affiliation: "org1", attributes: [IdentityAttribute(name: "hf.Revoker", value: "true")]
+                registrar: org1Registrar,
+                type: "peer",
+                affiliation: "org1",
+                attributes: [IdentityAttribute(name: "hf.Revoker", value: "true")]
             )
         }
     }
 
     @Test func rolesGrantedMustBeOwnRoles() throws {
         try AccessControl.checkRegistration(
-            registrar: org1Registrar, type: "client", affiliation: "org1",
+            registrar: org1Registrar,
+            type: "client",
+            affiliation: "org1",
             attributes: [IdentityAttribute(name: "hf.Registrar.Roles", value: "client")]
         )
         #expect(throws: CharterError.self) {
             try AccessControl.checkRegistration(
-                registrar: org1Registrar, type: "client", affiliation: "org1",
+                registrar: org1Registrar,
+                type: "client",
+                affiliation: "org1",
                 attributes: [IdentityAttribute(name: "hf.Registrar.Roles", value: "orderer")]
             )
         }
@@ -76,7 +114,10 @@ import Testing
     @Test func fixedAttributesCannotBeRegistered() {
         #expect(throws: CharterError.self) {
             try AccessControl.checkRegistration(
-                registrar: admin, type: "client", affiliation: "", attributes: [IdentityAttribute(name: "hf.Type", value: "admin")]
+                registrar: admin,
+                type: "client",
+                affiliation: "",
+                attributes: [IdentityAttribute(name: "hf.Type", value: "admin")]
             )
         }
     }
@@ -84,7 +125,12 @@ import Testing
     @Test func withoutRolesNothingMayBeRegistered() {
         let peer = Fixture.identity("peer0")
         #expect(throws: CharterError.self) {
-            try AccessControl.checkRegistration(registrar: peer, type: "client", affiliation: "org1.department1", attributes: [])
+            try AccessControl.checkRegistration(
+                registrar: peer,
+                type: "client",
+                affiliation: "org1.department1",
+                attributes: []
+            )
         }
     }
 }

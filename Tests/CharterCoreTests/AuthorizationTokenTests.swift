@@ -16,7 +16,13 @@ import Testing
     }
 
     func currentHeader(method: String = "POST", uri: String = "/register") throws -> String {
-        try AuthorizationToken.header(key: key, certificatePEM: certificatePEM, method: method, requestURI: uri, body: body)
+        try AuthorizationToken.header(
+            key: key,
+            certificatePEM: certificatePEM,
+            method: method,
+            requestURI: uri,
+            body: body
+        )
     }
 
     func legacyHeader(body: [UInt8]) throws -> String {
@@ -40,7 +46,9 @@ import Testing
     @Test func queryStringIsPartOfTheSignedURI() throws {
         let token = try AuthorizationToken(header: try currentHeader(method: "GET", uri: "/certificates?id=peer0"))
         try token.verify(method: "GET", requestURI: "/certificates?id=peer0", body: body)
-        #expect(throws: CharterError.self) { try token.verify(method: "GET", requestURI: "/certificates?id=peer1", body: body) }
+        #expect(throws: CharterError.self) {
+            try token.verify(method: "GET", requestURI: "/certificates?id=peer1", body: body)
+        }
     }
 
     @Test func tamperedMethodFails() throws {
@@ -56,16 +64,28 @@ import Testing
     @Test func tamperedBodyFailsInBothFormats() throws {
         let other = Array(#"{"id":"peer2","type":"peer"}"#.utf8)
         #expect(throws: CharterError.self) {
-            try AuthorizationToken(header: try currentHeader()).verify(method: "POST", requestURI: "/register", body: other)
+            try AuthorizationToken(header: try currentHeader()).verify(
+                method: "POST",
+                requestURI: "/register",
+                body: other
+            )
         }
         #expect(throws: CharterError.self) {
-            try AuthorizationToken(header: try legacyHeader(body: body)).verify(method: "POST", requestURI: "/register", body: other)
+            try AuthorizationToken(header: try legacyHeader(body: body)).verify(
+                method: "POST",
+                requestURI: "/register",
+                body: other
+            )
         }
     }
 
     @Test func signatureOfAnotherKeyFails() throws {
         let forged = try AuthorizationToken.header(
-            key: .generate(), certificatePEM: certificatePEM, method: "POST", requestURI: "/register", body: body
+            key: .generate(),
+            certificatePEM: certificatePEM,
+            method: "POST",
+            requestURI: "/register",
+            body: body
         )
         #expect(throws: CharterError.self) {
             try AuthorizationToken(header: forged).verify(method: "POST", requestURI: "/register", body: body)

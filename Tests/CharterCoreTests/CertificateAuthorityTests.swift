@@ -40,7 +40,10 @@ import X509
             try leaf.extensions.authorityKeyIdentifier?.keyIdentifier.map(Array.init)
                 == authority.subjectKeyIdentifier
         )
-        #expect(try leaf.extensions.subjectKeyIdentifier?.keyIdentifier == SubjectKeyIdentifier(hash: leaf.publicKey).keyIdentifier)
+        #expect(
+            try leaf.extensions.subjectKeyIdentifier?.keyIdentifier
+                == SubjectKeyIdentifier(hash: leaf.publicKey).keyIdentifier
+        )
         #expect(authority.didIssue(leaf))
     }
 
@@ -58,7 +61,9 @@ import X509
 
     @Test func tlsProfileLeaf() throws {
         let leaf = try issue(.tls).certificate
-        #expect(try leaf.extensions.keyUsage == KeyUsage(digitalSignature: true, keyEncipherment: true, keyAgreement: true))
+        #expect(
+            try leaf.extensions.keyUsage == KeyUsage(digitalSignature: true, keyEncipherment: true, keyAgreement: true)
+        )
         #expect(try leaf.extensions.extendedKeyUsage == ExtendedKeyUsage([.serverAuth, .clientAuth]))
     }
 
@@ -81,7 +86,9 @@ import X509
             try serializer.serialize(leaf)
             let der = serializer.serializedBytes
             let certificateNode = try DER.parse(der)
-            guard case .constructed(let children) = certificateNode.content else { Issue.record("not a SEQUENCE"); return }
+            guard case .constructed(let children) = certificateNode.content else {
+                Issue.record("not a SEQUENCE"); return
+            }
             let signatureNode = Array(children)[2]
             let bits = try ASN1BitString(derEncoded: signatureNode)
             #expect(LowS.isLow(der: Array(bits.bytes), curveBytes: 32))

@@ -22,7 +22,11 @@ import X509
         let crl = try CertificateRevocationList(
             authority: authority,
             revoked: [
-                RevokedCertificate(serialHex: "5b2d22d19ca2a548cdf0bc9012a5ed57ebf54c46", revokedAt: now, reason: .keyCompromise),
+                RevokedCertificate(
+                    serialHex: "5b2d22d19ca2a548cdf0bc9012a5ed57ebf54c46",
+                    revokedAt: now,
+                    reason: .keyCompromise
+                ),
                 RevokedCertificate(serialHex: "01", revokedAt: now, reason: .unspecified),
             ],
             number: 7,
@@ -31,7 +35,12 @@ import X509
         )
         let (tbs, signature, tbsBytes) = try parse(crl.der)
         let key = try #require(P256.Signing.PublicKey(authority.certificate.publicKey))
-        #expect(key.isValidSignature(try P256.Signing.ECDSASignature(derRepresentation: signature), for: SHA256.hash(data: Array(tbsBytes))))
+        #expect(
+            key.isValidSignature(
+                try P256.Signing.ECDSASignature(derRepresentation: signature),
+                for: SHA256.hash(data: Array(tbsBytes))
+            )
+        )
         #expect(LowS.isLow(der: signature, curveBytes: 32))
         guard case .constructed(let fields) = tbs.content else { Issue.record("TBS is not a SEQUENCE"); return }
         let items = Array(fields)
@@ -40,21 +49,36 @@ import X509
         guard case .constructed(let entries) = items[5].content else { Issue.record("no revoked list"); return }
         let list = Array(entries)
         #expect(list.count == 2)
-        #expect(Array(list[0].encodedBytes).firstRange(of: [0x06, 0x03, 0x55, 0x1d, 0x15]) != nil)  // reasonCode OID
-        #expect(Array(list[1].encodedBytes).firstRange(of: [0x06, 0x03, 0x55, 0x1d, 0x15]) == nil)  // unspecified: omitted
-        #expect(Array(items[6].encodedBytes).firstRange(of: [0x06, 0x03, 0x55, 0x1d, 0x14]) != nil)  // CRL number OID
+        let reasonCodeOID: [UInt8] = [0x06, 0x03, 0x55, 0x1d, 0x15]
+        let crlNumberOID: [UInt8] = [0x06, 0x03, 0x55, 0x1d, 0x14]
+        #expect(Array(list[0].encodedBytes).firstRange(of: reasonCodeOID) != nil)
+        // an unspecified reason is left out, as RFC 5280 recommends
+        #expect(Array(list[1].encodedBytes).firstRange(of: reasonCodeOID) == nil)
+        #expect(Array(items[6].encodedBytes).firstRange(of: crlNumberOID) != nil)
         #expect(crl.pem.hasPrefix("-----BEGIN X509 CRL-----\n"))
     }
 
     @Test func anEmptyCRLHasNoRevokedList() throws {
-        let crl = try CertificateRevocationList(authority: authority, revoked: [], number: 1, thisUpdate: Date(), nextUpdate: Date() + 60)
+        let crl = try CertificateRevocationList(
+            authority: authority,
+            revoked: [],
+            number: 1,
+            thisUpdate: Date(),
+            nextUpdate: Date() + 60
+        )
         guard case .constructed(let fields) = try parse(crl.der).tbs.content else { Issue.record("TBS"); return }
         #expect(Array(fields).count == 6)  // version, alg, issuer, this, next, extensions
     }
 
     @Test func datesFrom2050UseGeneralizedTime() throws {
         let far = Date(timeIntervalSince1970: 2_600_000_000)  // 2052
-        let crl = try CertificateRevocationList(authority: authority, revoked: [], number: 1, thisUpdate: Date(), nextUpdate: far)
+        let crl = try CertificateRevocationList(
+            authority: authority,
+            revoked: [],
+            number: 1,
+            thisUpdate: Date(),
+            nextUpdate: far
+        )
         guard case .constructed(let fields) = try parse(crl.der).tbs.content else { Issue.record("TBS"); return }
         let items = Array(fields)
         #expect(items[3].identifier == .utcTime)
@@ -63,8 +87,10 @@ import X509
 }
 
 @Suite struct RevocationReasonTests {
-    @Test(arguments: [("keycompromise", RevocationReason.keyCompromise), ("KeyCompromise", .keyCompromise),
-                      ("superseded", .superseded), ("", .unspecified), ("4", .superseded), ("affiliationchange", .affiliationChanged)])
+    @Test(arguments: [
+        ("keycompromise", RevocationReason.keyCompromise), ("KeyCompromise", .keyCompromise),
+        ("superseded", .superseded), ("", .unspecified), ("4", .superseded), ("affiliationchange", .affiliationChanged),
+    ])
     func parsesFabricNames(name: String, reason: RevocationReason) throws {
         #expect(try RevocationReason(name: name) == reason)
     }

@@ -1,4 +1,5 @@
 import CharterCore
+import Crypto
 import Foundation
 import SwiftASN1
 import Testing
@@ -22,7 +23,12 @@ import X509
     }
 
     @Test func namesUsePrintableStringLikeGo() throws {
-        let subject = try SubjectPolicy.subject(from: try Fixture.subject(cn: "x"), enrollmentID: "admin", type: "client", affiliation: "")
+        let subject = try SubjectPolicy.subject(
+            from: try Fixture.subject(cn: "x"),
+            enrollmentID: "admin",
+            type: "client",
+            affiliation: ""
+        )
         var serializer = DER.Serializer()
         try serializer.serialize(subject)
         let der = serializer.serializedBytes
@@ -34,7 +40,12 @@ import X509
     }
 
     @Test func rootAffiliationGivesOnlyTheTypeOU() throws {
-        let subject = try SubjectPolicy.subject(from: try Fixture.subject(cn: "admin"), enrollmentID: "admin", type: "client", affiliation: "")
+        let subject = try SubjectPolicy.subject(
+            from: try Fixture.subject(cn: "admin"),
+            enrollmentID: "admin",
+            type: "client",
+            affiliation: ""
+        )
         let ous = Array(subject).flatMap { Array($0) }.filter { $0.type == .RDNAttributeType.organizationalUnitName }
         #expect(ous.compactMap { String($0.value) } == ["client"])
     }
@@ -42,10 +53,14 @@ import X509
 
 @Suite struct HostPolicyTests {
     @Test func tellsDNSAndIPApart() throws {
-        let names = try HostPolicy.subjectAlternativeNames(for: ["peer0.org1.example.com", "127.0.0.1", "::1", "*.example.com", "admin@example.com"])
+        let names = try HostPolicy.subjectAlternativeNames(for: [
+            "peer0.org1.example.com", "127.0.0.1", "::1", "*.example.com", "admin@example.com",
+        ])
         #expect(names[0] == .dnsName("peer0.org1.example.com"))
         #expect(names[1] == .ipAddress(ASN1OctetString(contentBytes: [127, 0, 0, 1])))
-        #expect(names[2] == .ipAddress(ASN1OctetString(contentBytes: ArraySlice([UInt8](repeating: 0, count: 15) + [1]))))
+        #expect(
+            names[2] == .ipAddress(ASN1OctetString(contentBytes: ArraySlice([UInt8](repeating: 0, count: 15) + [1])))
+        )
         #expect(names[3] == .dnsName("*.example.com"))
         #expect(names[4] == .rfc822Name("admin@example.com"))
     }
@@ -54,7 +69,9 @@ import X509
         #expect(try HostPolicy.subjectAlternativeNames(for: ["a.example", "A.example", " ", "a.example"]).count == 1)
     }
 
-    @Test(arguments: ["bad host", "http://x", "-lead.example", "a..b", "ex*ample.com", String(repeating: "a", count: 64)])
+    @Test(arguments: [
+        "bad host", "http://x", "-lead.example", "a..b", "ex*ample.com", String(repeating: "a", count: 64),
+    ])
     func rejectsInvalidNames(host: String) {
         #expect(throws: CharterError.self) { try HostPolicy.subjectAlternativeNames(for: [host]) }
     }
@@ -66,7 +83,12 @@ import X509
     ])
 
     @Test func addsServiceAndNamespaceFormsToMatchingTLSEnrollments() {
-        let hosts = policy.hosts(adding: ["peer0.org1.example.com"], profile: "tls", type: "peer", affiliation: "org1.department1")
+        let hosts = policy.hosts(
+            adding: ["peer0.org1.example.com"],
+            profile: "tls",
+            type: "peer",
+            affiliation: "org1.department1"
+        )
         #expect(
             hosts == [
                 "peer0.org1.example.com", "org1-peer-gateway-svc", "org1-peer-gateway-svc.fabric",
@@ -84,8 +106,13 @@ import X509
 
 @Suite struct AttributeExtensionTests {
     @Test func bytesAreFabricCAsSortedJSON() {
-        let ext = AttributeExtension(["hf.Type": "peer", "foo": "bar", "hf.Affiliation": "org1.department1", "hf.EnrollmentID": "peer0"])
-        #expect(ext.json == #"{"attrs":{"foo":"bar","hf.Affiliation":"org1.department1","hf.EnrollmentID":"peer0","hf.Type":"peer"}}"#)
+        let ext = AttributeExtension([
+            "hf.Type": "peer", "foo": "bar", "hf.Affiliation": "org1.department1", "hf.EnrollmentID": "peer0",
+        ])
+        #expect(
+            ext.json
+                == #"{"attrs":{"foo":"bar","hf.Affiliation":"org1.department1","hf.EnrollmentID":"peer0","hf.Type":"peer"}}"#
+        )
         #expect(ext.certificateExtension.oid == [1, 2, 3, 4, 5, 6, 7, 8, 1])
         #expect(ext.certificateExtension.critical == false)
         #expect(Array(ext.certificateExtension.value) == Array(ext.json.utf8))
@@ -125,27 +152,39 @@ import X509
 
     @Test func commonNameMustEqualEnrollmentID() throws {
         let request = EnrollmentRequest(certificateRequest: try Fixture.csrPEM(cn: "someone-else"))
-        #expect(throws: CharterError(.commonNameMismatch, "The CSR subject common name must equal the enrollment ID 'peer0'")) {
+        #expect(
+            throws: CharterError(
+                .commonNameMismatch,
+                "The CSR subject common name must equal the enrollment ID 'peer0'"
+            )
+        ) {
             try policy.issuanceRequest(for: Fixture.identity("peer0"), request: request)
         }
     }
 
     @Test func unknownProfileIsAClearError() throws {
         let request = EnrollmentRequest(certificateRequest: try Fixture.csrPEM(cn: "peer0"), profile: "nosuch")
-        let error = #expect(throws: CharterError.self) { try policy.issuanceRequest(for: Fixture.identity("peer0"), request: request) }
+        let error = #expect(throws: CharterError.self) {
+            try policy.issuanceRequest(for: Fixture.identity("peer0"), request: request)
+        }
         #expect(error?.code == .invalidProfile)
         #expect(error?.message.contains("'nosuch'") == true)
     }
 
     @Test func garbageCSRIsBadCSR() {
         let error = #expect(throws: CharterError.self) {
-            try policy.issuanceRequest(for: Fixture.identity("peer0"), request: EnrollmentRequest(certificateRequest: "not a csr"))
+            try policy.issuanceRequest(
+                for: Fixture.identity("peer0"),
+                request: EnrollmentRequest(certificateRequest: "not a csr")
+            )
         }
         #expect(error?.code == .badCSR)
     }
 
     @Test func csrSANsAreUsedWhenHostsAreAbsent() throws {
-        let request = EnrollmentRequest(certificateRequest: try Fixture.csrPEM(cn: "peer0", sans: [.dnsName("from-csr.example")]))
+        let request = EnrollmentRequest(
+            certificateRequest: try Fixture.csrPEM(cn: "peer0", sans: [.dnsName("from-csr.example")])
+        )
         let issuance = try policy.issuanceRequest(for: Fixture.identity("peer0"), request: request)
         #expect(issuance.subjectAlternativeNames == [.dnsName("from-csr.example")])
     }
@@ -162,7 +201,9 @@ import X509
 
     @Test func invalidHostIsRefused() throws {
         let request = EnrollmentRequest(certificateRequest: try Fixture.csrPEM(cn: "peer0"), hosts: ["not a host"])
-        let error = #expect(throws: CharterError.self) { try policy.issuanceRequest(for: Fixture.identity("peer0"), request: request) }
+        let error = #expect(throws: CharterError.self) {
+            try policy.issuanceRequest(for: Fixture.identity("peer0"), request: request)
+        }
         #expect(error?.code == .invalidHosts)
     }
 
@@ -173,5 +214,3 @@ import X509
         #expect(P384.Signing.PublicKey(issued.certificate.publicKey) != nil)
     }
 }
-
-import Crypto

@@ -42,6 +42,13 @@ enum Fixture {
         affiliation: String = "org1.department1",
         attributes: [IdentityAttribute] = []
     ) -> Identity {
-        Identity(id: id, type: type, affiliation: affiliation, attributes: attributes, maxEnrollments: -1, secretHash: "")
+        Identity(
+            id: id,
+            type: type,
+            affiliation: affiliation,
+            attributes: attributes,
+            maxEnrollments: -1,
+            secretHash: ""
+        )
     }
 }

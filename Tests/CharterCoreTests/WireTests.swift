@@ -4,7 +4,8 @@ import Testing
 
 @Suite struct WireTests {
     @Test func enrollmentRequestKeysMatchWithoutCaseLikeGo() throws {
-        let body = #"{"certificate_request":"x","caname":"ca1","Hosts":["a"],"PROFILE":"tls","attr_reqs":null,"NotBefore":"0001-01-01T00:00:00Z"}"#
+        let body =
+            #"{"certificate_request":"x","caname":"ca1","Hosts":["a"],"PROFILE":"tls","attr_reqs":null,"NotBefore":"0001-01-01T00:00:00Z"}"#
         let request = try JSONDecoder().decode(EnrollmentRequest.self, from: Data(body.utf8))
         #expect(request.caName == "ca1")
         #expect(request.hosts == ["a"])
@@ -18,7 +19,8 @@ import Testing
     }
 
     @Test func registrationRequestAcceptsNulls() throws {
-        let body = #"{"id":"u1","type":null,"secret":null,"max_enrollments":null,"affiliation":null,"attrs":[{"name":"a","value":null}]}"#
+        let body =
+            #"{"id":"u1","type":null,"secret":null,"max_enrollments":null,"affiliation":null,"attrs":[{"name":"a","value":null}]}"#
         let request = try JSONDecoder().decode(RegistrationRequest.self, from: Data(body.utf8))
         #expect(request.id == "u1")
         #expect(request.type == nil)
@@ -37,7 +39,10 @@ import Testing
         let info = ServerInfo(caName: "ca-\"org1\"", caChainPEM: "chain", version: "")
         let json = EnrollmentResponse(certificatePEM: "cert", serverInfo: info).wireJSON
         // the order fabric-ca-server v1.5.5 writes (wire/001-POST-enroll.json)
-        let keys = ["\"Cert\"", "\"ServerInfo\"", "\"CAName\"", "\"CAChain\"", "\"IssuerPublicKey\"", "\"IssuerRevocationPublicKey\"", "\"Version\""]
+        let keys = [
+            "\"Cert\"", "\"ServerInfo\"", "\"CAName\"", "\"CAChain\"", "\"IssuerPublicKey\"",
+            "\"IssuerRevocationPublicKey\"", "\"Version\"",
+        ]
         let positions = keys.compactMap { json.range(of: $0)?.lowerBound }
         #expect(positions.count == keys.count && positions == positions.sorted())
         let parsed = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])

@@ -39,7 +39,16 @@ import Testing
         #expect(org.enableNodeOUs)
         #expect(org.ca.hostname == "myca" && org.ca.country == "DE" && org.ca.postalCode == "10115")
         #expect(org.specs.first?.commonName == "foo27.org5.example.com")
-        #expect(org.template == NodeTemplate(count: 2, start: 5, hostname: "node{{.Index}}-{{.Prefix}}", sans: [], line: org.template?.line ?? 0))
+        #expect(
+            org.template
+                == NodeTemplate(
+                    count: 2,
+                    start: 5,
+                    hostname: "node{{.Index}}-{{.Prefix}}",
+                    sans: [],
+                    line: org.template?.line ?? 0
+                )
+        )
         #expect(org.userCount == 3)
         #expect(org.gateway == GatewaySpec(services: ["orgx-gw"], namespace: "fabric"))
     }
@@ -56,7 +65,11 @@ import Testing
     }
 
     @Test func missingDomainNamesTheLine() {
-        #expect(error("PeerOrgs:\n  - Name: Org1\n    EnableNodeOUs: true\n").contains("c.yaml line 2: organisation 'Org1' has no Domain"))
+        #expect(
+            error("PeerOrgs:\n  - Name: Org1\n    EnableNodeOUs: true\n").contains(
+                "c.yaml line 2: organisation 'Org1' has no Domain"
+            )
+        )
     }
 
     @Test func unknownKeysNameTheLine() {
@@ -65,21 +78,33 @@ import Testing
     }
 
     @Test func duplicateHostsNameBothLines() {
-        let message = error("PeerOrgs:\n  - Domain: a.com\n    Specs:\n      - Hostname: peer0\n    Template:\n      Count: 1\n")
+        let message = error(
+            "PeerOrgs:\n  - Domain: a.com\n    Specs:\n      - Hostname: peer0\n    Template:\n      Count: 1\n"
+        )
         #expect(message.contains("duplicate host 'peer0.a.com'"))
     }
 
     @Test func duplicateDomainsAreRefused() {
-        #expect(error("PeerOrgs:\n  - Domain: a.com\n  - Domain: a.com\n").contains("line 3: domain 'a.com' is already used at line 2"))
+        #expect(
+            error("PeerOrgs:\n  - Domain: a.com\n  - Domain: a.com\n").contains(
+                "line 3: domain 'a.com' is already used at line 2"
+            )
+        )
     }
 
     @Test func badTemplatesNameTheLine() {
-        let message = error("PeerOrgs:\n  - Domain: a.com\n    Template:\n      Count: 1\n      Hostname: \"{{.Nope}}\"\n")
+        let message = error(
+            "PeerOrgs:\n  - Domain: a.com\n    Template:\n      Count: 1\n      Hostname: \"{{.Nope}}\"\n"
+        )
         #expect(message.contains("c.yaml line") && message.contains("{{.Nope}}"))
     }
 
     @Test func wrongTypesAreErrors() {
-        #expect(error("PeerOrgs:\n  - Domain: a.com\n    Users:\n      Count: many\n").contains("'Count' must be a whole number"))
+        #expect(
+            error("PeerOrgs:\n  - Domain: a.com\n    Users:\n      Count: many\n").contains(
+                "'Count' must be a whole number"
+            )
+        )
         #expect(error("PeerOrgs: 5\n").contains("'PeerOrgs' must be a list"))
     }
 

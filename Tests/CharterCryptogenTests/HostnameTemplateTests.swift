@@ -4,8 +4,15 @@ import Testing
 
 @Suite struct HostnameTemplateTests {
     @Test func substitutesFields() throws {
-        #expect(try HostnameTemplate.render("{{.Hostname}}.alt.{{ .Domain }}", ["Hostname": "peer0", "Domain": "org1.example.com"]) == "peer0.alt.org1.example.com")
-        #expect(try HostnameTemplate.render("node{{.Index}}-{{.Prefix}}", ["Index": "5", "Prefix": "peer"]) == "node5-peer")
+        #expect(
+            try HostnameTemplate.render(
+                "{{.Hostname}}.alt.{{ .Domain }}",
+                ["Hostname": "peer0", "Domain": "org1.example.com"]
+            ) == "peer0.alt.org1.example.com"
+        )
+        #expect(
+            try HostnameTemplate.render("node{{.Index}}-{{.Prefix}}", ["Index": "5", "Prefix": "peer"]) == "node5-peer"
+        )
         #expect(try HostnameTemplate.render("plain", [:]) == "plain")
     }
 

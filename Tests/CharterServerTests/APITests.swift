@@ -1,15 +1,17 @@
 import CharterCore
-@testable import CharterServer
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
 import X509
 
+@testable import CharterServer
+
 /// In-process tests of the API router: envelope bytes, routing, errors, one enrollment.
 @Suite struct APITests {
     func makeService() async throws -> (CAService, ServerHome) {
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("charter-api-\(UUID().uuidString)").path
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("charter-api-\(UUID().uuidString)")
+            .path
         var configuration = ServerConfiguration()
         configuration.tls.enabled = false
         let loaded = try await ServerHome.open(
@@ -81,7 +83,12 @@ import X509
         let key = SigningKey.generate()
         let body = try JSONEncoder().encode(EnrollmentRequest(certificateRequest: try csr("admin", key: key)))
         try await app.test(.router) { client in
-            try await client.execute(uri: "/api/v1/enroll", method: .post, headers: basic("admin", "adminpw"), body: ByteBuffer(bytes: body)) { response in
+            try await client.execute(
+                uri: "/api/v1/enroll",
+                method: .post,
+                headers: basic("admin", "adminpw"),
+                body: ByteBuffer(bytes: body)
+            ) { response in
                 #expect(response.status == .created)
                 let envelope = try JSONDecoder().decode(Wrapped.self, from: Data(buffer: response.body))
                 let pem = String(decoding: try #require(Data(base64Encoded: envelope.result.Cert)), as: UTF8.self)
@@ -89,7 +96,10 @@ import X509
                 #expect(home.authority.didIssue(certificate))
                 #expect(certificate.notValidBefore >= home.authority.certificate.notValidBefore)
                 let serial = Hex.canonicalSerial(Hex.encode(certificate.serialNumber.bytes)) ?? ""
-                let record = try await home.registry.certificate(serial: serial, authorityKeyIdentifier: Hex.encode(home.authority.subjectKeyIdentifier))
+                let record = try await home.registry.certificate(
+                    serial: serial,
+                    authorityKeyIdentifier: Hex.encode(home.authority.subjectKeyIdentifier)
+                )
                 #expect(record?.enrollmentID == "admin")
             }
         }

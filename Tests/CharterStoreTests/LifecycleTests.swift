@@ -8,9 +8,13 @@ import Testing
     let authority: CertificateAuthority
 
     init() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("charter-lifecycle-\(UUID().uuidString).db").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "charter-lifecycle-\(UUID().uuidString).db"
+        ).path
         registry = try SQLiteRegistry(path: path)
-        authority = try CertificateAuthority.selfSigned(subject: try SubjectPolicy.subject(from: .init(), enrollmentID: "ca", type: "", affiliation: ""))
+        authority = try CertificateAuthority.selfSigned(
+            subject: try SubjectPolicy.subject(from: .init(), enrollmentID: "ca", type: "", affiliation: "")
+        )
     }
 
     func identity(_ id: String, affiliation: String = "org1") -> Identity {
@@ -19,7 +23,11 @@ import Testing
 
     func enroll(_ id: String) async throws -> CertificateRecord {
         let issued = try authority.issue(
-            IssuanceRequest(publicKey: SigningKey.generate().publicKey, subject: try SubjectPolicy.subject(from: .init(), enrollmentID: id, type: "peer", affiliation: ""), profile: .enrollment)
+            IssuanceRequest(
+                publicKey: SigningKey.generate().publicKey,
+                subject: try SubjectPolicy.subject(from: .init(), enrollmentID: id, type: "peer", affiliation: ""),
+                profile: .enrollment
+            )
         )
         let record = CertificateRecord(issued, enrollmentID: id, caName: "")
         try await registry.recordEnrollment(EnrollmentRecord(certificate: record, countsAsEnrollment: true))
@@ -40,13 +48,28 @@ import Testing
     @Test func aCertificateIsRevokedOnce() async throws {
         try await registry.insert(identity("p1"))
         let record = try await enroll("p1")
-        _ = try await registry.revokeCertificate(serial: record.serial, authorityKeyIdentifier: record.authorityKeyIdentifier, reason: .superseded, at: Date())
+        _ = try await registry.revokeCertificate(
+            serial: record.serial,
+            authorityKeyIdentifier: record.authorityKeyIdentifier,
+            reason: .superseded,
+            at: Date()
+        )
         let error = await #expect(throws: CharterError.self) {
-            _ = try await registry.revokeCertificate(serial: record.serial, authorityKeyIdentifier: record.authorityKeyIdentifier, reason: .superseded, at: Date())
+            _ = try await registry.revokeCertificate(
+                serial: record.serial,
+                authorityKeyIdentifier: record.authorityKeyIdentifier,
+                reason: .superseded,
+                at: Date()
+            )
         }
         #expect(error?.code == .alreadyRevoked)
         let unknown = await #expect(throws: CharterError.self) {
-            _ = try await registry.revokeCertificate(serial: "abc", authorityKeyIdentifier: "def", reason: .superseded, at: Date())
+            _ = try await registry.revokeCertificate(
+                serial: "abc",
+                authorityKeyIdentifier: "def",
+                reason: .superseded,
+                at: Date()
+            )
         }
         #expect(unknown?.code == .unknownCertificate)
     }
@@ -56,7 +79,12 @@ import Testing
         try await registry.insert(identity("b", affiliation: "org10"))
         _ = try await enroll("a")
         let b = try await enroll("b")
-        _ = try await registry.revokeCertificate(serial: b.serial, authorityKeyIdentifier: b.authorityKeyIdentifier, reason: .unspecified, at: Date())
+        _ = try await registry.revokeCertificate(
+            serial: b.serial,
+            authorityKeyIdentifier: b.authorityKeyIdentifier,
+            reason: .unspecified,
+            at: Date()
+        )
         var filter = CertificateFilter()
         filter.affiliationScope = "org1"
         #expect(try await registry.certificates(matching: filter).map(\.enrollmentID) == ["a"])
@@ -93,15 +121,21 @@ import Testing
         #expect(change.identities.map(\.id) == ["m"])
         #expect(change.revoked.count == 1)
         #expect(try await registry.identity("m") == nil)
-        let missing = await #expect(throws: CharterError.self) { _ = try await registry.removeAffiliation("org5", at: Date()) }
+        let missing = await #expect(throws: CharterError.self) {
+            _ = try await registry.removeAffiliation("org5", at: Date())
+        }
         #expect(missing?.code == .affiliationNotFound)
     }
 
     @Test func parentsMustExistUnlessForced() async throws {
-        let error = await #expect(throws: CharterError.self) { try await registry.addAffiliation("orgX.a", createParents: false) }
+        let error = await #expect(throws: CharterError.self) {
+            try await registry.addAffiliation("orgX.a", createParents: false)
+        }
         #expect(error?.code == .unknownAffiliation)
         try await registry.addAffiliation("orgX.a", createParents: true)
-        let duplicate = await #expect(throws: CharterError.self) { try await registry.addAffiliation("orgX", createParents: false) }
+        let duplicate = await #expect(throws: CharterError.self) {
+            try await registry.addAffiliation("orgX", createParents: false)
+        }
         #expect(duplicate?.code == .duplicateAffiliation)
     }
 }

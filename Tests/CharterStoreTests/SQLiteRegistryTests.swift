@@ -4,19 +4,33 @@ import Foundation
 import Testing
 
 @Suite struct SQLiteRegistryTests {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("charter-store-\(UUID().uuidString).db").path
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("charter-store-\(UUID().uuidString).db")
+        .path
     let registry: SQLiteRegistry
 
     init() throws { registry = try SQLiteRegistry(path: path) }
 
     func identity(_ id: String, max: Int = -1) -> Identity {
-        Identity(id: id, type: "peer", affiliation: "org1", attributes: [IdentityAttribute(name: "foo", value: "bar", ecert: true)], maxEnrollments: max, secretHash: "h")
+        Identity(
+            id: id,
+            type: "peer",
+            affiliation: "org1",
+            attributes: [IdentityAttribute(name: "foo", value: "bar", ecert: true)],
+            maxEnrollments: max,
+            secretHash: "h"
+        )
     }
 
     func record(for id: String, serial: String = UUID().uuidString) -> CertificateRecord {
-        let authority = try! CertificateAuthority.selfSigned(subject: try! SubjectPolicy.subject(from: .init(), enrollmentID: "ca", type: "", affiliation: ""))
+        let authority = try! CertificateAuthority.selfSigned(
+            subject: try! SubjectPolicy.subject(from: .init(), enrollmentID: "ca", type: "", affiliation: "")
+        )
         let issued = try! authority.issue(
-            IssuanceRequest(publicKey: SigningKey.generate().publicKey, subject: try! SubjectPolicy.subject(from: .init(), enrollmentID: id, type: "peer", affiliation: ""), profile: .enrollment)
+            IssuanceRequest(
+                publicKey: SigningKey.generate().publicKey,
+                subject: try! SubjectPolicy.subject(from: .init(), enrollmentID: id, type: "peer", affiliation: ""),
+                profile: .enrollment
+            )
         )
         return CertificateRecord(issued, enrollmentID: id, caName: "")
     }
@@ -42,7 +56,10 @@ import Testing
         _ = try await registry.recordFailedLogin("peer0")
         let certificate = record(for: "peer0")
         try await registry.recordEnrollment(EnrollmentRecord(certificate: certificate, countsAsEnrollment: true))
-        let stored = try await registry.certificate(serial: certificate.serial, authorityKeyIdentifier: certificate.authorityKeyIdentifier)
+        let stored = try await registry.certificate(
+            serial: certificate.serial,
+            authorityKeyIdentifier: certificate.authorityKeyIdentifier
+        )
         #expect(stored == certificate)
         let after = try #require(try await registry.identity("peer0"))
         #expect(after.enrollments == 1)
@@ -51,14 +68,23 @@ import Testing
 
     @Test func maxEnrollmentsIsEnforcedInTheTransaction() async throws {
         try await registry.insert(identity("peer0", max: 1))
-        try await registry.recordEnrollment(EnrollmentRecord(certificate: record(for: "peer0"), countsAsEnrollment: true))
+        try await registry.recordEnrollment(
+            EnrollmentRecord(certificate: record(for: "peer0"), countsAsEnrollment: true)
+        )
         let refused = record(for: "peer0")
         await #expect(throws: CharterError.self) {
             try await registry.recordEnrollment(EnrollmentRecord(certificate: refused, countsAsEnrollment: true))
         }
-        #expect(try await registry.certificate(serial: refused.serial, authorityKeyIdentifier: refused.authorityKeyIdentifier) == nil)
+        #expect(
+            try await registry.certificate(
+                serial: refused.serial,
+                authorityKeyIdentifier: refused.authorityKeyIdentifier
+            ) == nil
+        )
         // a reenrollment does not count
-        try await registry.recordEnrollment(EnrollmentRecord(certificate: record(for: "peer0"), countsAsEnrollment: false))
+        try await registry.recordEnrollment(
+            EnrollmentRecord(certificate: record(for: "peer0"), countsAsEnrollment: false)
+        )
         #expect(try await registry.counts().certificates == 2)
     }
 
@@ -81,7 +107,11 @@ import Testing
         try await withThrowingTaskGroup(of: Void.self) { group in
             for i in 0..<32 {
                 let certificate = record(for: "p\(i)")
-                group.addTask { try await registry.recordEnrollment(EnrollmentRecord(certificate: certificate, countsAsEnrollment: true)) }
+                group.addTask {
+                    try await registry.recordEnrollment(
+                        EnrollmentRecord(certificate: certificate, countsAsEnrollment: true)
+                    )
+                }
             }
             try await group.waitForAll()
         }

@@ -18,7 +18,13 @@ public struct AuditedCertificate: Sendable {
     public let nodeType: String?
 
     /// Wraps a parsed certificate.
-    public init(_ certificate: Certificate, location: String, isTLS: Bool, hostFolder: String? = nil, nodeType: String? = nil) {
+    public init(
+        _ certificate: Certificate,
+        location: String,
+        isTLS: Bool,
+        hostFolder: String? = nil,
+        nodeType: String? = nil
+    ) {
         self.certificate = certificate
         self.location = location
         self.isTLS = isTLS
@@ -33,7 +39,9 @@ public struct AuditedCertificate: Sendable {
 
     /// True for CA certificates.
     public var isCA: Bool {
-        if case .isCertificateAuthority = (try? certificate.extensions.basicConstraints) ?? .notCertificateAuthority { return true }
+        if case .isCertificateAuthority = (try? certificate.extensions.basicConstraints) ?? .notCertificateAuthority {
+            return true
+        }
         return false
     }
 

@@ -29,7 +29,12 @@ public struct CertificateChecks: Sendable {
     /// Creates the checks for a set of CAs.
     public init(authorities: [AuditedCertificate], within: Duration, gateway: GatewayPolicy, now: Date = Date()) {
         self.authorities = Dictionary(
-            grouping: authorities.map { Authority(audited: $0, keyIdentifier: (try? $0.certificate.extensions.subjectKeyIdentifier)?.keyIdentifier) },
+            grouping: authorities.map {
+                Authority(
+                    audited: $0,
+                    keyIdentifier: (try? $0.certificate.extensions.subjectKeyIdentifier)?.keyIdentifier
+                )
+            },
             by: { $0.certificate.subject }
         )
         self.within = within
@@ -42,9 +47,17 @@ public struct CertificateChecks: Sendable {
         var findings: [Finding] = []
         let certificate = audited.certificate
         if certificate.notValidAfter < now {
-            findings.append(Finding(.expired, certificate: audited, detail: "expired \(GoTime.format(certificate.notValidAfter))"))
+            findings.append(
+                Finding(.expired, certificate: audited, detail: "expired \(GoTime.format(certificate.notValidAfter))")
+            )
         } else if certificate.notValidAfter < now.addingTimeInterval(within.timeInterval) {
-            findings.append(Finding(.expiringSoon, certificate: audited, detail: "expires \(GoTime.format(certificate.notValidAfter))"))
+            findings.append(
+                Finding(
+                    .expiringSoon,
+                    certificate: audited,
+                    detail: "expires \(GoTime.format(certificate.notValidAfter))"
+                )
+            )
         }
         if !audited.isSelfIssued {
             findings += chain(audited)
@@ -60,18 +73,28 @@ public struct CertificateChecks: Sendable {
     func chain(_ audited: AuditedCertificate) -> [Finding] {
         let certificate = audited.certificate
         guard let candidates = authorities[certificate.issuer], !candidates.isEmpty else {
-            return [Finding(.unknownIssuer, certificate: audited, detail: "issuer \(audited.issuer) is not among the CAs")]
+            return [
+                Finding(.unknownIssuer, certificate: audited, detail: "issuer \(audited.issuer) is not among the CAs")
+            ]
         }
         let aki = (try? certificate.extensions.authorityKeyIdentifier)?.keyIdentifier
         // Prefer the CA whose key signed it; else the one its AKI names; else the first.
-        let verifiedBy = candidates.first { $0.certificate.publicKey.isValidSignature(certificate.signature, for: certificate) }
+        let verifiedBy = candidates.first {
+            $0.certificate.publicKey.isValidSignature(certificate.signature, for: certificate)
+        }
         let issuer = verifiedBy ?? candidates.first { aki != nil && $0.keyIdentifier == aki } ?? candidates[0]
         var findings: [Finding] = []
         if !issuer.isCA {
             findings.append(Finding(.issuerNotCA, certificate: audited, detail: "issuer at \(issuer.location)"))
         }
         if let aki, let ski = issuer.keyIdentifier, aki != ski {
-            findings.append(Finding(.authorityKeyMismatch, certificate: audited, detail: "AKI \(Hex.encode(aki)), issuer SKI \(Hex.encode(ski))"))
+            findings.append(
+                Finding(
+                    .authorityKeyMismatch,
+                    certificate: audited,
+                    detail: "AKI \(Hex.encode(aki)), issuer SKI \(Hex.encode(ski))"
+                )
+            )
         }
         if verifiedBy == nil {
             findings.append(Finding(.badSignature, certificate: audited, detail: "issuer at \(issuer.location)"))
@@ -83,7 +106,8 @@ public struct CertificateChecks: Sendable {
                 Finding(
                     .notBeforeBeforeIssuer,
                     certificate: audited,
-                    detail: "NotBefore \(GoTime.format(certificate.notValidBefore)) < CA NotBefore \(GoTime.format(issuer.certificate.notValidBefore))"
+                    detail:
+                        "NotBefore \(GoTime.format(certificate.notValidBefore)) < CA NotBefore \(GoTime.format(issuer.certificate.notValidBefore))"
                 )
             )
         }
@@ -92,7 +116,8 @@ public struct CertificateChecks: Sendable {
                 Finding(
                     .notAfterAfterIssuer,
                     certificate: audited,
-                    detail: "NotAfter \(GoTime.format(certificate.notValidAfter)) > CA NotAfter \(GoTime.format(issuer.certificate.notValidAfter))"
+                    detail:
+                        "NotAfter \(GoTime.format(certificate.notValidAfter)) > CA NotAfter \(GoTime.format(issuer.certificate.notValidAfter))"
                 )
             )
         }
@@ -104,19 +129,38 @@ public struct CertificateChecks: Sendable {
         let certificate = audited.certificate
         let usages = ((try? certificate.extensions.extendedKeyUsage).map(Array.init)) ?? []
         if !usages.contains(.serverAuth) || !usages.contains(.clientAuth) {
-            findings.append(Finding(.tlsUsageMissing, certificate: audited, detail: "extended key usages: \(usages.map { "\($0)" }.joined(separator: ", "))"))
+            findings.append(
+                Finding(
+                    .tlsUsageMissing,
+                    certificate: audited,
+                    detail: "extended key usages: \(usages.map { "\($0)" }.joined(separator: ", "))"
+                )
+            )
         }
         let names = Self.dnsNames(certificate)
         if let host = audited.hostFolder, !names.contains(host.lowercased()) {
-            findings.append(Finding(.hostNameMissing, certificate: audited, detail: "SANs \(names.joined(separator: ", ")) lack \(host)"))
+            findings.append(
+                Finding(
+                    .hostNameMissing,
+                    certificate: audited,
+                    detail: "SANs \(names.joined(separator: ", ")) lack \(host)"
+                )
+            )
         }
         guard !gateway.rules.isEmpty else { return findings }
         let attributes = Self.fabricAttributes(certificate)
         let type = attributes["hf.Type"] ?? audited.nodeType ?? ""
-        let required = gateway.hosts(adding: [], profile: "tls", type: type, affiliation: attributes["hf.Affiliation"] ?? "")
+        let required = gateway.hosts(
+            adding: [],
+            profile: "tls",
+            type: type,
+            affiliation: attributes["hf.Affiliation"] ?? ""
+        )
         let missing = required.filter { !names.contains($0.lowercased()) }
         if !missing.isEmpty {
-            findings.append(Finding(.gatewayNameMissing, certificate: audited, detail: "missing \(missing.joined(separator: ", "))"))
+            findings.append(
+                Finding(.gatewayNameMissing, certificate: audited, detail: "missing \(missing.joined(separator: ", "))")
+            )
         }
         return findings
     }

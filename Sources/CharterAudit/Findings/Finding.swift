@@ -50,20 +50,30 @@ public enum FindingKind: String, Sendable, Codable, CaseIterable {
     /// Why it matters, in a Fabric network.
     public var why: String {
         switch self {
-        case .notBeforeBeforeIssuer: return "starts before its CA: Fabric rejects it with \"x509: certificate has expired or is not yet valid\""
-        case .notAfterAfterIssuer: return "outlives its CA: it stops verifying when the CA expires, earlier than its own date says"
+        case .notBeforeBeforeIssuer:
+            return "starts before its CA: Fabric rejects it with \"x509: certificate has expired or is not yet valid\""
+        case .notAfterAfterIssuer:
+            return "outlives its CA: it stops verifying when the CA expires, earlier than its own date says"
         case .expired: return "expired: peers and orderers refuse it"
         case .expiringSoon: return "expires soon: renew it before the network stops accepting it"
         case .badSignature: return "its signature does not verify with its issuer's key"
         case .unknownIssuer: return "no CA in the sources has its issuer's name: nothing can verify it"
-        case .authorityKeyMismatch: return "its authority key identifier does not match its issuer's subject key identifier"
+        case .authorityKeyMismatch:
+            return "its authority key identifier does not match its issuer's subject key identifier"
         case .issuerNotCA: return "its issuer is not a CA certificate (BasicConstraints CA:TRUE is missing)"
         case .revokedInMSP: return "revoked in the CA's database but still installed in an MSP folder"
-        case .notRecorded: return "present on disk but not recorded in the CA's database: it cannot be audited or revoked"
-        case .duplicateSerial: return "another certificate of the same CA has the same serial number: revocation cannot tell them apart"
-        case .tlsUsageMissing: return "a TLS certificate without serverAuth and clientAuth: Fabric's mutual TLS refuses it"
-        case .gatewayNameMissing: return "a TLS certificate without the gateway service names the policy requires: clients reaching the service fail hostname checks"
-        case .hostNameMissing: return "a node TLS certificate whose SANs do not name its host: clients dialing the node fail hostname checks"
+        case .notRecorded:
+            return "present on disk but not recorded in the CA's database: it cannot be audited or revoked"
+        case .duplicateSerial:
+            return "another certificate of the same CA has the same serial number: revocation cannot tell them apart"
+        case .tlsUsageMissing:
+            return "a TLS certificate without serverAuth and clientAuth: Fabric's mutual TLS refuses it"
+        case .gatewayNameMissing:
+            return
+                "a TLS certificate without the gateway service names the policy requires: clients reaching the service fail hostname checks"
+        case .hostNameMissing:
+            return
+                "a node TLS certificate whose SANs do not name its host: clients dialing the node fail hostname checks"
         case .weakKey: return "its key is weaker than P-256 / RSA 2048"
         case .highS: return "its signature is high-S: Fabric's verifiers reject malleable signatures"
         }
@@ -72,7 +82,8 @@ public enum FindingKind: String, Sendable, Codable, CaseIterable {
     /// What to do about it.
     public var fix: String {
         switch self {
-        case .notBeforeBeforeIssuer, .notAfterAfterIssuer: return "reissue it with Charter, which clamps validity to the CA's"
+        case .notBeforeBeforeIssuer, .notAfterAfterIssuer:
+            return "reissue it with Charter, which clamps validity to the CA's"
         case .expired, .expiringSoon: return "reenroll (charter reenroll) or regenerate the node's material"
         case .badSignature, .unknownIssuer, .authorityKeyMismatch, .issuerNotCA:
             return "reissue it from the CA that the MSP's cacerts/ names, or fix cacerts/"

@@ -22,7 +22,9 @@ enum WeakKeyProbe {
             let tbs = Array(top).first, case .constructed(let fieldsSequence) = tbs.content
         else { return nil }
         var fields = Array(fieldsSequence)
-        if fields.first?.identifier == ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific) { fields.removeFirst() }
+        if fields.first?.identifier == ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific) {
+            fields.removeFirst()
+        }
         guard fields.count >= 6,
             let serial = try? ArraySlice<UInt8>(derEncoded: fields[0]),
             let issuer = try? DistinguishedName(derEncoded: fields[2]),
@@ -35,7 +37,9 @@ enum WeakKeyProbe {
         guard let oid = try? ASN1ObjectIdentifier(derEncoded: algorithm[0]) else { return nil }
         let serialHex = Hex.canonicalSerial(Hex.encode(serial)) ?? "0"
         var weakness = "unsupported key algorithm \(oid)"
-        if oid == rsa, let bits = try? ASN1BitString(derEncoded: spki[1]), let modulus = rsaModulusBits(Array(bits.bytes)) {
+        if oid == rsa, let bits = try? ASN1BitString(derEncoded: spki[1]),
+            let modulus = rsaModulusBits(Array(bits.bytes))
+        {
             weakness = "RSA \(modulus) bits"
         } else if oid == ec, algorithm.count > 1, let curve = try? ASN1ObjectIdentifier(derEncoded: algorithm[1]) {
             weakness = "EC curve \(curves[curve] ?? "\(curve)")"

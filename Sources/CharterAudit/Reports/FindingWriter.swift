@@ -18,7 +18,10 @@ public final class FindingWriter: Sendable {
     let write: @Sendable (String) -> Void
 
     /// Creates a writer; `write` receives text to print.
-    public init(format: AuditFormat, write: @escaping @Sendable (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) }) {
+    public init(
+        format: AuditFormat,
+        write: @escaping @Sendable (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) }
+    ) {
         self.format = format
         self.write = write
         switch format {
@@ -39,7 +42,11 @@ public final class FindingWriter: Sendable {
     func emit(_ finding: Finding, first: Bool) {
         switch format {
         case .table:
-            write(Self.row([finding.severity.rawValue, finding.kind.rawValue, finding.location, finding.subject, finding.detail]) + "\n")
+            write(
+                Self.row([
+                    finding.severity.rawValue, finding.kind.rawValue, finding.location, finding.subject, finding.detail,
+                ]) + "\n"
+            )
         case .json:
             let entry = JSONFinding(finding)
             let encoder = JSONEncoder()
@@ -47,7 +54,8 @@ public final class FindingWriter: Sendable {
             write((first ? "\n" : ",\n") + String(decoding: (try? encoder.encode(entry)) ?? Data(), as: UTF8.self))
         case .csv:
             let fields = [
-                finding.severity.rawValue, finding.kind.rawValue, finding.location, finding.serial, finding.subject, finding.issuer,
+                finding.severity.rawValue, finding.kind.rawValue, finding.location, finding.serial, finding.subject,
+                finding.issuer,
                 finding.detail, finding.kind.why, finding.kind.fix,
             ]
             write(fields.map(Self.csv).joined(separator: ",") + "\n")
@@ -57,7 +65,8 @@ public final class FindingWriter: Sendable {
     /// Closes the output with the summary.
     public func finish(_ summary: AuditSummary) {
         let first = empty.withLock { $0 }
-        let line = "\(summary.certificates) certificates audited: \(summary.errors) errors, \(summary.warnings) warnings, \(summary.infos) info"
+        let line =
+            "\(summary.certificates) certificates audited: \(summary.errors) errors, \(summary.warnings) warnings, \(summary.infos) info"
         switch format {
         case .table:
             if first { write("(no findings)\n") }
@@ -75,7 +84,8 @@ public final class FindingWriter: Sendable {
     static func row(_ fields: [String]) -> String {
         let widths = [8, 24, 60, 50]
         return fields.enumerated().map { index, field in
-            index < widths.count ? field.padding(toLength: max(widths[index], field.count), withPad: " ", startingAt: 0) : field
+            index < widths.count
+                ? field.padding(toLength: max(widths[index], field.count), withPad: " ", startingAt: 0) : field
         }.joined(separator: "  ")
     }
 

@@ -56,7 +56,8 @@ public enum HTMLReport {
             let x = index * (width + gap) + 30
             let label = index == 0 ? "expired" : index == bars.count - 1 ? "later" : "week \(index - 1)"
             let color = index == 0 ? "#b00020" : index <= 5 ? "#e09000" : "#3a7bd5"
-            rects += "<rect class=\"bar\" x=\"\(x)\" y=\"\(height - barHeight)\" width=\"\(width)\" height=\"\(barHeight)\" fill=\"\(color)\"><title>\(label): \(count)</title></rect>"
+            rects +=
+                "<rect class=\"bar\" x=\"\(x)\" y=\"\(height - barHeight)\" width=\"\(width)\" height=\"\(barHeight)\" fill=\"\(color)\"><title>\(label): \(count)</title></rect>"
         }
         let totalWidth = bars.count * (width + gap) + 40
         return """

@@ -25,20 +25,43 @@ struct DirectoryScanner: Sendable {
             guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) else {
                 throw CharterError(.configuration, "\(folder) does not exist")
             }
-            let files = isDirectory.boolValue
-                ? (FileManager.default.enumerator(atPath: folder)?.compactMap { $0 as? String } ?? []).sorted().map { "\(folder)/\($0)" }
+            let files =
+                isDirectory.boolValue
+                ? (FileManager.default.enumerator(atPath: folder)?.compactMap { $0 as? String } ?? []).sorted().map {
+                    "\(folder)/\($0)"
+                }
                 : [folder]
             for path in files where extensions.contains((path as NSString).pathExtension.lowercased()) {
-                guard let text = try? String(contentsOfFile: path, encoding: .utf8), text.contains("-----BEGIN CERTIFICATE-----"),
+                guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+                    text.contains("-----BEGIN CERTIFICATE-----"),
                     let documents = try? PEMDocument.parseMultiple(pemString: text)
                 else { continue }
                 for document in documents where document.discriminator == "CERTIFICATE" {
                     guard seen.insert(document.derBytes).inserted else { continue }
                     if let certificate = try? Certificate(derEncoded: document.derBytes) {
                         let (isTLS, host, type) = context(of: path)
-                        items.append(.certificate(AuditedCertificate(certificate, location: path, isTLS: isTLS, hostFolder: host, nodeType: type), der: document.derBytes))
+                        items.append(
+                            .certificate(
+                                AuditedCertificate(
+                                    certificate,
+                                    location: path,
+                                    isTLS: isTLS,
+                                    hostFolder: host,
+                                    nodeType: type
+                                ),
+                                der: document.derBytes
+                            )
+                        )
                     } else if let probe = WeakKeyProbe.probe(document.derBytes) {
-                        items.append(.unloadable(location: path, subject: probe.subject, issuer: probe.issuer, serial: probe.serial, weakness: probe.weakness))
+                        items.append(
+                            .unloadable(
+                                location: path,
+                                subject: probe.subject,
+                                issuer: probe.issuer,
+                                serial: probe.serial,
+                                weakness: probe.weakness
+                            )
+                        )
                     }
                 }
             }
@@ -50,7 +73,8 @@ struct DirectoryScanner: Sendable {
     static func context(of path: String) -> (isTLS: Bool, host: String?, type: String?) {
         let parts = path.split(separator: "/").map(String.init)
         let isTLS = parts.contains("tls") || parts.contains("tlscacerts")
-        for (index, part) in parts.enumerated() where (part == "peers" || part == "orderers") && index + 2 < parts.count {
+        for (index, part) in parts.enumerated() where (part == "peers" || part == "orderers") && index + 2 < parts.count
+        {
             if parts[index + 2] == "tls" {
                 return (isTLS, parts[index + 1], part == "peers" ? "peer" : "orderer")
             }

@@ -20,7 +20,9 @@ public enum AccessControl {
             throw CharterError.authorization("'\(caller.id)' has no hf.Registrar.Roles and may not register identities")
         }
         guard covers(list: roles, value: type) else {
-            throw CharterError.authorization("'\(caller.id)' may not register identities of type '\(type)' (hf.Registrar.Roles: \(roles))")
+            throw CharterError.authorization(
+                "'\(caller.id)' may not register identities of type '\(type)' (hf.Registrar.Roles: \(roles))"
+            )
         }
     }
 
@@ -72,7 +74,9 @@ public enum AccessControl {
     ) throws {
         let name = attribute.name
         if ReservedAttribute.fixed.contains(name) {
-            throw CharterError.authorization("'\(name)' is set by the CA from the identity record and cannot be registered")
+            throw CharterError.authorization(
+                "'\(name)' is set by the CA from the identity record and cannot be registered"
+            )
         }
         guard let allowed = registrar.attribute(ReservedAttribute.registrarAttributes),
             matchesAny(patterns: allowed, name: name)
@@ -88,7 +92,9 @@ public enum AccessControl {
             try checkSubset(attribute, of: registrar, ReservedAttribute.registrarDelegateRoles)
             let roles = requested.first { $0.name == ReservedAttribute.registrarRoles }?.value ?? ""
             for role in list(attribute.value) where !covers(list: roles, value: role) {
-                throw CharterError.authorization("Delegate role '\(role)' is not among the identity's own hf.Registrar.Roles")
+                throw CharterError.authorization(
+                    "Delegate role '\(role)' is not among the identity's own hf.Registrar.Roles"
+                )
             }
         case ReservedAttribute.registrarAttributes:
             let own = registrar.attribute(ReservedAttribute.registrarAttributes) ?? ""
@@ -97,7 +103,10 @@ public enum AccessControl {
             }
         case _ where ReservedAttribute.booleans.contains(name):
             guard let requestedValue = parseBool(attribute.value) else {
-                throw CharterError(.invalidRequest, "Attribute '\(name)' takes a boolean value, not '\(attribute.value)'")
+                throw CharterError(
+                    .invalidRequest,
+                    "Attribute '\(name)' takes a boolean value, not '\(attribute.value)'"
+                )
             }
             if requestedValue && !hasPower(registrar, name) {
                 throw CharterError.authorization("'\(registrar.id)' may not grant '\(name)' without having it")
@@ -124,7 +133,9 @@ public enum AccessControl {
     static func checkSubset(_ attribute: IdentityAttribute, of registrar: Identity, _ name: String) throws {
         let own = registrar.attribute(name) ?? ""
         for value in list(attribute.value) where !covers(list: own, value: value) {
-            throw CharterError.authorization("'\(registrar.id)' may not grant '\(value)' in \(name) (its own: '\(own)')")
+            throw CharterError.authorization(
+                "'\(registrar.id)' may not grant '\(value)' in \(name) (its own: '\(own)')"
+            )
         }
     }
 

@@ -30,7 +30,8 @@ public struct CertificateAuthority: Sendable {
         }
         self.certificate = certificate
         self.key = key
-        self.chainPEM = try ([certificate] + parents).map { try $0.serializeAsPEM().pemString }.joined(separator: "\n")
+        self.chainPEM =
+            try ([certificate] + parents).map { try $0.serializeAsPEM().pemString }.joined(separator: "\n")
             + "\n"
         self.subjectKeyIdentifier =
             (try? certificate.extensions.subjectKeyIdentifier).map { Array($0.keyIdentifier) }
@@ -64,7 +65,9 @@ public struct CertificateAuthority: Sendable {
         try extensions.append(
             Certificate.Extension(BasicConstraints.isCertificateAuthority(maxPathLength: pathLength), critical: true)
         )
-        let ski = subjectKeyIdentifier.map { SubjectKeyIdentifier(keyIdentifier: $0[...]) } ?? SubjectKeyIdentifier(hash: key.publicKey)
+        let ski =
+            subjectKeyIdentifier.map { SubjectKeyIdentifier(keyIdentifier: $0[...]) }
+            ?? SubjectKeyIdentifier(hash: key.publicKey)
         try extensions.append(Certificate.Extension(ski, critical: false))
         let certificate = try Certificate(
             version: .v3,

@@ -73,4 +73,3 @@ public struct SigningProfile: Sendable, Hashable {
         self.init(name: name, keyUsage: keyUsage, extendedKeyUsages: extended, expiry: expiry, backdate: backdate)
     }
 }
-

@@ -31,7 +31,8 @@ public enum PEM {
         else { return nil }
         var body = [UInt8]()
         body.reserveCapacity(stop - start)
-        for byte in text[start..<stop] where byte != UInt8(ascii: "\n") && byte != UInt8(ascii: "\r") && byte != UInt8(ascii: " ") {
+        for byte in text[start..<stop]
+        where byte != UInt8(ascii: "\n") && byte != UInt8(ascii: "\r") && byte != UInt8(ascii: " ") {
             body.append(byte)
         }
         return Data(base64Encoded: Data(body)).map(Array.init)

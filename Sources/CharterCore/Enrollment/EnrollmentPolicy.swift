@@ -12,7 +12,9 @@ public struct EnrollmentPolicy: Sendable {
 
     /// Creates a policy; the default and `tls` profiles exist unless overridden.
     public init(profiles: [SigningProfile] = [], gateway: GatewayPolicy = GatewayPolicy()) {
-        var byName = [SigningProfile.enrollment.name: SigningProfile.enrollment, SigningProfile.tls.name: SigningProfile.tls]
+        var byName = [
+            SigningProfile.enrollment.name: SigningProfile.enrollment, SigningProfile.tls.name: SigningProfile.tls,
+        ]
         for profile in profiles { byName[profile.name] = profile }
         self.profiles = byName
         self.gateway = gateway
@@ -42,9 +44,16 @@ public struct EnrollmentPolicy: Sendable {
         if let hosts = request.hosts, !hosts.isEmpty {
             names = try HostPolicy.subjectAlternativeNames(for: hosts)
         } else {
-            names = ((try? csr.attributes.extensionRequest?.extensions.subjectAlternativeNames) ?? nil).map(Array.init) ?? []
+            names =
+                ((try? csr.attributes.extensionRequest?.extensions.subjectAlternativeNames) ?? nil).map(Array.init)
+                ?? []
         }
-        let extra = gateway.hosts(adding: [], profile: profile.name, type: identity.type, affiliation: identity.affiliation)
+        let extra = gateway.hosts(
+            adding: [],
+            profile: profile.name,
+            type: identity.type,
+            affiliation: identity.affiliation
+        )
         for name in try HostPolicy.subjectAlternativeNames(for: extra) where !names.contains(name) {
             names.append(name)
         }

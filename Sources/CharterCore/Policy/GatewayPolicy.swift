@@ -16,7 +16,13 @@ public struct GatewayRule: Sendable, Hashable, Codable {
     public var namespace: String?
 
     /// Creates a rule.
-    public init(profile: String = "tls", type: String? = nil, affiliation: String? = nil, services: [String], namespace: String? = nil) {
+    public init(
+        profile: String = "tls",
+        type: String? = nil,
+        affiliation: String? = nil,
+        services: [String],
+        namespace: String? = nil
+    ) {
         self.profile = profile
         self.type = type
         self.affiliation = affiliation
@@ -36,7 +42,10 @@ public struct GatewayRule: Sendable, Hashable, Codable {
     public var hostNames: [String] {
         services.flatMap { service -> [String] in
             guard let namespace, !namespace.isEmpty else { return [service] }
-            return [service, "\(service).\(namespace)", "\(service).\(namespace).svc", "\(service).\(namespace).svc.cluster.local"]
+            return [
+                service, "\(service).\(namespace)", "\(service).\(namespace).svc",
+                "\(service).\(namespace).svc.cluster.local",
+            ]
         }
     }
 }

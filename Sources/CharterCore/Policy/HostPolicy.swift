@@ -1,13 +1,14 @@
 // Subject alternative names: which host strings become SAN entries, and which are refused.
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
 import SwiftASN1
 import X509
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Turns requested host names into SAN entries, telling DNS names, IP addresses and e-mail apart.
 public enum HostPolicy {
@@ -37,7 +38,10 @@ public enum HostPolicy {
             return .rfc822Name(host)
         }
         guard isDNSName(host) else {
-            throw invalid(host, "a DNS name has labels of letters, digits and hyphens (1–63 characters) separated by dots")
+            throw invalid(
+                host,
+                "a DNS name has labels of letters, digits and hyphens (1–63 characters) separated by dots"
+            )
         }
         return .dnsName(host.lowercased())
     }

@@ -10,6 +10,8 @@ public enum NodeOUsConfig {
             ("OrdererOUIdentifier", "orderer"),
         ]
         return "NodeOUs:\n  Enable: true\n"
-            + identifiers.map { "  \($0.0):\n    Certificate: \(caCertificate)\n    OrganizationalUnitIdentifier: \($0.1)\n" }.joined()
+            + identifiers.map {
+                "  \($0.0):\n    Certificate: \(caCertificate)\n    OrganizationalUnitIdentifier: \($0.1)\n"
+            }.joined()
     }
 }

@@ -50,7 +50,9 @@ public enum SubjectPolicy {
         let units = ([type] + affiliation.split(separator: ".").map(String.init)).filter { !$0.isEmpty }
         if !units.isEmpty {
             rdns.append(
-                RelativeDistinguishedName(try units.map { try Self.attribute(.RDNAttributeType.organizationalUnitName, $0) })
+                RelativeDistinguishedName(
+                    try units.map { try Self.attribute(.RDNAttributeType.organizationalUnitName, $0) }
+                )
             )
         }
         rdns.append(RelativeDistinguishedName(try Self.attribute(.RDNAttributeType.commonName, enrollmentID)))
@@ -58,7 +60,9 @@ public enum SubjectPolicy {
     }
 
     /// A name attribute as Go's crypto/x509 writes it: PrintableString when the value allows, else UTF8String.
-    public static func attribute(_ type: ASN1ObjectIdentifier, _ value: String) throws -> RelativeDistinguishedName.Attribute {
+    public static func attribute(_ type: ASN1ObjectIdentifier, _ value: String) throws
+        -> RelativeDistinguishedName.Attribute
+    {
         if value.utf8.allSatisfy(isPrintable) {
             return try RelativeDistinguishedName.Attribute(type: type, printableString: value)
         }

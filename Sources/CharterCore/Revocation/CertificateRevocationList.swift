@@ -65,9 +65,15 @@ public struct CertificateRevocationList: Sendable {
                             if entry.reason != .unspecified {
                                 try item.appendConstructedNode(identifier: .sequence) { extensions in
                                     var value = DER.Serializer()
-                                    value.appendPrimitiveNode(identifier: .enumerated) { $0.append(UInt8(entry.reason.rawValue)) }
+                                    value.appendPrimitiveNode(identifier: .enumerated) {
+                                        $0.append(UInt8(entry.reason.rawValue))
+                                    }
                                     try extensions.serialize(
-                                        Certificate.Extension(oid: Self.reasonCode, critical: false, value: value.serializedBytes[...])
+                                        Certificate.Extension(
+                                            oid: Self.reasonCode,
+                                            critical: false,
+                                            value: value.serializedBytes[...]
+                                        )
                                     )
                                 }
                             }
@@ -75,7 +81,8 @@ public struct CertificateRevocationList: Sendable {
                     }
                 }
             }
-            try coder.appendConstructedNode(identifier: ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific)) { explicit in
+            try coder.appendConstructedNode(identifier: ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific)) {
+                explicit in
                 try explicit.appendConstructedNode(identifier: .sequence) { extensions in
                     try extensions.serialize(
                         Certificate.Extension(
@@ -85,7 +92,9 @@ public struct CertificateRevocationList: Sendable {
                     )
                     var value = DER.Serializer()
                     try value.serialize(number)
-                    try extensions.serialize(Certificate.Extension(oid: Self.crlNumber, critical: false, value: value.serializedBytes[...]))
+                    try extensions.serialize(
+                        Certificate.Extension(oid: Self.crlNumber, critical: false, value: value.serializedBytes[...])
+                    )
                 }
             }
         }
@@ -112,10 +121,20 @@ public struct CertificateRevocationList: Sendable {
         let (year, month, day) = (c.year ?? 1970, c.month ?? 1, c.day ?? 1)
         let (hour, minute, second) = (c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
         if year < 2050 {
-            try coder.serialize(UTCTime(year: year, month: month, day: day, hours: hour, minutes: minute, seconds: second))
+            try coder.serialize(
+                UTCTime(year: year, month: month, day: day, hours: hour, minutes: minute, seconds: second)
+            )
         } else {
             try coder.serialize(
-                GeneralizedTime(year: year, month: month, day: day, hours: hour, minutes: minute, seconds: second, fractionalSeconds: 0)
+                GeneralizedTime(
+                    year: year,
+                    month: month,
+                    day: day,
+                    hours: hour,
+                    minutes: minute,
+                    seconds: second,
+                    fractionalSeconds: 0
+                )
             )
         }
     }

@@ -42,7 +42,11 @@ public enum RevocationReason: Int, Sendable, CaseIterable, Codable {
             self = reason
             return
         }
-        guard let reason = Self.allCases.first(where: { $0.name == wanted || ($0 == .affiliationChanged && wanted == "affiliationchanged") }) else {
+        guard
+            let reason = Self.allCases.first(where: {
+                $0.name == wanted || ($0 == .affiliationChanged && wanted == "affiliationchanged")
+            })
+        else {
             let known = Self.allCases.map(\.name).joined(separator: ", ")
             throw CharterError(.invalidRequest, "Unknown revocation reason '\(name)' (one of: \(known))")
         }

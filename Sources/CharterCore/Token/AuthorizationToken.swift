@@ -41,7 +41,9 @@ public struct AuthorizationToken: Sendable {
         do {
             self.certificate = try Certificate(derEncoded: der)
         } catch {
-            throw CharterError.authentication("Invalid token in authorization header: the certificate does not parse: \(error)")
+            throw CharterError.authentication(
+                "Invalid token in authorization header: the certificate does not parse: \(error)"
+            )
         }
         self.encodedCertificate = encodedCertificate
         self.certificatePEM = String(decoding: pemData, as: UTF8.self)

@@ -1,7 +1,7 @@
 // The JSON bodies of fabric-ca's enroll and reenroll calls, and what they return.
 
-import Foundation
 import Crypto
+import Foundation
 import X509
 
 /// One attribute an enrollment asks to have in its certificate.
@@ -74,7 +74,10 @@ public struct EnrollmentRequest: Sendable, Codable {
         }
         let csr: CertificateSigningRequest
         // Both block names in use (`NEW CERTIFICATE REQUEST` comes from older tools).
-        guard let der = PEM.decode(pem.utf8, type: "CERTIFICATE REQUEST") ?? PEM.decode(pem.utf8, type: "NEW CERTIFICATE REQUEST") else {
+        guard
+            let der = PEM.decode(pem.utf8, type: "CERTIFICATE REQUEST")
+                ?? PEM.decode(pem.utf8, type: "NEW CERTIFICATE REQUEST")
+        else {
             throw CharterError(.badCSR, "CSR Decode failed: no PEM CERTIFICATE REQUEST block")
         }
         do {

@@ -15,8 +15,9 @@ extension KeyedDecodingContainer where Key == AnyKey {
     /// The value under `name`, matched without regard to case as Go does; nil when absent or null.
     func decodeGoField<T: Decodable>(_ type: T.Type, _ name: String) throws -> T? {
         let wanted = name.lowercased()
-        guard let key = allKeys.first(where: { $0.stringValue == name })
-            ?? allKeys.first(where: { $0.stringValue.lowercased() == wanted })
+        guard
+            let key = allKeys.first(where: { $0.stringValue == name })
+                ?? allKeys.first(where: { $0.stringValue.lowercased() == wanted })
         else { return nil }
         return try decodeIfPresent(T.self, forKey: key)
     }

@@ -18,7 +18,13 @@ public struct RevocationRequest: Sendable, Codable {
     public var caName: String?
 
     /// Creates a request.
-    public init(id: String? = nil, serial: String? = nil, aki: String? = nil, reason: String? = nil, gencrl: Bool? = nil) {
+    public init(
+        id: String? = nil,
+        serial: String? = nil,
+        aki: String? = nil,
+        reason: String? = nil,
+        gencrl: Bool? = nil
+    ) {
         self.id = id
         self.serial = serial
         self.aki = aki
@@ -80,7 +86,12 @@ public struct CRLRequest: Sendable, Codable {
     public var caName: String?
 
     /// Creates a request.
-    public init(revokedAfter: Date? = nil, revokedBefore: Date? = nil, expireAfter: Date? = nil, expireBefore: Date? = nil) {
+    public init(
+        revokedAfter: Date? = nil,
+        revokedBefore: Date? = nil,
+        expireAfter: Date? = nil,
+        expireBefore: Date? = nil
+    ) {
         self.revokedAfter = revokedAfter
         self.revokedBefore = revokedBefore
         self.expireAfter = expireAfter
@@ -105,7 +116,10 @@ public struct CRLRequest: Sendable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: AnyKey.self)
-        for (name, date) in [("revokedafter", revokedAfter), ("revokedbefore", revokedBefore), ("expireafter", expireAfter), ("expirebefore", expireBefore)] {
+        for (name, date) in [
+            ("revokedafter", revokedAfter), ("revokedbefore", revokedBefore), ("expireafter", expireAfter),
+            ("expirebefore", expireBefore),
+        ] {
             try c.encode(GoTime.format(date), forKey: AnyKey(name))
         }
     }
@@ -167,7 +181,13 @@ public struct IdentityModification: Sendable, Codable {
     public var caName: String?
 
     /// Creates a modification.
-    public init(type: String? = nil, affiliation: String? = nil, attrs: [IdentityAttribute]? = nil, maxEnrollments: Int? = nil, secret: String? = nil) {
+    public init(
+        type: String? = nil,
+        affiliation: String? = nil,
+        attrs: [IdentityAttribute]? = nil,
+        maxEnrollments: Int? = nil,
+        secret: String? = nil
+    ) {
         self.type = type
         self.affiliation = affiliation
         self.attrs = attrs
@@ -200,7 +220,12 @@ public struct AffiliationInfo: Sendable, Codable, Hashable {
     public var caname: String?
 
     /// Creates a node.
-    public init(name: String, affiliations: [AffiliationInfo]? = nil, identities: [IdentityInfo]? = nil, caname: String? = nil) {
+    public init(
+        name: String,
+        affiliations: [AffiliationInfo]? = nil,
+        identities: [IdentityInfo]? = nil,
+        caname: String? = nil
+    ) {
         self.name = name
         self.affiliations = affiliations
         self.identities = identities

@@ -41,7 +41,10 @@ public enum CryptoConfigParser {
             for (key, value) in mapping {
                 guard let name = key.string else { throw error(key, "keys must be text") }
                 guard allowed.contains(name) else {
-                    throw error(key, "unknown key '\(name)' in \(context) (allowed: \(allowed.sorted().joined(separator: ", ")))")
+                    throw error(
+                        key,
+                        "unknown key '\(name)' in \(context) (allowed: \(allowed.sorted().joined(separator: ", ")))"
+                    )
                 }
                 result[name] = value
             }
@@ -49,7 +52,10 @@ public enum CryptoConfigParser {
         }
 
         func sequence(_ node: Node, _ name: String) throws -> [Node] {
-            if case .scalar(let scalar) = node, scalar.string.isEmpty || scalar.string == "null" || scalar.string == "~" { return [] }
+            if case .scalar(let scalar) = node, scalar.string.isEmpty || scalar.string == "null" || scalar.string == "~"
+            {
+                return []
+            }
             guard case .sequence(let items) = node else { throw error(node, "'\(name)' must be a list") }
             return Array(items)
         }
@@ -94,7 +100,10 @@ public enum CryptoConfigParser {
             if let caNode = fields["CA"] {
                 let c = try mapping(
                     caNode,
-                    allowed: ["Hostname", "CommonName", "Country", "Province", "Locality", "OrganizationalUnit", "StreetAddress", "PostalCode"],
+                    allowed: [
+                        "Hostname", "CommonName", "Country", "Province", "Locality", "OrganizationalUnit",
+                        "StreetAddress", "PostalCode",
+                    ],
                     context: "CA"
                 )
                 ca.hostname = try string(c["Hostname"], "Hostname")
@@ -125,7 +134,10 @@ public enum CryptoConfigParser {
             var gateway: GatewaySpec?
             if let g = fields["Gateway"] {
                 let gf = try mapping(g, allowed: ["Services", "Namespace"], context: "Gateway")
-                gateway = GatewaySpec(services: try strings(gf["Services"], "Services"), namespace: try string(gf["Namespace"], "Namespace"))
+                gateway = GatewaySpec(
+                    services: try strings(gf["Services"], "Services"),
+                    namespace: try string(gf["Namespace"], "Namespace")
+                )
             }
             return OrgSpec(
                 name: try string(fields["Name"], "Name") ?? domain,
@@ -156,9 +168,14 @@ public enum CryptoConfigParser {
         /// Domains are unique across the file; host names and CNs within an org; templates render.
         func checkUnique(_ config: CryptoConfig) throws {
             var domains: [String: Int] = [:]
-            for (org, kind) in config.peerOrgs.map({ ($0, OrgKind.peer) }) + config.ordererOrgs.map({ ($0, OrgKind.orderer) }) {
+            for (org, kind) in config.peerOrgs.map({ ($0, OrgKind.peer) })
+                + config.ordererOrgs.map({ ($0, OrgKind.orderer) })
+            {
                 if let first = domains[org.domain] {
-                    throw CharterError(.configuration, "\(source) line \(org.line): domain '\(org.domain)' is already used at line \(first)")
+                    throw CharterError(
+                        .configuration,
+                        "\(source) line \(org.line): domain '\(org.domain)' is already used at line \(first)"
+                    )
                 }
                 domains[org.domain] = org.line
                 var names: [String: Int] = [:]

@@ -17,7 +17,10 @@ public enum HostnameTemplate {
             let field = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
             guard field.hasPrefix("."), let value = values[String(field.dropFirst())] else {
                 let known = values.keys.sorted().map { "{{.\($0)}}" }.joined(separator: ", ")
-                throw CharterError(.configuration, "unknown placeholder '{{\(field)}}' in template '\(text)' (known here: \(known))")
+                throw CharterError(
+                    .configuration,
+                    "unknown placeholder '{{\(field)}}' in template '\(text)' (known here: \(known))"
+                )
             }
             output += value
             rest = rest[close.upperBound...]

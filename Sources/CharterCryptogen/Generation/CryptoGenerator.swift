@@ -1,15 +1,16 @@
 // `generate` and `extend`: expand the config, issue in parallel on every core, write each org
 // into a staging folder and move it into place only when all of it is written.
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CharterCore
 import CharterStore
 import Foundation
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Runs a cryptogen batch.
 public struct CryptoGenerator: Sendable {
@@ -46,7 +47,8 @@ public struct CryptoGenerator: Sendable {
 
     var plans: [OrgPlan] {
         get throws {
-            try config.peerOrgs.map { try OrgPlan($0, kind: .peer) } + config.ordererOrgs.map { try OrgPlan($0, kind: .orderer) }
+            try config.peerOrgs.map { try OrgPlan($0, kind: .peer) }
+                + config.ordererOrgs.map { try OrgPlan($0, kind: .orderer) }
         }
     }
 
@@ -69,7 +71,13 @@ public struct CryptoGenerator: Sendable {
         var work: [(OrgPlan, OrgMaterial?)] = []
         for plan in try plans {
             let folder = "\(output)/\(plan.folder)"
-            work.append((plan, FileManager.default.fileExists(atPath: folder) ? try OrgMaterial.read(from: folder, plan: plan) : nil))
+            work.append(
+                (
+                    plan,
+                    FileManager.default.fileExists(atPath: folder)
+                        ? try OrgMaterial.read(from: folder, plan: plan) : nil
+                )
+            )
         }
         return try await run(work, replacing: [])
     }
@@ -116,10 +124,15 @@ public struct CryptoGenerator: Sendable {
         var jobs: [Job] = []
         for (index, (plan, material)) in work.enumerated() {
             let base = "\(output)/\(plan.folder)"
-            let members = plan.nodes.map { OrgGenerator.Member.node($0) } + plan.users.dropFirst().map { OrgGenerator.Member.user($0) }
-            let adminMissing = material != nil && !FileManager.default.fileExists(atPath: "\(base)/users/\(plan.users[0])")
+            let members =
+                plan.nodes.map { OrgGenerator.Member.node($0) }
+                + plan.users.dropFirst().map { OrgGenerator.Member.user($0) }
+            let adminMissing =
+                material != nil && !FileManager.default.fileExists(atPath: "\(base)/users/\(plan.users[0])")
             for member in (adminMissing ? [.user(plan.users[0])] : []) + members {
-                let exists = material != nil && FileManager.default.fileExists(atPath: "\(base)/\(generators[index].folder(of: member))")
+                let exists =
+                    material != nil
+                    && FileManager.default.fileExists(atPath: "\(base)/\(generators[index].folder(of: member))")
                 if !exists { jobs.append(Job(org: index, member: member)) }
             }
             if material != nil {
@@ -161,7 +174,13 @@ public struct CryptoGenerator: Sendable {
     }
 
     /// Moves staged folders into place: whole new orgs, or the new members of existing ones.
-    func publish(work: [(OrgPlan, OrgMaterial?)], generators: [OrgGenerator], jobs: [Job], staging: String, replacing: Set<String>)
+    func publish(
+        work: [(OrgPlan, OrgMaterial?)],
+        generators: [OrgGenerator],
+        jobs: [Job],
+        staging: String,
+        replacing: Set<String>
+    )
         throws
     {
         let manager = FileManager.default
@@ -182,7 +201,10 @@ public struct CryptoGenerator: Sendable {
 
     func move(_ source: String, to target: String) throws {
         guard rename(source, target) == 0 else {
-            throw CharterError(.configuration, "Cannot move \(source) to \(target): \(String(cString: strerror(errno)))")
+            throw CharterError(
+                .configuration,
+                "Cannot move \(source) to \(target): \(String(cString: strerror(errno)))"
+            )
         }
     }
 }

@@ -14,7 +14,12 @@ enum CryptogenProfiles {
 
     /// Enrollment (MSP sign) certificates: digitalSignature, no EKU, no SKI, no SAN.
     static func signing(backdate: Duration) -> SigningProfile {
-        var profile = SigningProfile(name: "", keyUsage: KeyUsage(digitalSignature: true), expiry: lifetime, backdate: backdate)
+        var profile = SigningProfile(
+            name: "",
+            keyUsage: KeyUsage(digitalSignature: true),
+            expiry: lifetime,
+            backdate: backdate
+        )
         profile.subjectKeyIdentifier = false
         return profile
     }
@@ -37,7 +42,12 @@ enum CryptogenProfiles {
         -> CertificateAuthority
     {
         try CertificateAuthority.selfSigned(
-            subject: try subject(org: org, organization: org.domain, unit: org.ca.organizationalUnit, commonName: commonName),
+            subject: try subject(
+                org: org,
+                organization: org.domain,
+                unit: org.ca.organizationalUnit,
+                commonName: commonName
+            ),
             key: key,
             now: now,
             backdate: backdate,
@@ -50,7 +60,9 @@ enum CryptogenProfiles {
     }
 
     /// Go's name order: C, ST, L, street, postal code, O, OU, CN.
-    static func subject(org: OrgSpec, organization: String?, unit: String?, commonName: String) throws -> DistinguishedName {
+    static func subject(org: OrgSpec, organization: String?, unit: String?, commonName: String) throws
+        -> DistinguishedName
+    {
         let ca = org.ca
         let fields: [(ASN1ObjectIdentifier, String?)] = [
             (.RDNAttributeType.countryName, ca.country ?? "US"),

@@ -44,11 +44,27 @@ struct OrgGenerator: Sendable {
     func createOrganisation(in writer: TreeWriter) throws -> (OrgMaterial, [CertificateRecord]) {
         let caKey = SigningKey.generate()
         let tlsKey = SigningKey.generate()
-        let ca = try CryptogenProfiles.authority(commonName: plan.caCommonName, org: plan.spec, key: caKey, backdate: options.backdate, now: now)
-        let tlsCA = try CryptogenProfiles.authority(
-            commonName: plan.tlsCACommonName, org: plan.spec, key: tlsKey, backdate: options.backdate, now: now
+        let ca = try CryptogenProfiles.authority(
+            commonName: plan.caCommonName,
+            org: plan.spec,
+            key: caKey,
+            backdate: options.backdate,
+            now: now
         )
-        var material = OrgMaterial(ca: ca, tlsCA: tlsCA, adminCertificatePEM: nil, caPEM: ca.chainPEM, tlsCAPEM: tlsCA.chainPEM)
+        let tlsCA = try CryptogenProfiles.authority(
+            commonName: plan.tlsCACommonName,
+            org: plan.spec,
+            key: tlsKey,
+            backdate: options.backdate,
+            now: now
+        )
+        var material = OrgMaterial(
+            ca: ca,
+            tlsCA: tlsCA,
+            adminCertificatePEM: nil,
+            caPEM: ca.chainPEM,
+            tlsCAPEM: tlsCA.chainPEM
+        )
         let root = plan.folder
         for dir in ["ca", "tlsca", "msp/admincerts", "msp/cacerts", "msp/tlscacerts", plan.kind.nodesFolder, "users"] {
             try writer.folder("\(root)/\(dir)")
@@ -83,7 +99,9 @@ struct OrgGenerator: Sendable {
     }
 
     /// Creates one node or user folder below the org folder.
-    func createMember(_ member: Member, material: inout OrgMaterial, in writer: TreeWriter) throws -> [CertificateRecord] {
+    func createMember(_ member: Member, material: inout OrgMaterial, in writer: TreeWriter) throws
+        -> [CertificateRecord]
+    {
         let base = "\(plan.folder)/\(folder(of: member))"
         let commonName: String
         let unit: String
@@ -102,7 +120,10 @@ struct OrgGenerator: Sendable {
             IssuanceRequest(
                 publicKey: signKey.publicKey,
                 subject: try CryptogenProfiles.subject(
-                    org: plan.spec, organization: nil, unit: plan.spec.enableNodeOUs ? unit : nil, commonName: commonName
+                    org: plan.spec,
+                    organization: nil,
+                    unit: plan.spec.enableNodeOUs ? unit : nil,
+                    commonName: commonName
                 ),
                 profile: CryptogenProfiles.signing(backdate: options.backdate)
             ),
@@ -112,7 +133,12 @@ struct OrgGenerator: Sendable {
         let tls = try material.tlsCA.issue(
             IssuanceRequest(
                 publicKey: tlsKey.publicKey,
-                subject: try CryptogenProfiles.subject(org: plan.spec, organization: nil, unit: nil, commonName: commonName),
+                subject: try CryptogenProfiles.subject(
+                    org: plan.spec,
+                    organization: nil,
+                    unit: nil,
+                    commonName: commonName
+                ),
                 subjectAlternativeNames: try HostPolicy.subjectAlternativeNames(for: sans),
                 profile: CryptogenProfiles.tls(backdate: options.backdate)
             ),

@@ -25,9 +25,14 @@ struct OrgMaterial: Sendable {
                 let certificate = try PEMBundle.certificates(in: certText).first,
                 let keyText = try? String(contentsOfFile: keyPath, encoding: .utf8)
             else {
-                throw CharterError(.configuration, "\(folder) exists but \(certPath) or \(keyPath) is missing: cannot extend it")
+                throw CharterError(
+                    .configuration,
+                    "\(folder) exists but \(certPath) or \(keyPath) is missing: cannot extend it"
+                )
             }
-            return (try CertificateAuthority(certificate: certificate, key: try SigningKey(pemEncoded: keyText)), certText)
+            return (
+                try CertificateAuthority(certificate: certificate, key: try SigningKey(pemEncoded: keyText)), certText
+            )
         }
         let admin = "\(folder)/users/Admin@\(plan.spec.domain)/msp/signcerts/Admin@\(plan.spec.domain)-cert.pem"
         let (ca, caPEM) = try load("ca", plan.caCommonName)

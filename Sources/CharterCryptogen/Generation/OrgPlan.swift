@@ -65,7 +65,12 @@ struct OrgPlan: Sendable {
             )
             let values = ["Hostname": node.hostname, "Domain": spec.domain, "CommonName": commonName]
             let sans = try node.sans.map { try HostnameTemplate.render($0, values) }
-            return NodePlan(hostname: node.hostname, commonName: commonName, sans: [commonName, node.hostname] + sans, line: node.line)
+            return NodePlan(
+                hostname: node.hostname,
+                commonName: commonName,
+                sans: [commonName, node.hostname] + sans,
+                line: node.line
+            )
         }
     }
 
@@ -75,6 +80,8 @@ struct OrgPlan: Sendable {
     /// Gateway rule of the org, applied to its peers' TLS certificates.
     var gatewayPolicy: GatewayPolicy {
         guard kind == .peer, let gateway = spec.gateway, !gateway.services.isEmpty else { return GatewayPolicy() }
-        return GatewayPolicy(rules: [GatewayRule(profile: "tls", type: "peer", services: gateway.services, namespace: gateway.namespace)])
+        return GatewayPolicy(rules: [
+            GatewayRule(profile: "tls", type: "peer", services: gateway.services, namespace: gateway.namespace)
+        ])
     }
 }

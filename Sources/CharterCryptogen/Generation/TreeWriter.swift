@@ -2,14 +2,15 @@
 // and refuses to overwrite: every file of a run is new. The generator runs under umask 022, so
 // the modes given here are the modes on disk.
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CharterCore
 import Foundation
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Creates folders and files below a root.
 struct TreeWriter: Sendable {

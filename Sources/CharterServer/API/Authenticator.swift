@@ -55,7 +55,8 @@ struct Authenticator: Sendable {
         }
         let serial = Hex.canonicalSerial(Hex.encode(token.certificate.serialNumber.bytes)) ?? ""
         let aki = Hex.encode(authority.subjectKeyIdentifier)
-        guard let (record, owner) = try await registry.certificateAndOwner(serial: serial, authorityKeyIdentifier: aki) else {
+        guard let (record, owner) = try await registry.certificateAndOwner(serial: serial, authorityKeyIdentifier: aki)
+        else {
             throw CharterError.authentication("The token's certificate \(serial) is not on record")
         }
         // A certificate byte-identical to the one this CA recorded when it issued it needs no

@@ -32,7 +32,10 @@ extension CAService {
         let addition = try Self.decode(AffiliationRequest.self, from: body)
         try checkCAName(addition.caName)
         guard let name = addition.name, Affiliation.isValid(name) else {
-            throw CharterError(.invalidRequest, "An affiliation name is dot-separated labels without spaces, e.g. org1.department1")
+            throw CharterError(
+                .invalidRequest,
+                "An affiliation name is dot-separated labels without spaces, e.g. org1.department1"
+            )
         }
         try AccessControl.checkScope(caller: caller, target: name)
         try await registry.addAffiliation(name, createParents: Self.force(request))
@@ -67,12 +70,17 @@ extension CAService {
     func removeAffiliation(_ request: Request, context: CharterRequestContext) async throws -> Response {
         let caller = try await affiliationManager(request, context: context)
         guard configuration.cfg.affiliations.allowremove else {
-            throw CharterError(.affiliationRemovalDisabled, "Affiliation removal is disabled (cfg.affiliations.allowremove)")
+            throw CharterError(
+                .affiliationRemovalDisabled,
+                "Affiliation removal is disabled (cfg.affiliations.allowremove)"
+            )
         }
         let name = try context.parameters.require("name")
         try AccessControl.checkScope(caller: caller, target: name)
         if Affiliation.isWithin(caller.affiliation, scope: name) && !caller.affiliation.isEmpty {
-            throw CharterError.authorization("'\(caller.id)' may not remove its own affiliation '\(caller.affiliation)'")
+            throw CharterError.authorization(
+                "'\(caller.id)' may not remove its own affiliation '\(caller.affiliation)'"
+            )
         }
         let populated = try await requireForceWhenPopulated(name, request: request, action: "Removing")
         if populated.identities && !configuration.cfg.identities.allowremove {

@@ -19,7 +19,9 @@ extension CAService {
             filter.serial = canonical
         }
         if let aki = query["aki"], !aki.isEmpty {
-            guard let bytes = Hex.decode(String(aki)) else { throw CharterError(.invalidRequest, "aki '\(aki)' is not hex") }
+            guard let bytes = Hex.decode(String(aki)) else {
+                throw CharterError(.invalidRequest, "aki '\(aki)' is not hex")
+            }
             filter.authorityKeyIdentifier = Hex.encode(bytes)
         }
         filter.revokedStart = try Self.time(query["revoked_start"], "revoked_start")
@@ -37,7 +39,9 @@ extension CAService {
             if index > 0 { body.append(UInt8(ascii: ",")) }
             body += Array(#"{"PEM":\#(GoJSON.quote(record.pem))}"#.utf8)
         }
-        body += Array(#"], "caname":\#(GoJSON.quote(configuration.ca.name))},"errors":[],"messages":[],"success":true}"#.utf8)
+        body += Array(
+            #"], "caname":\#(GoJSON.quote(configuration.ca.name))},"errors":[],"messages":[],"success":true}"#.utf8
+        )
         return Envelope.response(body, status: .ok)
     }
 
@@ -50,7 +54,10 @@ extension CAService {
         let sign: Double = text.hasPrefix("-") ? -1 : 1
         let magnitude = text.hasPrefix("-") || text.hasPrefix("+") ? String(text.dropFirst()) : text
         guard let duration = try? DurationText.parse(magnitude) else {
-            throw CharterError(.invalidRequest, "\(name) '\(text)' is neither an RFC 3339 time nor a duration like -30d")
+            throw CharterError(
+                .invalidRequest,
+                "\(name) '\(text)' is neither an RFC 3339 time nor a duration like -30d"
+            )
         }
         return Date().addingTimeInterval(sign * duration.timeInterval)
     }

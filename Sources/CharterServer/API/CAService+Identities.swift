@@ -25,7 +25,10 @@ extension CAService {
 
     func addIdentity(_ request: Request, context: CharterRequestContext) async throws -> Response {
         let (caller, body) = try await tokenCaller(request, context: context)
-        let (identity, secret) = try await registerIdentity(try Self.decode(RegistrationRequest.self, from: body), registrar: caller)
+        let (identity, secret) = try await registerIdentity(
+            try Self.decode(RegistrationRequest.self, from: body),
+            registrar: caller
+        )
         return try Envelope.success(IdentityInfo(identity, secret: secret), status: .created)
     }
 
@@ -54,15 +57,20 @@ extension CAService {
             identity.maxEnrollments = try resolveMaxEnrollments(max)
         }
         // The record's own facts follow the type and affiliation.
-        identity.attributes = Self.merge(identity.attributes, [
-            IdentityAttribute(name: ReservedAttribute.type, value: identity.type, ecert: true),
-            IdentityAttribute(name: ReservedAttribute.affiliation, value: identity.affiliation, ecert: true),
-        ])
+        identity.attributes = Self.merge(
+            identity.attributes,
+            [
+                IdentityAttribute(name: ReservedAttribute.type, value: identity.type, ecert: true),
+                IdentityAttribute(name: ReservedAttribute.affiliation, value: identity.affiliation, ecert: true),
+            ]
+        )
         var secret: String?
         if let newSecret = modification.secret, !newSecret.isEmpty {
             secret = newSecret
             let hasher = self.hasher
-            identity.secretHash = try await NIOThreadPool.singleton.runIfActive { hasher.hash(newSecret, generated: false) }
+            identity.secretHash = try await NIOThreadPool.singleton.runIfActive {
+                hasher.hash(newSecret, generated: false)
+            }
             identity.incorrectPasswordAttempts = 0
         }
         try await registry.update(identity)

@@ -25,14 +25,24 @@ extension CAService {
                 throw CharterError(.unknownCertificate, "Certificate \(serial) (AKI \(aki)) was not issued by this CA")
             }
             if let id = revocation.id, !id.isEmpty, id != record.enrollmentID {
-                throw CharterError(.invalidRequest, "Certificate \(serial) belongs to '\(record.enrollmentID)', not '\(id)'")
+                throw CharterError(
+                    .invalidRequest,
+                    "Certificate \(serial) belongs to '\(record.enrollmentID)', not '\(id)'"
+                )
             }
             if let owner = try await registry.identity(record.enrollmentID) {
                 try AccessControl.checkActOn(caller: caller, target: owner)
             } else {
                 try AccessControl.checkScope(caller: caller, target: "")
             }
-            revoked = [try await registry.revokeCertificate(serial: serial, authorityKeyIdentifier: aki, reason: reason, at: now)]
+            revoked = [
+                try await registry.revokeCertificate(
+                    serial: serial,
+                    authorityKeyIdentifier: aki,
+                    reason: reason,
+                    at: now
+                )
+            ]
         } else if let id = revocation.id, !id.isEmpty {
             guard let target = try await registry.identity(id) else {
                 throw CharterError(.unknownIdentity, "Identity '\(id)' does not exist")

@@ -27,7 +27,11 @@ struct CAService: Sendable {
         self.hasher = home.hasher
         self.configuration = configuration
         self.metrics = metrics
-        self.enrollmentServerInfo = ServerInfo(caName: configuration.ca.name, caChainPEM: home.authority.chainPEM, version: "")
+        self.enrollmentServerInfo = ServerInfo(
+            caName: configuration.ca.name,
+            caChainPEM: home.authority.chainPEM,
+            version: ""
+        )
         self.policy = EnrollmentPolicy(
             profiles: try configuration.signingProfiles(),
             gateway: GatewayPolicy(rules: configuration.gateways)
@@ -70,7 +74,9 @@ struct CAService: Sendable {
         let enrollment = try Self.decode(EnrollmentRequest.self, from: body)
         try checkCAName(enrollment.caName)
         if identity.hasReachedMaxEnrollments {
-            throw CharterError.authentication("Identity '\(identity.id)' has reached its maximum of \(identity.maxEnrollments) enrollments")
+            throw CharterError.authentication(
+                "Identity '\(identity.id)' has reached its maximum of \(identity.maxEnrollments) enrollments"
+            )
         }
         return try await issue(for: identity, enrollment, countsAsEnrollment: true)
     }
@@ -83,11 +89,15 @@ struct CAService: Sendable {
     }
 
     /// Issue, record (committed), and only then answer: a certificate not on record never leaves.
-    func issue(for identity: Identity, _ enrollment: EnrollmentRequest, countsAsEnrollment: Bool) async throws -> Response {
+    func issue(for identity: Identity, _ enrollment: EnrollmentRequest, countsAsEnrollment: Bool) async throws
+        -> Response
+    {
         let issuance = try policy.issuanceRequest(for: identity, request: enrollment)
         let issued = try authority.issue(issuance)
         let record = CertificateRecord(issued, enrollmentID: identity.id, caName: configuration.ca.name)
-        try await registry.recordEnrollment(EnrollmentRecord(certificate: record, countsAsEnrollment: countsAsEnrollment))
+        try await registry.recordEnrollment(
+            EnrollmentRecord(certificate: record, countsAsEnrollment: countsAsEnrollment)
+        )
         metrics.countIssued(reenroll: !countsAsEnrollment)
         return Envelope.success(
             json: EnrollmentResponse(certificatePEM: issued.pem, serverInfo: serverInfo(version: "")).wireJSON,
@@ -99,7 +109,10 @@ struct CAService: Sendable {
 
     func register(_ request: Request, context: CharterRequestContext) async throws -> Response {
         let (registrar, body) = try await tokenCaller(request, context: context)
-        let (identity, secret) = try await registerIdentity(try Self.decode(RegistrationRequest.self, from: body), registrar: registrar)
+        let (identity, secret) = try await registerIdentity(
+            try Self.decode(RegistrationRequest.self, from: body),
+            registrar: registrar
+        )
         return try Envelope.success(
             RegistrationResponse(secret: secret),
             status: .created,
@@ -114,13 +127,21 @@ struct CAService: Sendable {
             throw CharterError(.invalidRequest, "The registration request has no 'id'")
         }
         guard !id.contains(":") else {
-            throw CharterError(.invalidRequest, "The enrollment ID '\(id)' may not contain ':' (it would break Basic authentication)")
+            throw CharterError(
+                .invalidRequest,
+                "The enrollment ID '\(id)' may not contain ':' (it would break Basic authentication)"
+            )
         }
         let type = registration.type.flatMap { $0.isEmpty ? nil : $0 } ?? "client"
         let affiliation = registration.affiliation.flatMap { $0.isEmpty ? nil : $0 } ?? registrar.affiliation
         try await checkAffiliationExists(affiliation)
         let requested = registration.attributes ?? []
-        try AccessControl.checkRegistration(registrar: registrar, type: type, affiliation: affiliation, attributes: requested)
+        try AccessControl.checkRegistration(
+            registrar: registrar,
+            type: type,
+            affiliation: affiliation,
+            attributes: requested
+        )
         let maxEnrollments = try resolveMaxEnrollments(registration.maxEnrollments ?? 0)
 
         let generated = registration.secret?.isEmpty ?? true
@@ -162,7 +183,10 @@ struct CAService: Sendable {
         let limit = configuration.registry.maxenrollments
         if requested == 0 { return limit }
         guard requested >= -1 else {
-            throw CharterError(.invalidRequest, "max_enrollments must be -1 (unlimited), 0 (CA default) or positive, not \(requested)")
+            throw CharterError(
+                .invalidRequest,
+                "max_enrollments must be -1 (unlimited), 0 (CA default) or positive, not \(requested)"
+            )
         }
         if limit >= 0 && (requested == -1 || requested > limit) {
             throw CharterError(
@@ -210,6 +234,7 @@ extension ServerConfiguration {
                 backdate: try entry.backdate.map(DurationText.parse) ?? .minutes(5)
             )
         }
-        return try [profile("", signing.default)] + signing.profiles.sorted { $0.key < $1.key }.map { try profile($0.key, $0.value) }
+        return try [profile("", signing.default)]
+            + signing.profiles.sorted { $0.key < $1.key }.map { try profile($0.key, $0.value) }
     }
 }

@@ -63,7 +63,8 @@ struct EnvelopeMiddleware: RouterMiddleware {
         }
     }
 
-    func log(_ request: Request, context: Context, status: Int, start: ContinuousClock.Instant, failure: CharterError?) {
+    func log(_ request: Request, context: Context, status: Int, start: ContinuousClock.Instant, failure: CharterError?)
+    {
         let elapsed = ContinuousClock.now - start
         var metadata: Logger.Metadata = [
             "method": "\(request.method)",

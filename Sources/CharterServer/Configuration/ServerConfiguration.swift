@@ -45,7 +45,10 @@ public struct ServerConfiguration: Sendable, Codable {
         do {
             return try YAMLDecoder().decode(ServerConfiguration.self, from: yaml)
         } catch let error as DecodingError {
-            throw CharterError(.configuration, "Invalid server configuration: \(ConfigurationErrorText.describe(error))")
+            throw CharterError(
+                .configuration,
+                "Invalid server configuration: \(ConfigurationErrorText.describe(error))"
+            )
         } catch {
             throw CharterError(.configuration, "Invalid server configuration: \(error)")
         }
@@ -71,7 +74,8 @@ public struct ServerConfiguration: Sendable, Codable {
         crl = try c.decodeIfPresent(CRL.self, forKey: .crl) ?? d.crl
         registry = try c.decodeIfPresent(Registry.self, forKey: .registry) ?? d.registry
         db = try c.decodeIfPresent(DB.self, forKey: .db) ?? d.db
-        affiliations = try c.decodeIfPresent([String: [String]?].self, forKey: .affiliations)?.mapValues { $0 ?? [] }
+        affiliations =
+            try c.decodeIfPresent([String: [String]?].self, forKey: .affiliations)?.mapValues { $0 ?? [] }
             ?? d.affiliations
         signing = try c.decodeIfPresent(Signing.self, forKey: .signing) ?? d.signing
         csr = try c.decodeIfPresent(CSR.self, forKey: .csr) ?? d.csr

@@ -92,7 +92,9 @@ public struct ServerHome: Sendable {
         )
     }
 
-    static func loadOrCreateAuthority(files: HomeFiles, configuration: ServerConfiguration) throws -> CertificateAuthority {
+    static func loadOrCreateAuthority(files: HomeFiles, configuration: ServerConfiguration) throws
+        -> CertificateAuthority
+    {
         let certPath = configuration.ca.certfile.isEmpty ? "ca-cert.pem" : configuration.ca.certfile
         var parents: [Certificate] = []
         if !configuration.ca.chainfile.isEmpty {
@@ -103,7 +105,11 @@ public struct ServerHome: Sendable {
                 throw CharterError(.configuration, "\(files.resolve(certPath)) holds no certificate")
             }
             let key = try findKey(for: certificate, files: files, keyfile: configuration.ca.keyfile)
-            return try CertificateAuthority(certificate: certificate, key: key, parents: parents.filter { $0 != certificate })
+            return try CertificateAuthority(
+                certificate: certificate,
+                key: key,
+                parents: parents.filter { $0 != certificate }
+            )
         }
         let subject = try configuration.caSubject()
         let key = SigningKey.generate()
@@ -127,7 +133,8 @@ public struct ServerHome: Sendable {
     static func findKey(for certificate: Certificate, files: HomeFiles, keyfile: String) throws -> SigningKey {
         let candidates = keyfile.isEmpty ? files.list("msp/keystore").filter { $0.hasSuffix("_sk") } : [keyfile]
         for candidate in candidates {
-            if let key = try? SigningKey(pemEncoded: try files.read(candidate)), key.publicKey == certificate.publicKey {
+            if let key = try? SigningKey(pemEncoded: try files.read(candidate)), key.publicKey == certificate.publicKey
+            {
                 return key
             }
         }
@@ -139,7 +146,9 @@ public struct ServerHome: Sendable {
 
     static func loadOrCreateSecretKey(files: HomeFiles) throws -> [UInt8] {
         let name = "msp/keystore/secret-hashing.key"
-        if files.exists(name), let key = Hex.decode(try files.read(name).trimmingCharacters(in: .whitespacesAndNewlines)) {
+        if files.exists(name),
+            let key = Hex.decode(try files.read(name).trimmingCharacters(in: .whitespacesAndNewlines))
+        {
             return key
         }
         let key = SecretHasher.generateKey()

@@ -23,7 +23,10 @@ enum OperationsRouter {
             }
         }
         router.get("version") { _, _ -> Response in
-            json(#"{"Version":"\#(CharterVersion.version)","FabricCAProtocol":"\#(CharterVersion.protocolVersion)"}"#, status: .ok)
+            json(
+                #"{"Version":"\#(CharterVersion.version)","FabricCAProtocol":"\#(CharterVersion.protocolVersion)"}"#,
+                status: .ok
+            )
         }
         router.get("metrics") { _, _ -> Response in
             Response(

@@ -48,7 +48,11 @@ public final class ServerMetrics: Sendable {
                 + "charter_api_responses_total{class=\"4xx\"} \(responses4xx.load(ordering: .relaxed))\n"
                 + "charter_api_responses_total{class=\"5xx\"} \(responses5xx.load(ordering: .relaxed))\n",
             line("charter_enrollments_total", "Certificates issued by enroll", enrollments.load(ordering: .relaxed)),
-            line("charter_reenrollments_total", "Certificates issued by reenroll", reenrollments.load(ordering: .relaxed)),
+            line(
+                "charter_reenrollments_total",
+                "Certificates issued by reenroll",
+                reenrollments.load(ordering: .relaxed)
+            ),
             line("charter_registrations_total", "Identities registered", registrations.load(ordering: .relaxed)),
             line("charter_tls_handshakes_total", "Completed TLS handshakes", tlsHandshakes.load(ordering: .relaxed)),
             line(

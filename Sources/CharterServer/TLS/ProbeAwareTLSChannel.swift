@@ -69,9 +69,11 @@ final class HandshakeWatcher: ChannelInboundHandler, RemovableChannelHandler {
     func channelInactive(context: ChannelHandlerContext) {
         if !handshakeCompleted {
             metrics.tlsProbes.add(1, ordering: .relaxed)
-            logger.debug("connection closed before TLS handshake (health probe?)", metadata: ["peer": "\(peer.map { "\($0)" } ?? "?")"])
+            logger.debug(
+                "connection closed before TLS handshake (health probe?)",
+                metadata: ["peer": "\(peer.map { "\($0)" } ?? "?")"]
+            )
         }
         context.fireChannelInactive()
     }
 }
-

@@ -73,7 +73,8 @@ public struct CertificateRecord: Sendable, Hashable, Codable, FetchableRecord, P
                 """
         )
         try statement.execute(arguments: [
-            serial, authorityKeyIdentifier, enrollmentID, caName, profile, issuedAt, notBefore, notAfter, status, reason,
+            serial, authorityKeyIdentifier, enrollmentID, caName, profile, issuedAt, notBefore, notAfter, status,
+            reason,
             revokedAt, pem,
         ])
     }
