@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Runs every Charter test: the Swift unit and in-process suites, then the end-to-end suite that
-# starts the real `charter` binary and drives it with openssl, Python cryptography and fabric-sdk-py.
+# Runs every Charter check: the code style lint, the Swift unit and in-process suites, then the
+# end-to-end suite that starts the real `charter` binary and drives it with openssl, Python
+# cryptography, fabric-sdk-py and headless Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash Scripts/bootstrap.sh
+swift format lint --strict -r Sources Tests Benchmarks
 swift build --build-tests
 swift test --skip-build
 CHARTER_BIN="$(swift build --show-bin-path)/charter" .venv/bin/python -m pytest -q Tests/EndToEnd
