@@ -73,11 +73,7 @@ struct OrgGenerator: Sendable {
         try writer.key("\(root)/ca/priv_sk", caKey.pkcs8PEM)
         try writer.certificate("\(root)/tlsca/\(plan.tlsCACommonName)-cert.pem", material.tlsCAPEM)
         try writer.key("\(root)/tlsca/priv_sk", tlsKey.pkcs8PEM)
-        try writer.certificate("\(root)/msp/cacerts/\(plan.caCommonName)-cert.pem", material.caPEM)
-        try writer.certificate("\(root)/msp/tlscacerts/\(plan.tlsCACommonName)-cert.pem", material.tlsCAPEM)
-        if plan.spec.enableNodeOUs {
-            try writer.certificate("\(root)/msp/config.yaml", nodeOUsConfig)
-        }
+        try writeTrust(msp: "\(root)/msp", material: material, in: writer)
         var records: [CertificateRecord] = []
         for authority in [ca, tlsCA] {
             let issued = try IssuedCertificate(
@@ -151,16 +147,16 @@ struct OrgGenerator: Sendable {
         for dir in ["msp/admincerts", "msp/cacerts", "msp/keystore", "msp/signcerts", "msp/tlscacerts", "tls"] {
             try writer.folder("\(base)/\(dir)")
         }
-        try writer.certificate("\(base)/msp/cacerts/\(plan.caCommonName)-cert.pem", material.caPEM)
         try writer.key("\(base)/msp/keystore/priv_sk", signKey.pkcs8PEM)
         try writer.certificate("\(base)/msp/signcerts/\(commonName)-cert.pem", sign.pem)
-        try writer.certificate("\(base)/msp/tlscacerts/\(plan.tlsCACommonName)-cert.pem", material.tlsCAPEM)
-        if plan.spec.enableNodeOUs {
-            try writer.certificate("\(base)/msp/config.yaml", nodeOUsConfig)
-        } else if case .user = member {
-            try writer.certificate("\(base)/msp/admincerts/\(commonName)-cert.pem", sign.pem)
-        } else if let admin = material.adminCertificatePEM {
-            try writer.certificate("\(base)/msp/admincerts/Admin@\(plan.spec.domain)-cert.pem", admin)
+        try writeTrust(msp: "\(base)/msp", material: material, in: writer)
+        // Without NodeOUs, admincerts/ names the admins: a user its own certificate, a node the Admin's.
+        if !plan.spec.enableNodeOUs {
+            if case .user = member {
+                try writer.certificate("\(base)/msp/admincerts/\(commonName)-cert.pem", sign.pem)
+            } else if let admin = material.adminCertificatePEM {
+                try writer.certificate("\(base)/msp/admincerts/Admin@\(plan.spec.domain)-cert.pem", admin)
+            }
         }
         let (certName, keyName) = member.isNode ? ("server.crt", "server.key") : ("client.crt", "client.key")
         try writer.certificate("\(base)/tls/ca.crt", material.tlsCAPEM)
@@ -173,6 +169,15 @@ struct OrgGenerator: Sendable {
             CertificateRecord(sign, enrollmentID: commonName, caName: plan.caCommonName, issuedAt: now),
             CertificateRecord(tls, enrollmentID: commonName, caName: plan.tlsCACommonName, issuedAt: now),
         ]
+    }
+
+    /// The CA certificates (and NodeOUs config) that every MSP folder of the org carries.
+    func writeTrust(msp: String, material: OrgMaterial, in writer: TreeWriter) throws {
+        try writer.certificate("\(msp)/cacerts/\(plan.caCommonName)-cert.pem", material.caPEM)
+        try writer.certificate("\(msp)/tlscacerts/\(plan.tlsCACommonName)-cert.pem", material.tlsCAPEM)
+        if plan.spec.enableNodeOUs {
+            try writer.certificate("\(msp)/config.yaml", nodeOUsConfig)
+        }
     }
 
     /// Fabric's NodeOUs MSP config, pointing every OU at the org CA.
