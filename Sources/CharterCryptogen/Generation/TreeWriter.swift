@@ -45,10 +45,13 @@ struct TreeWriter: Sendable {
         }
         defer { close(fd) }
         counter.files.add(1, ordering: .relaxed)
-        var bytes = Array(contents.utf8)
+        let bytes = Array(contents.utf8)
         var offset = 0
         while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            let written = bytes.withUnsafeBytes { buffer -> Int in
+                guard let base = buffer.baseAddress else { return 0 }
+                return write(fd, base + offset, buffer.count - offset)
+            }
             guard written > 0 else {
                 throw CharterError(.configuration, "Cannot write \(target): \(String(cString: strerror(errno)))")
             }
