@@ -134,3 +134,14 @@ import Testing
         }
     }
 }
+
+@Suite struct CertificateListingTests {
+    @Test func othersCertificatesNeedRegistrarOrRevoker() throws {
+        let plain = Fixture.identity("plain")
+        try AccessControl.checkCertificateListing(caller: plain, of: "plain")
+        #expect(throws: CharterError.self) { try AccessControl.checkCertificateListing(caller: plain, of: nil) }
+        #expect(throws: CharterError.self) { try AccessControl.checkCertificateListing(caller: plain, of: "other") }
+        let revoker = Fixture.identity("rev", attributes: [IdentityAttribute(name: "hf.Revoker", value: "true")])
+        try AccessControl.checkCertificateListing(caller: revoker, of: nil)
+    }
+}

@@ -71,6 +71,8 @@ RULES = [
      ("registrar", ("PUT", "/identities/t-org1-orderer", {"max_enrollments": 4}))),
     ("identities cannot be moved out of scope", ("admin", ("PUT", "/identities/plain-org1", {"affiliation": "org1.department1"})),
      ("registrar", ("PUT", "/identities/plain-org1", {"affiliation": "org2"}))),
+    ("others' certificates need hf.Registrar.Roles or hf.Revoker", ("registrar", ("GET", "/certificates?id=t-org1-peer", None)),
+     ("plain", ("GET", "/certificates?id=t-org1-peer", None))),
     ("identity removal stays in scope", ("admin", ("DELETE", "/identities/t-org2-peer", None)),
      ("registrar", ("DELETE", "/identities/t-org1-orderer", None))),
 ]
@@ -86,6 +88,12 @@ def test_rule(acl, rule, allowed, refused):
     caller, (method, path, body) = allowed
     result = acl.token_call(method, path, acl.callers[caller], body)
     assert 200 <= result.status < 300, result.raw
+
+
+def test_anyone_may_list_their_own_certificates(acl):
+    plain = acl.callers["plain"]
+    own = acl.token_call("GET", "/certificates?id=plain-org1", plain)
+    assert own.status == 200 and len(own.json["result"]["certs"]) == 1
 
 
 def test_certificate_listing_is_scoped(acl):

@@ -45,6 +45,17 @@ public enum AccessControl {
         }
     }
 
+    /// Listing other identities' certificates takes `hf.Registrar.Roles` or `hf.Revoker`, as in
+    /// fabric-ca; anyone may list their own.
+    public static func checkCertificateListing(caller: Identity, of owner: String?) throws {
+        let registrar = !(caller.attribute(ReservedAttribute.registrarRoles) ?? "").isEmpty
+        guard registrar || hasPower(caller, ReservedAttribute.revoker) || owner == caller.id else {
+            throw CharterError.authorization(
+                "'\(caller.id)' may list its own certificates only (pass --id \(caller.id))"
+            )
+        }
+    }
+
     /// A caller must be a registrar (have `hf.Registrar.Roles`) to list identities.
     public static func checkIsRegistrar(_ caller: Identity) throws {
         guard let roles = caller.attribute(ReservedAttribute.registrarRoles), !roles.isEmpty else {

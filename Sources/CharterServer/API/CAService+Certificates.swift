@@ -12,6 +12,7 @@ extension CAService {
         try checkCAName(query["ca"].map(String.init))
         var filter = CertificateFilter()
         filter.enrollmentID = query["id"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        try AccessControl.checkCertificateListing(caller: caller, of: filter.enrollmentID)
         if let serial = query["serial"], !serial.isEmpty {
             guard let canonical = Hex.canonicalSerial(String(serial)) else {
                 throw CharterError(.invalidRequest, "serial '\(serial)' is not hex")
