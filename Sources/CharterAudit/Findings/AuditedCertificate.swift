@@ -52,9 +52,4 @@ public struct AuditedCertificate: Sendable {
     public var authorityKeyIdentifier: String? {
         ((try? certificate.extensions.authorityKeyIdentifier)?.keyIdentifier).map { Hex.encode($0) }
     }
-
-    /// Lower-case hex SKI, if any.
-    public var subjectKeyIdentifier: String? {
-        ((try? certificate.extensions.subjectKeyIdentifier)?.keyIdentifier).map { Hex.encode($0) }
-    }
 }
