@@ -101,27 +101,9 @@ public struct CryptoGenerator: Sendable {
         defer { try? FileManager.default.removeItem(atPath: staging) }
         let progress = Progress(enabled: showProgress && isatty(STDERR_FILENO) == 1)
 
-        // Organisations first (CAs, org MSP, Admin), in parallel.
-        let generators = work.map { OrgGenerator(plan: $0.0, options: options, now: now) }
-        let prepared = try await withThrowingTaskGroup(of: (Int, OrgMaterial, [CertificateRecord]).self) { group in
-            for (index, (plan, material)) in work.enumerated() {
-                let generator = generators[index]
-                group.addTask {
-                    if let material { return (index, material, []) }
-                    try writer.folder(plan.kind.folder)
-                    let (created, records) = try generator.createOrganisation(in: writer)
-                    progress.add(records.count)
-                    return (index, created, records)
-                }
-            }
-            var result = [(OrgMaterial, [CertificateRecord])?](repeating: nil, count: work.count)
-            for try await (index, material, records) in group { result[index] = (material, records) }
-            return result.compactMap { $0 }
-        }
-        var records = prepared.flatMap(\.1)
-
-        // Then every node and missing user, spread over the cores.
+        // Every node and missing user, planned first so the progress bar knows the total.
         var jobs: [Job] = []
+        let generators = work.map { OrgGenerator(plan: $0.0, options: options, now: now) }
         for (index, (plan, material)) in work.enumerated() {
             let base = "\(output)/\(plan.folder)"
             let members =
@@ -139,7 +121,28 @@ public struct CryptoGenerator: Sendable {
                 for folder in [plan.kind.nodesFolder, "users"] { try writer.folder("\(plan.folder)/\(folder)") }
             }
         }
-        progress.total(records.count + jobs.count * 2)
+        // A new organisation issues two CAs and its Admin's two certificates; a member two.
+        progress.total(work.filter { $0.1 == nil }.count * 4 + jobs.count * 2)
+
+        // New organisations (CAs, org MSP, Admin) in parallel, before their members.
+        let prepared = try await withThrowingTaskGroup(of: (Int, OrgMaterial, [CertificateRecord]).self) { group in
+            for (index, (plan, material)) in work.enumerated() {
+                let generator = generators[index]
+                group.addTask {
+                    if let material { return (index, material, []) }
+                    try writer.folder(plan.kind.folder)
+                    let (created, records) = try generator.createOrganisation(in: writer)
+                    progress.add(records.count)
+                    return (index, created, records)
+                }
+            }
+            var result = [(OrgMaterial, [CertificateRecord])?](repeating: nil, count: work.count)
+            for try await (index, material, records) in group { result[index] = (material, records) }
+            return result.compactMap { $0 }
+        }
+        var records = prepared.flatMap(\.1)
+
+        // Then the members, spread over the cores.
         let materials = prepared.map(\.0)
         let queue = JobQueue(jobs)
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
