@@ -54,7 +54,7 @@ public struct AuditSummary: Sendable, Codable {
         let weeks = expiry.timeIntervalSince(now) / (7 * 86_400)
         if weeks < 0 {
             expired += 1
-        } else if Int(weeks) < expiriesByWeek.count {
+        } else if weeks < Double(expiriesByWeek.count) {
             expiriesByWeek[Int(weeks)] += 1
         } else {
             later += 1

@@ -1,6 +1,7 @@
 // fabric-ca-client-config.yaml: the defaults a client home keeps (URL, MSP folder, TLS trust,
 // CSR fields), written on first use like fabric-ca-client does, read on every later command.
 
+import CharterCore
 import Foundation
 import Yams
 
@@ -63,18 +64,7 @@ public struct ClientSettings: Codable, Sendable {
             # Flags on the command line override these values; url never stores a secret.
 
             """ + body
-        try FileManager.default.createDirectory(
-            atPath: (path as NSString).deletingLastPathComponent,
-            withIntermediateDirectories: true
-        )
-        guard
-            FileManager.default.createFile(
-                atPath: path,
-                contents: Data(text.utf8),
-                attributes: [.posixPermissions: 0o644]
-            )
-        else {
-            throw CAClient.Failure(message: "Cannot write \(path)")
-        }
+        try FileWriter.makeFolder((path as NSString).deletingLastPathComponent, mode: 0o755)
+        try FileWriter.write(text, to: path, mode: 0o644)
     }
 }

@@ -113,24 +113,22 @@ public struct MSPStore: Sendable {
         try write("crls/crl.pem", pem, mode: 0o644)
     }
 
+    /// Creates a folder of the MSP; the MSP itself and its keystore are the owner's only, as
+    /// fabric-ca-client makes them.
     func folder(_ relative: String) throws {
-        try FileManager.default.createDirectory(atPath: "\(directory)/\(relative)", withIntermediateDirectories: true)
+        try FileWriter.makeFolder(directory, mode: 0o700, enforce: true)
+        guard !relative.isEmpty else { return }
+        let isPrivate = relative == "keystore"
+        try FileWriter.makeFolder("\(directory)/\(relative)", mode: isPrivate ? 0o700 : 0o755, enforce: isPrivate)
     }
 
-    func write(_ relative: String, _ text: String, mode: Int) throws {
+    func write(_ relative: String, _ text: String, mode: mode_t) throws {
         try write(relative, Data(text.utf8), mode: mode)
     }
 
-    func write(_ relative: String, _ data: Data, mode: Int) throws {
-        let target = "\(directory)/\(relative)"
+    func write(_ relative: String, _ data: Data, mode: mode_t) throws {
         try folder((relative as NSString).deletingLastPathComponent)
-        let temporary = "\(target).tmp-\(UUID().uuidString)"
-        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: mode]),
-            rename(temporary, target) == 0
-        else {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw CAClient.Failure(message: "Cannot write \(target)")
-        }
+        try FileWriter.write(data, to: "\(directory)/\(relative)", mode: mode)
     }
 }
 

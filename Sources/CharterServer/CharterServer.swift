@@ -29,10 +29,16 @@ public struct CharterServer: Sendable {
     public func run(onReady: (@Sendable (Int) async -> Void)? = nil) async throws {
         let configuration = home.configuration
         let service = try CAService(home: home, metrics: metrics)
+        let limits = try ConnectionLimits(configuration.connections)
         let api = Application(
             router: APIRouter.build(service: service),
-            server: try apiServerBuilder(),
-            configuration: .init(address: .hostname(configuration.address, port: configuration.port), serverName: nil),
+            server: try apiServerBuilder(limits: limits),
+            configuration: .init(
+                address: .hostname(configuration.address, port: configuration.port),
+                serverName: nil,
+                backlog: 1024,
+                availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections, logger: logger)
+            ),
             onServerRunning: { channel in
                 await onReady?(channel.localAddress?.port ?? configuration.port)
             },
@@ -54,9 +60,20 @@ public struct CharterServer: Sendable {
         try await group.run()
     }
 
-    func apiServerBuilder() throws -> HTTPServerBuilder {
+    func apiServerBuilder(limits: ConnectionLimits) throws -> HTTPServerBuilder {
         let configuration = home.configuration
-        guard let tls = home.tls else { return .http1() }
+        let metrics = self.metrics
+        let http = HTTP1Channel.Configuration(additionalChannelHandlers: [RequestBoundary()])
+        guard let tls = home.tls else {
+            return HTTPServerBuilder { responder in
+                GuardedChannel(
+                    base: HTTP1Channel(responder: responder, configuration: http),
+                    tls: nil,
+                    limits: limits,
+                    metrics: metrics
+                )
+            }
+        }
         var tlsConfiguration = TLSConfiguration.makeServerConfiguration(
             certificateChain: try NIOSSLCertificate.fromPEMBytes(Array(tls.chainPEM.utf8)).map { .certificate($0) },
             privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(tls.keyPEM.utf8), format: .pem))
@@ -80,9 +97,13 @@ public struct CharterServer: Sendable {
             )
         }
         let context = try NIOSSLContext(configuration: tlsConfiguration)
-        let metrics = self.metrics
         return HTTPServerBuilder { responder in
-            ProbeAwareTLSChannel(base: HTTP1Channel(responder: responder), context: context, metrics: metrics)
+            GuardedChannel(
+                base: HTTP1Channel(responder: responder, configuration: http),
+                tls: context,
+                limits: limits,
+                metrics: metrics
+            )
         }
     }
 

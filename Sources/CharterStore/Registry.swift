@@ -11,10 +11,15 @@ import Foundation
 public protocol Registry: Sendable {
     /// The identity with this enrollment ID, if registered.
     func identity(_ id: String) async throws -> Identity?
-    /// Registers a new identity; throws `duplicateIdentity` if the ID is taken.
+    /// Registers a new identity; throws `duplicateIdentity` if the ID is taken and
+    /// `unknownAffiliation` if its affiliation does not exist, checked in the same transaction.
     func insert(_ identity: Identity) async throws
-    /// Adds one to the wrong-secret count and returns the new count.
-    func recordFailedLogin(_ id: String) async throws -> Int
+    /// Counts one login attempt before its secret is checked, atomically: nil (and nothing
+    /// counted) when the identity already has `limit` wrong attempts, so concurrent guesses can
+    /// never get more than `limit` tries. `limit <= 0` counts without a limit.
+    func countLoginAttempt(_ id: String, limit: Int) async throws -> Int?
+    /// Sets the wrong-secret count back to zero after a correct secret.
+    func resetLoginAttempts(_ id: String) async throws
     /// Records an issued certificate in one transaction with the identity's checks and counters.
     func recordEnrollment(_ enrollment: EnrollmentRecord) async throws
     /// Records a certificate that belongs to no enrollment (the server's own TLS certificate).
@@ -35,8 +40,12 @@ public protocol Registry: Sendable {
 
     /// Every identity, by ID.
     func identities() async throws -> [Identity]
-    /// Replaces an existing identity's record.
-    func update(_ identity: Identity) async throws
+    /// Applies `modify` to the identity as it is stored now, inside one write transaction, and
+    /// writes only the fields it changed: the checks `modify` makes and the change they allow are
+    /// atomic, and a concurrent revocation or enrollment is never written back over. Returns the
+    /// updated identity; throws `unknownIdentity`, or `unknownAffiliation` for a missing affiliation.
+    func updateIdentity(_ id: String, _ modify: @escaping @Sendable (inout Identity) throws -> Void) async throws
+        -> Identity
     /// Deletes an identity and revokes its certificates; returns them.
     func removeIdentity(_ id: String, at date: Date) async throws -> [CertificateRecord]
     /// Marks an identity revoked (no more enrollments) and revokes its certificates; returns them.

@@ -10,12 +10,24 @@ extension SQLiteRegistry {
         try await read { db in try IdentityRow.order(Column("id")).fetchAll(db).map { try $0.identity() } }
     }
 
-    public func update(_ identity: Identity) async throws {
+    public func updateIdentity(_ id: String, _ modify: @escaping @Sendable (inout Identity) throws -> Void)
+        async throws -> Identity
+    {
         try await write { db in
-            guard try IdentityRow.exists(db, key: identity.id) else {
-                throw CharterError(.unknownIdentity, "Identity '\(identity.id)' does not exist")
+            guard let stored = try IdentityRow.fetchOne(db, key: id) else {
+                throw CharterError(.unknownIdentity, "Identity '\(id)' does not exist")
             }
-            try IdentityRow(identity).update(db)
+            let current = try stored.identity()
+            var updated = current
+            try modify(&updated)
+            guard updated.id == current.id else {
+                throw CharterError(.invalidRequest, "An identity's enrollment ID cannot be changed")
+            }
+            if updated.affiliation != current.affiliation {
+                try Self.requireAffiliation(db, updated.affiliation)
+            }
+            try IdentityRow(updated).updateChanges(db, from: stored)
+            return updated
         }
     }
 
@@ -140,18 +152,10 @@ extension SQLiteRegistry {
 
     public func addAffiliation(_ name: String, createParents: Bool) async throws {
         try await write { db in
-            if try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM affiliations WHERE name = ?)", arguments: [name])
-                == true
-            {
+            if try Self.affiliationExists(db, name) {
                 throw CharterError(.duplicateAffiliation, "Affiliation '\(name)' already exists")
             }
-            if let parent = Affiliation.parent(of: name),
-                try Bool.fetchOne(
-                    db,
-                    sql: "SELECT EXISTS(SELECT 1 FROM affiliations WHERE name = ?)",
-                    arguments: [parent]
-                ) != true
-            {
+            if let parent = Affiliation.parent(of: name), try !Self.affiliationExists(db, parent) {
                 guard createParents else {
                     throw CharterError(
                         .unknownAffiliation,
@@ -181,9 +185,7 @@ extension SQLiteRegistry {
     public func renameAffiliation(_ old: String, to new: String) async throws -> AffiliationChange {
         try await write { db in
             let change = try Self.affected(db, old)
-            if try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM affiliations WHERE name = ?)", arguments: [new])
-                == true
-            {
+            if try Self.affiliationExists(db, new) {
                 throw CharterError(.duplicateAffiliation, "Affiliation '\(new)' already exists")
             }
             let renamed = { (name: String) in new + name.dropFirst(old.count) }

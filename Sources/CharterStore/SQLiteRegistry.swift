@@ -19,18 +19,30 @@ public struct SQLiteRegistry: Registry {
         configuration.busyMode = .timeout(10)
         configuration.maximumReaderCount = 8
         configuration.prepareDatabase { db in
-            // WAL with NORMAL sync: a commit is durable against process crashes, and fsyncs happen
-            // at checkpoints only; a larger checkpoint interval keeps them off most enrollments.
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // WAL with FULL sync: every commit fsyncs the log, so a certificate returned after its
+            // commit is on record after a power cut or an OS crash, not only after a process crash.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 8000")
         }
         do {
+            if !readOnly { try Self.makePrivate(path) }
             pool = try DatabasePool(path: path, configuration: configuration)
             if !readOnly {
                 try Schema.migrator.migrate(pool)
             }
         } catch {
             throw CharterError(.storage, "Cannot open the database at \(path): \(error)")
+        }
+    }
+
+    /// The database holds secret hashes: it and its `-wal` and `-shm` files (which SQLite creates
+    /// with the database's mode) are the owner's only, from their creation on.
+    static func makePrivate(_ path: String) throws {
+        if access(path, F_OK) != 0 {
+            try FileWriter.create([UInt8](), at: path, mode: 0o600, sync: true)
+        }
+        for file in [path, path + "-wal", path + "-shm"] {
+            try FileWriter.restrict(file, mode: 0o600)
         }
     }
 
@@ -68,21 +80,46 @@ public struct SQLiteRegistry: Registry {
             if try IdentityRow.exists(db, key: identity.id) {
                 throw CharterError(.duplicateIdentity, "Identity '\(identity.id)' is already registered")
             }
+            try Self.requireAffiliation(db, identity.affiliation)
             try IdentityRow(identity).insert(db)
         }
     }
 
-    public func recordFailedLogin(_ id: String) async throws -> Int {
+    static func requireAffiliation(_ db: Database, _ name: String) throws {
+        guard try name.isEmpty || Self.affiliationExists(db, name) else {
+            throw CharterError(.unknownAffiliation, "Affiliation '\(name)' does not exist")
+        }
+    }
+
+    static func affiliationExists(_ db: Database, _ name: String) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM affiliations WHERE name = ?)", arguments: [name])
+            ?? false
+    }
+
+    public func countLoginAttempt(_ id: String, limit: Int) async throws -> Int? {
         try await write { db in
             try db.execute(
-                sql: "UPDATE identities SET incorrect_password_attempts = incorrect_password_attempts + 1 WHERE id = ?",
-                arguments: [id]
+                sql: """
+                    UPDATE identities SET incorrect_password_attempts = incorrect_password_attempts + 1
+                    WHERE id = ? AND (? <= 0 OR incorrect_password_attempts < ?)
+                    """,
+                arguments: [id, limit, limit]
             )
+            guard db.changesCount == 1 else { return nil }
             return try Int.fetchOne(
                 db,
                 sql: "SELECT incorrect_password_attempts FROM identities WHERE id = ?",
                 arguments: [id]
-            ) ?? 0
+            )
+        }
+    }
+
+    public func resetLoginAttempts(_ id: String) async throws {
+        try await write { db in
+            try db.execute(
+                sql: "UPDATE identities SET incorrect_password_attempts = 0 WHERE id = ? AND incorrect_password_attempts != 0",
+                arguments: [id]
+            )
         }
     }
 
@@ -135,10 +172,7 @@ public struct SQLiteRegistry: Registry {
     }
 
     public func affiliationExists(_ name: String) async throws -> Bool {
-        try await read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM affiliations WHERE name = ?)", arguments: [name])
-                ?? false
-        }
+        try await read { db in try Self.affiliationExists(db, name) }
     }
 
     public func addAffiliations(_ names: [String]) async throws {

@@ -94,9 +94,7 @@ struct AuditCommand: AsyncParsableCommand {
         writer.finish(summary)
         if let html {
             let page = HTMLReport.render(findings: collected.withLock { $0 }, summary: summary)
-            guard FileManager.default.createFile(atPath: html, contents: Data(page.utf8)) else {
-                throw CharterError(.configuration, "Cannot write \(html)")
-            }
+            try FileWriter.write(page, to: html, mode: 0o644)
         }
         return worst.withLock { $0 }.map { $0 >= threshold } == true ? 1 : 0
     }

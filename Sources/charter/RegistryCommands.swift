@@ -283,11 +283,13 @@ struct CertificateCommand: AsyncParsableCommand {
                 for entry in listing.certs {
                     let certificate = try Certificate(pemEncoded: entry.PEM)
                     let owner = SubjectPolicy.commonName(of: certificate.subject) ?? "certificate"
+                    // The CN names a file: a hostile server could send `../x` or worse.
+                    try EnrollmentID.validate(owner)
                     Swift.print(
                         "Serial: \(Hex.encode(certificate.serialNumber.bytes)), Subject: \(certificate.subject), Issuer: \(certificate.issuer), NotBefore: \(GoTime.format(certificate.notValidBefore)), NotAfter: \(GoTime.format(certificate.notValidAfter))"
                     )
                     guard let folder else { continue }
-                    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                    try FileWriter.makeFolder(folder, mode: 0o755)
                     counts[owner, default: 0] += 1
                     let n = counts[owner] ?? 1
                     if n == 2 {
@@ -297,9 +299,7 @@ struct CertificateCommand: AsyncParsableCommand {
                         )
                     }
                     let file = n == 1 ? "\(folder)/\(owner).pem" : "\(folder)/\(owner)-\(n).pem"
-                    guard FileManager.default.createFile(atPath: file, contents: Data(entry.PEM.utf8)) else {
-                        throw CAClient.Failure(message: "Cannot write \(file)")
-                    }
+                    try FileWriter.write(entry.PEM, to: file, mode: 0o644)
                 }
             }
         }

@@ -66,13 +66,15 @@ struct ServerCommand: AsyncParsableCommand {
             if let operationsAddress { configuration.operations.listenAddress = operationsAddress }
             if let maxEnrollments { configuration.registry.maxenrollments = maxEnrollments }
             if debug { configuration.debug = true }
+            configuration.apply(environment: ProcessInfo.processInfo.environment)
             return configuration
         }
 
         func bootstrapIdentity() throws -> ServerConfiguration.BootstrapIdentity? {
             guard let boot else { return nil }
-            guard let colon = boot.firstIndex(of: ":"), colon != boot.startIndex else {
-                throw ValidationError("-b takes <name>:<secret>, e.g. -b admin:adminpw")
+            guard let colon = boot.firstIndex(of: ":"), colon != boot.startIndex, colon != boot.index(before: boot.endIndex)
+            else {
+                throw ValidationError("-b takes <name>:<secret> with neither empty, e.g. -b admin:adminpw")
             }
             return ServerConfiguration.BootstrapIdentity(
                 name: String(boot[..<colon]),

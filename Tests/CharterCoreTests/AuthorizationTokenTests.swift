@@ -34,31 +34,44 @@ import Testing
 
     @Test func currentFormatVerifies() throws {
         let token = try AuthorizationToken(header: try currentHeader())
-        try token.verify(method: "POST", requestURI: "/register", body: body)
+        try token.verify(method: "POST", requestURI: "/register", body: body, acceptingLegacy: true)
         #expect(token.certificatePEM == certificatePEM)
     }
 
-    @Test func legacyFormatVerifies() throws {
+    @Test func legacyFormatVerifiesOnlyWhenAccepted() throws {
         let token = try AuthorizationToken(header: try legacyHeader(body: body))
-        try token.verify(method: "POST", requestURI: "/register", body: body)
+        try token.verify(method: "POST", requestURI: "/register", body: body, acceptingLegacy: true)
+        let error = #expect(throws: CharterError.self) {
+            try token.verify(method: "POST", requestURI: "/register", body: body, acceptingLegacy: false)
+        }
+        #expect(error?.code == .authenticationFailure)
+        #expect(error?.logDetail?.contains("FABRIC_CA_SERVER_COMPATIBILITY_MODE_V1_3") == true)
+    }
+
+    @Test func legacyTokenOfAnEmptyGetDoesNotAuthorizeADelete() throws {
+        // The legacy payload binds no method and no URI: the same header fits every empty-body request.
+        let token = try AuthorizationToken(header: try legacyHeader(body: []))
+        #expect(throws: CharterError.self) {
+            try token.verify(method: "DELETE", requestURI: "/identities/admin", body: [], acceptingLegacy: false)
+        }
     }
 
     @Test func queryStringIsPartOfTheSignedURI() throws {
         let token = try AuthorizationToken(header: try currentHeader(method: "GET", uri: "/certificates?id=peer0"))
-        try token.verify(method: "GET", requestURI: "/certificates?id=peer0", body: body)
+        try token.verify(method: "GET", requestURI: "/certificates?id=peer0", body: body, acceptingLegacy: true)
         #expect(throws: CharterError.self) {
-            try token.verify(method: "GET", requestURI: "/certificates?id=peer1", body: body)
+            try token.verify(method: "GET", requestURI: "/certificates?id=peer1", body: body, acceptingLegacy: true)
         }
     }
 
     @Test func tamperedMethodFails() throws {
         let token = try AuthorizationToken(header: try currentHeader())
-        #expect(throws: CharterError.self) { try token.verify(method: "PUT", requestURI: "/register", body: body) }
+        #expect(throws: CharterError.self) { try token.verify(method: "PUT", requestURI: "/register", body: body, acceptingLegacy: true) }
     }
 
     @Test func tamperedURIFails() throws {
         let token = try AuthorizationToken(header: try currentHeader())
-        #expect(throws: CharterError.self) { try token.verify(method: "POST", requestURI: "/revoke", body: body) }
+        #expect(throws: CharterError.self) { try token.verify(method: "POST", requestURI: "/revoke", body: body, acceptingLegacy: true) }
     }
 
     @Test func tamperedBodyFailsInBothFormats() throws {
@@ -67,14 +80,14 @@ import Testing
             try AuthorizationToken(header: try currentHeader()).verify(
                 method: "POST",
                 requestURI: "/register",
-                body: other
+                body: other, acceptingLegacy: true
             )
         }
         #expect(throws: CharterError.self) {
             try AuthorizationToken(header: try legacyHeader(body: body)).verify(
                 method: "POST",
                 requestURI: "/register",
-                body: other
+                body: other, acceptingLegacy: true
             )
         }
     }
@@ -88,7 +101,7 @@ import Testing
             body: body
         )
         #expect(throws: CharterError.self) {
-            try AuthorizationToken(header: forged).verify(method: "POST", requestURI: "/register", body: body)
+            try AuthorizationToken(header: forged).verify(method: "POST", requestURI: "/register", body: body, acceptingLegacy: true)
         }
     }
 

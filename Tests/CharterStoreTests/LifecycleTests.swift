@@ -7,11 +7,12 @@ import Testing
     let registry: SQLiteRegistry
     let authority: CertificateAuthority
 
-    init() throws {
+    init() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent(
             "charter-lifecycle-\(UUID().uuidString).db"
         ).path
         registry = try SQLiteRegistry(path: path)
+        try await registry.addAffiliations(["org1.department1", "org10"])
         authority = try CertificateAuthority.selfSigned(
             subject: try SubjectPolicy.subject(from: .init(), enrollmentID: "ca", type: "", affiliation: "")
         )

@@ -8,7 +8,10 @@ import Testing
         .path
     let registry: SQLiteRegistry
 
-    init() throws { registry = try SQLiteRegistry(path: path) }
+    init() async throws {
+        registry = try SQLiteRegistry(path: path)
+        try await registry.addAffiliations(["org1"])
+    }
 
     func identity(_ id: String, max: Int = -1) -> Identity {
         Identity(
@@ -53,7 +56,7 @@ import Testing
 
     @Test func enrollmentIsRecordedAndCounted() async throws {
         try await registry.insert(identity("peer0", max: 1))
-        _ = try await registry.recordFailedLogin("peer0")
+        _ = try await registry.countLoginAttempt("peer0", limit: 10)
         let certificate = record(for: "peer0")
         try await registry.recordEnrollment(EnrollmentRecord(certificate: certificate, countsAsEnrollment: true))
         let stored = try await registry.certificate(
@@ -88,10 +91,48 @@ import Testing
         #expect(try await registry.counts().certificates == 2)
     }
 
-    @Test func failedLoginsAccumulate() async throws {
+    @Test func loginAttemptsAccumulateUpToTheLimit() async throws {
         try await registry.insert(identity("peer0"))
-        #expect(try await registry.recordFailedLogin("peer0") == 1)
-        #expect(try await registry.recordFailedLogin("peer0") == 2)
+        #expect(try await registry.countLoginAttempt("peer0", limit: 2) == 1)
+        #expect(try await registry.countLoginAttempt("peer0", limit: 2) == 2)
+        #expect(try await registry.countLoginAttempt("peer0", limit: 2) == nil)
+        #expect(try await registry.identity("peer0")?.incorrectPasswordAttempts == 2)
+        try await registry.resetLoginAttempts("peer0")
+        #expect(try await registry.countLoginAttempt("peer0", limit: 2) == 1)
+        #expect(try await registry.countLoginAttempt("peer0", limit: 0) == 2)
+    }
+
+    @Test func concurrentLoginAttemptsNeverPassTheLimit() async throws {
+        try await registry.insert(identity("peer0"))
+        let registry = self.registry
+        let granted = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for _ in 0..<40 { group.addTask { try await registry.countLoginAttempt("peer0", limit: 10) != nil } }
+            return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(granted == 10)
+    }
+
+    @Test func identityUpdatesWriteOnlyWhatChanged() async throws {
+        try await registry.insert(identity("peer0"))
+        // A revocation lands between the caller's read and its update: the update must not undo it.
+        _ = try await registry.revokeIdentity("peer0", reason: .keyCompromise, at: Date())
+        let updated = try await registry.updateIdentity("peer0") { $0.secretHash = "new" }
+        #expect(updated.revoked)
+        let stored = try #require(try await registry.identity("peer0"))
+        #expect(stored.revoked)
+        #expect(stored.secretHash == "new")
+    }
+
+    @Test func identityUpdatesCheckTheAffiliationAndRollBack() async throws {
+        try await registry.insert(identity("peer0"))
+        let error = await #expect(throws: CharterError.self) {
+            try await registry.updateIdentity("peer0") {
+                $0.secretHash = "new"
+                $0.affiliation = "nowhere"
+            }
+        }
+        #expect(error?.code == .unknownAffiliation)
+        #expect(try await registry.identity("peer0")?.secretHash == "h")
     }
 
     @Test func affiliationsAddTheirParents() async throws {

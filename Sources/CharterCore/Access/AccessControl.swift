@@ -26,16 +26,46 @@ public enum AccessControl {
         }
     }
 
-    /// A caller may act on an identity (see, modify, revoke, remove) of a type among its roles,
-    /// inside its affiliation scope.
-    public static func checkActOn(caller: Identity, target: Identity) throws {
+    /// A caller may see an identity of a type among its roles, inside its affiliation scope.
+    public static func checkSee(caller: Identity, target: Identity) throws {
         try checkRole(caller: caller, type: target.type)
         try checkScope(caller: caller, target: target.affiliation)
     }
 
-    /// ``checkActOn(caller:target:)`` as a filter.
-    public static func canActOn(caller: Identity, target: Identity) -> Bool {
-        (try? checkActOn(caller: caller, target: target)) != nil
+    /// ``checkSee(caller:target:)`` as a filter.
+    public static func canSee(caller: Identity, target: Identity) -> Bool {
+        (try? checkSee(caller: caller, target: target)) != nil
+    }
+
+    /// A caller may act on an identity (modify, revoke, remove) it may see and whose every power
+    /// it holds itself, so that no registrar can take over an identity stronger than itself (by
+    /// resetting its secret, say) and enroll with its powers.
+    public static func checkActOn(caller: Identity, target: Identity) throws {
+        try checkSee(caller: caller, target: target)
+        try checkHoldsPowers(caller: caller, of: target)
+    }
+
+    /// The caller holds every power `target` holds: its registrar roles, delegate roles and
+    /// attribute patterns are among the caller's, and each boolean power it has, the caller has.
+    public static func checkHoldsPowers(caller: Identity, of target: Identity) throws {
+        for name in [ReservedAttribute.registrarRoles, ReservedAttribute.registrarDelegateRoles] {
+            let own = caller.attribute(name) ?? ""
+            for value in list(target.attribute(name) ?? "") where !covers(list: own, value: value) {
+                throw CharterError.authorization(
+                    "'\(caller.id)' may not act on '\(target.id)', whose \(name) include '\(value)' (its own: '\(own)')"
+                )
+            }
+        }
+        let ownPatterns = caller.attribute(ReservedAttribute.registrarAttributes) ?? ""
+        for pattern in list(target.attribute(ReservedAttribute.registrarAttributes) ?? "")
+        where !patternCovered(pattern, by: ownPatterns) {
+            throw CharterError.authorization(
+                "'\(caller.id)' may not act on '\(target.id)', whose hf.Registrar.Attributes include '\(pattern)'"
+            )
+        }
+        for power in ReservedAttribute.booleans.sorted() where hasPower(target, power) && !hasPower(caller, power) {
+            throw CharterError.authorization("'\(caller.id)' may not act on '\(target.id)', which has \(power)")
+        }
     }
 
     /// A caller must hold a boolean power (`hf.Revoker`, `hf.GenCRL`, `hf.AffiliationMgr`, …).
@@ -77,7 +107,8 @@ public enum AccessControl {
         }
     }
 
-    /// Whether the registrar may give `attribute` to a new identity.
+    /// Whether the registrar may set (or, with an empty value, remove) `attribute` on an identity.
+    /// Removing takes the same `hf.Registrar.Attributes` right as setting.
     public static func checkGrant(
         registrar: Identity,
         attribute: IdentityAttribute,
@@ -89,6 +120,9 @@ public enum AccessControl {
                 "'\(name)' is set by the CA from the identity record and cannot be registered"
             )
         }
+        if name.hasPrefix("hf."), !ReservedAttribute.all.contains(name) {
+            throw CharterError.authorization("'\(name)' is not an attribute fabric-ca reserves; hf.* names are refused")
+        }
         guard let allowed = registrar.attribute(ReservedAttribute.registrarAttributes),
             matchesAny(patterns: allowed, name: name)
         else {
@@ -96,6 +130,7 @@ public enum AccessControl {
                 "'\(registrar.id)' may not register attribute '\(name)' (not in its hf.Registrar.Attributes)"
             )
         }
+        if attribute.value.isEmpty { return }
         switch name {
         case ReservedAttribute.registrarRoles:
             try checkSubset(attribute, of: registrar, ReservedAttribute.registrarRoles)

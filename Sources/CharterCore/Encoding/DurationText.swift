@@ -4,8 +4,13 @@ import Foundation
 
 /// Parses and prints Go-style duration strings.
 public enum DurationText {
+    /// The longest duration accepted, 10,000 years: beyond it dates leave what X.509 and the
+    /// database can hold, and the arithmetic would overflow.
+    public static let maximumSeconds: Double = 10_000 * 366 * 86_400
+
     /// The duration of a Go duration string; also accepts `d` for days (`30d`) as fabric-ca-client's
-    /// time filters do. Throws a configuration error naming the text.
+    /// time filters do. Throws a configuration error naming the text, also when it is longer than
+    /// ``maximumSeconds``: the text may come from a request, so no value may trap.
     public static func parse(_ text: String) throws -> Duration {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else { throw invalid(text) }
@@ -15,7 +20,7 @@ public enum DurationText {
         var unit = ""
         var sawTerm = false
         func flush() throws {
-            guard let value = Double(number) else { throw invalid(text) }
+            guard let value = Double(number), value.isFinite else { throw invalid(text) }
             let factor: Double
             switch unit {
             case "ns": factor = 1e-9
@@ -43,6 +48,9 @@ public enum DurationText {
         }
         if !number.isEmpty || !unit.isEmpty { try flush() }
         guard sawTerm else { throw invalid(text) }
+        guard total.isFinite, total <= maximumSeconds else {
+            throw CharterError(.configuration, "'\(text)' is longer than 10000 years")
+        }
         return .milliseconds(Int64((total * 1000).rounded()))
     }
 

@@ -15,6 +15,14 @@ public enum GoTime {
         return fractional.date(from: text)
     }
 
+    /// The date moved into years 1 to 9999, the range RFC 3339 and the database write; a time
+    /// filter far in the past or future means "from the beginning" or "to the end", not a trap.
+    public static func clamp(_ date: Date) -> Date {
+        let seconds = date.timeIntervalSince1970
+        guard seconds.isFinite else { return Date(timeIntervalSince1970: 0) }
+        return Date(timeIntervalSince1970: min(max(seconds, -62_135_596_800), 253_402_300_799))
+    }
+
     /// Go's zero time, year 1.
     public static func isZero(_ date: Date) -> Bool {
         date.timeIntervalSince1970 < -62_000_000_000
@@ -24,7 +32,8 @@ public enum GoTime {
     /// to create than an audit spends on a certificate.
     public static func format(_ date: Date?) -> String {
         guard let date else { return "0001-01-01T00:00:00Z" }
-        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        // Years 1 to 9999, the range RFC 3339 writes: anything else is clamped, never trapped on.
+        var seconds = time_t(clamp(date).timeIntervalSince1970.rounded(.down))
         var parts = tm()
         gmtime_r(&seconds, &parts)
         return String(

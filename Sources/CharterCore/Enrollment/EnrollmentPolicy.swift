@@ -44,9 +44,13 @@ public struct EnrollmentPolicy: Sendable {
         if let hosts = request.hosts, !hosts.isEmpty {
             names = try HostPolicy.subjectAlternativeNames(for: hosts)
         } else {
-            names =
-                ((try? csr.attributes.extensionRequest?.extensions.subjectAlternativeNames) ?? nil).map(Array.init)
-                ?? []
+            let requested: SubjectAlternativeNames?
+            do {
+                requested = try csr.attributes.extensionRequest?.extensions.subjectAlternativeNames
+            } catch {
+                throw CharterError(.badCSR, "The CSR's extension request does not parse: \(error)")
+            }
+            names = try HostPolicy.subjectAlternativeNames(requested: requested.map(Array.init) ?? [])
         }
         let extra = gateway.hosts(
             adding: [],

@@ -27,6 +27,7 @@ extension CharterError {
         case methodNotAllowed
         case noAuthorizationHeader
         case emptyBody
+        case bodyTooLarge
         case invalidBody
         case unknownCA
         case authenticationFailure
@@ -49,6 +50,7 @@ extension CharterError {
         case affiliationNotFound
         case commonNameMismatch
         case storage
+        case fileSystem
         case configuration
         case internalError
     }
@@ -63,6 +65,7 @@ extension CharterError.Code {
         case .methodNotAllowed: return (1, 405)
         case .noAuthorizationHeader: return (2, 401)
         case .emptyBody: return (4, 400)
+        case .bodyTooLarge: return (5, 413)
         case .invalidBody: return (5, 400)
         case .unknownCA: return (19, 404)
         case .authenticationFailure: return (20, 401)
@@ -85,6 +88,7 @@ extension CharterError.Code {
         case .affiliationNotFound: return (63, 404)
         case .commonNameMismatch: return (77, 403)
         case .storage: return (0, 500)
+        case .fileSystem: return (0, 500)
         case .configuration: return (0, 500)
         case .internalError: return (0, 500)
         }

@@ -19,11 +19,31 @@ public enum Affiliation {
         tree.keys.sorted().flatMap { top in [top] + (tree[top] ?? []).map { "\(top).\($0)" } }
     }
 
-    /// True when the name is a well-formed path: non-empty labels without spaces.
-    public static func isValid(_ affiliation: String) -> Bool {
-        !affiliation.isEmpty
-            && affiliation.split(separator: ".", omittingEmptySubsequences: false).allSatisfy {
-                !$0.isEmpty && !$0.contains(" ")
+    /// Fabric's NodeOU role names. An affiliation element becomes an OU of every certificate
+    /// issued below it, and Fabric reads `OU=admin` as an organisation admin: none may be one.
+    public static let reservedElements: Set<String> = ["client", "peer", "orderer", "admin"]
+
+    /// The longest affiliation path accepted, in UTF-8 bytes.
+    public static let maximumLength = 1024
+
+    /// Throws a 400 naming the problem when `affiliation` is not a path a caller may create.
+    public static func validate(_ affiliation: String) throws {
+        func refuse(_ why: String) -> CharterError {
+            CharterError(.invalidRequest, "The affiliation '\(PathElement.printable(affiliation))' is not allowed: \(why)")
+        }
+        guard !affiliation.isEmpty, affiliation.utf8.count <= maximumLength else {
+            throw refuse("it must have 1 to \(maximumLength) bytes")
+        }
+        for element in affiliation.split(separator: ".", omittingEmptySubsequences: false) {
+            guard !element.isEmpty else { throw refuse("it has an empty element") }
+            guard !element.contains(where: \.isWhitespace), !element.unicodeScalars.contains(where: PathElement.isControl),
+                !element.contains("/"), !element.contains("\\")
+            else { throw refuse("'\(PathElement.printable(String(element)))' holds a space, control character or slash") }
+            guard !reservedElements.contains(element.lowercased()) else {
+                throw refuse(
+                    "'\(element)' is a Fabric NodeOU role name; as an OU in certificates it would grant that role"
+                )
             }
+        }
     }
 }

@@ -105,6 +105,9 @@ public enum ReservedAttribute {
     public static let fixed: Set<String> = [enrollmentID, type, affiliation]
     /// Attributes that grant a power and take a boolean value.
     public static let booleans: Set<String> = [revoker, genCRL, intermediateCA, affiliationManager]
+    /// Every reserved name; any other `hf.` name is refused.
+    public static let all: Set<String> =
+        fixed.union(booleans).union([registrarRoles, registrarDelegateRoles, registrarAttributes])
 
     /// The attributes fabric-ca gives the bootstrap admin: every power.
     public static let bootstrapAdmin: [IdentityAttribute] = [

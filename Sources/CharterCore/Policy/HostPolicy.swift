@@ -25,6 +25,40 @@ public enum HostPolicy {
         return names
     }
 
+    /// SAN entries a CSR asked for, held to the rules of ``subjectAlternativeNames(for:)``: DNS
+    /// names, IP addresses and e-mail addresses that pass them; any other kind (URI, otherName,
+    /// directory name) is refused rather than copied into a certificate.
+    public static func subjectAlternativeNames(requested names: some Sequence<GeneralName>) throws -> [GeneralName] {
+        var hosts: [String] = []
+        for name in names {
+            switch name {
+            case .dnsName(let host), .rfc822Name(let host):
+                hosts.append(host)
+            case .ipAddress(let octets):
+                let bytes = Array(octets.bytes)
+                guard bytes.count == 4 || bytes.count == 16 else {
+                    throw CharterError(.invalidHosts, "The CSR asks for an IP address SAN of \(bytes.count) bytes")
+                }
+                hosts.append(text(ofAddress: bytes))
+            default:
+                throw CharterError(
+                    .invalidHosts,
+                    "The CSR asks for a SAN of a kind Charter does not issue (\(name)); only DNS names, IP and e-mail addresses"
+                )
+            }
+        }
+        return try subjectAlternativeNames(for: hosts)
+    }
+
+    /// The text form of a 4- or 16-byte address.
+    static func text(ofAddress bytes: [UInt8]) -> String {
+        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        let family = bytes.count == 4 ? AF_INET : AF_INET6
+        let converted = bytes.withUnsafeBytes { inet_ntop(family, $0.baseAddress, &buffer, socklen_t(buffer.count)) }
+        guard converted != nil else { return "" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     /// One SAN entry.
     public static func name(for host: String) throws -> GeneralName {
         if let address = ipAddressBytes(host) {

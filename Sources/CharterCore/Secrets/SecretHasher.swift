@@ -63,6 +63,24 @@ public struct SecretHasher: Sendable {
         return Bcrypt.verify(secret, hash: stored)
     }
 
+    /// bcrypt reads no more than this many bytes of a secret.
+    public static let maximumSecretLength = 72
+
+    /// Throws a 400 when `secret` may not be an enrollment secret: empty, holding NUL (C code
+    /// would see a shorter secret), or longer than bcrypt reads (the rest would be ignored).
+    public static func validate(_ secret: String) throws {
+        guard !secret.isEmpty else { throw CharterError(.invalidRequest, "An enrollment secret may not be empty") }
+        guard !secret.utf8.contains(0) else {
+            throw CharterError(.invalidRequest, "An enrollment secret may not contain a NUL character")
+        }
+        guard secret.utf8.count <= maximumSecretLength else {
+            throw CharterError(
+                .invalidRequest,
+                "An enrollment secret may have at most \(maximumSecretLength) bytes (bcrypt ignores the rest)"
+            )
+        }
+    }
+
     /// True when checking against this stored hash costs bcrypt time.
     public static func isExpensive(_ stored: String) -> Bool {
         !stored.hasPrefix(hmacPrefix)

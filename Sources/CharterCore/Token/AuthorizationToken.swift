@@ -7,9 +7,11 @@ import X509
 
 /// A parsed token from an `Authorization` header.
 ///
-/// Two signed payloads exist and both are accepted, as fabric-ca 1.5 accepts them by default:
+/// Two signed payloads exist:
 /// - current: `METHOD.b64(requestURI).b64(body).b64(certPEM)` (fabric-ca-client 1.4+);
-/// - legacy:  `b64(body).b64(certPEM)` (fabric-sdk-py and clients before 1.4).
+/// - legacy:  `b64(body).b64(certPEM)` (fabric-sdk-py and clients before 1.4). It binds neither
+///   method nor URI, so a token captured from an empty-body GET also authorizes a DELETE: it is
+///   accepted only when the server is told to (as fabric-ca 1.5.14+ does).
 /// The body is the raw request bytes, never a re-encoding of the parsed JSON.
 public struct AuthorizationToken: Sendable {
     /// The certificate part exactly as sent (base64 of the PEM), which is also what was signed.
@@ -50,14 +52,22 @@ public struct AuthorizationToken: Sendable {
         self.signature = Array(signatureData)
     }
 
-    /// Verifies the signature against the request, in either accepted format.
-    public func verify(method: String, requestURI: String, body: some DataProtocol) throws {
+    /// Verifies the signature against the request: the current format, and the legacy one only
+    /// when `acceptingLegacy`.
+    public func verify(method: String, requestURI: String, body: some DataProtocol, acceptingLegacy: Bool) throws {
         let encodedBody = Data(body).base64EncodedString()
         let current = "\(method).\(Data(requestURI.utf8).base64EncodedString()).\(encodedBody).\(encodedCertificate)"
-        let legacy = "\(encodedBody).\(encodedCertificate)"
-        guard isValid(payload: Data(current.utf8)) || isValid(payload: Data(legacy.utf8)) else {
-            throw CharterError.authentication("Token signature does not verify for \(method) \(requestURI)")
+        if isValid(payload: Data(current.utf8)) { return }
+        if isValid(payload: Data("\(encodedBody).\(encodedCertificate)".utf8)) {
+            guard acceptingLegacy else {
+                throw CharterError.authentication(
+                    "Legacy token (no method or URI signed) refused; set FABRIC_CA_SERVER_COMPATIBILITY_MODE_V1_3=true "
+                        + "or compatibility.v1_3 to accept it"
+                )
+            }
+            return
         }
+        throw CharterError.authentication("Token signature does not verify for \(method) \(requestURI)")
     }
 
     func isValid(payload: Data) -> Bool {

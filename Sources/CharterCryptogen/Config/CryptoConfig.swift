@@ -7,6 +7,9 @@ public struct CryptoConfig: Sendable, Hashable {
     public var ordererOrgs: [OrgSpec]
     /// Peer organisations.
     public var peerOrgs: [OrgSpec]
+    /// The largest `Count` or `Start` a file may give: far beyond any network, small enough that
+    /// a typo cannot exhaust memory or overflow an index.
+    public static let maximumCount = 100_000
 
     /// Creates a config.
     public init(ordererOrgs: [OrgSpec] = [], peerOrgs: [OrgSpec] = []) {

@@ -66,10 +66,14 @@ public enum CryptoConfigParser {
             return scalar.string.isEmpty || scalar.string == "~" ? nil : scalar.string
         }
 
+        /// Counts and starts are bounded: a config may not make the generator run out of memory or overflow.
         func int(_ node: Node?, _ name: String) throws -> Int? {
             guard let node else { return nil }
             guard let value = node.int else { throw error(node, "'\(name)' must be a whole number") }
             guard value >= 0 else { throw error(node, "'\(name)' may not be negative") }
+            guard value <= CryptoConfig.maximumCount else {
+                throw error(node, "'\(name)' may not exceed \(CryptoConfig.maximumCount)")
+            }
             return value
         }
 
@@ -165,6 +169,12 @@ public enum CryptoConfigParser {
             )
         }
 
+        func checkPathElement(_ name: String, _ what: String) throws {
+            if let problem = PathElement.problem(with: name) {
+                throw CharterError(.configuration, "\(what) '\(PathElement.printable(name))' cannot name a folder: \(problem)")
+            }
+        }
+
         /// Domains are unique across the file; host names and CNs within an org; templates render.
         func checkUnique(_ config: CryptoConfig) throws {
             var domains: [String: Int] = [:]
@@ -180,7 +190,14 @@ public enum CryptoConfigParser {
                 domains[org.domain] = org.line
                 var names: [String: Int] = [:]
                 do {
-                    for node in try OrgPlan.nodes(of: org, kind: kind) {
+                    let plan = try OrgPlan(org, kind: kind)
+                    // Each becomes a folder or file name: none may leave the output folder.
+                    for (what, name) in [("Domain", org.domain), ("CA CommonName", plan.caCommonName)] {
+                        try checkPathElement(name, what)
+                    }
+                    for node in plan.nodes {
+                        try checkPathElement(node.hostname, "Hostname")
+                        try checkPathElement(node.commonName, "CommonName")
                         if let first = names[node.commonName] {
                             throw CharterError(
                                 .configuration,

@@ -91,10 +91,7 @@ public struct CryptoGenerator: Sendable {
     func run(_ work: [(OrgPlan, OrgMaterial?)], replacing: Set<String>) async throws -> Summary {
         let now = Date()
         let options = GenerationOptions(backdate: backdate, environmentFiles: environmentFiles)
-        // The tree's modes are part of its contract: create it under umask 022 whatever the caller's.
-        let savedMask = umask(0o022)
-        defer { umask(savedMask) }
-        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        try FileWriter.makeFolder(output, mode: 0o755)
         let staging = "\(output)/.charter-staging-\(UUID().uuidString)"
         let writer = TreeWriter(root: staging)
         try writer.folder("")
@@ -167,6 +164,8 @@ public struct CryptoGenerator: Sendable {
         if let recordDatabase {
             try await SQLiteRegistry(path: recordDatabase).record(records)
         }
+        // One sync of the staged tree instead of one per file: nothing is published before it is on disk.
+        writer.sync()
         try publish(work: work, generators: generators, jobs: jobs, staging: staging, replacing: replacing)
         return Summary(
             certificates: records.count,

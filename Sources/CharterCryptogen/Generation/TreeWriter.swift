@@ -1,6 +1,5 @@
 // Writes the output tree with cryptogen's modes (folders 0755, certificates 0644, keys 0600)
-// and refuses to overwrite: every file of a run is new. The generator runs under umask 022, so
-// the modes given here are the modes on disk.
+// and refuses to overwrite: every file of a run is new. Modes are exact whatever the umask.
 
 import CharterCore
 import Foundation
@@ -26,37 +25,22 @@ struct TreeWriter: Sendable {
     }
 
     func make(_ path: String) throws {
-        if mkdir(path, 0o755) == 0 || errno == EEXIST { return }
-        guard errno == ENOENT, let slash = path.lastIndex(of: "/"), slash != path.startIndex else {
-            throw CharterError(.configuration, "Cannot create \(path): \(String(cString: strerror(errno)))")
-        }
-        try make(String(path[..<slash]))
-        guard mkdir(path, 0o755) == 0 || errno == EEXIST else {
-            throw CharterError(.configuration, "Cannot create \(path): \(String(cString: strerror(errno)))")
-        }
+        try FileWriter.makeFolder(path, mode: 0o755)
     }
 
     /// Writes a new file with `mode`.
     func file(_ relative: String, _ contents: String, mode: mode_t) throws {
-        let target = path(relative)
-        let fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
-        guard fd >= 0 else {
-            throw CharterError(.configuration, "Cannot create \(target): \(String(cString: strerror(errno)))")
-        }
-        defer { close(fd) }
+        try FileWriter.create(contents.utf8, at: path(relative), mode: mode)
         counter.files.add(1, ordering: .relaxed)
-        let bytes = Array(contents.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { buffer -> Int in
-                guard let base = buffer.baseAddress else { return 0 }
-                return write(fd, base + offset, buffer.count - offset)
-            }
-            guard written > 0 else {
-                throw CharterError(.configuration, "Cannot write \(target): \(String(cString: strerror(errno)))")
-            }
-            offset += written
-        }
+    }
+
+    /// Flushes everything written so far to disk, once for the whole tree instead of once a file.
+    func sync() {
+        #if canImport(Glibc)
+            Glibc.sync()
+        #else
+            Darwin.sync()
+        #endif
     }
 
     func certificate(_ relative: String, _ pem: String) throws { try file(relative, pem, mode: 0o644) }

@@ -14,8 +14,16 @@ struct Authenticator: Sendable {
     let authority: CertificateAuthority
     /// Wrong secrets allowed before an identity is locked out.
     let passwordAttempts: Int
+    /// Whether legacy tokens (which sign neither method nor URI) are accepted: fabric-ca's
+    /// `FABRIC_CA_SERVER_COMPATIBILITY_MODE_V1_3`, off by default.
+    let acceptsLegacyTokens: Bool
 
     /// Basic authentication: the identity whose secret matches.
+    ///
+    /// The attempt is counted before the secret is checked, in one conditional update, so N
+    /// concurrent wrong guesses get no more than `passwordAttempts` tries between them. A correct
+    /// secret leaves the count raised by one: recording the enrollment sets it back to zero, and
+    /// a caller whose request then fails calls ``Registry/resetLoginAttempts(_:)``.
     func basic(_ request: Request) async throws -> Identity {
         let header = try authorizationHeader(request)
         guard header.hasPrefix("Basic "),
@@ -32,14 +40,11 @@ struct Authenticator: Sendable {
         if identity.revoked {
             throw CharterError.authentication("Identity '\(id)' is revoked")
         }
-        if passwordAttempts > 0 && identity.incorrectPasswordAttempts >= passwordAttempts {
-            throw CharterError.authentication(
-                "Identity '\(id)' is locked: \(identity.incorrectPasswordAttempts) wrong secrets (limit \(passwordAttempts))"
-            )
+        guard let attempt = try await registry.countLoginAttempt(id, limit: passwordAttempts) else {
+            throw CharterError.authentication("Identity '\(id)' is locked: \(passwordAttempts) wrong secrets in a row")
         }
         guard try await verify(secret, identity.secretHash) else {
-            let attempts = try await registry.recordFailedLogin(id)
-            throw CharterError.authentication("Wrong secret for '\(id)' (attempt \(attempts))")
+            throw CharterError.authentication("Wrong secret for '\(id)' (attempt \(attempt))")
         }
         return identity
     }
@@ -48,7 +53,12 @@ struct Authenticator: Sendable {
     func token(_ request: Request, body: [UInt8]) async throws -> Identity {
         let header = try authorizationHeader(request)
         let token = try AuthorizationToken(header: header)
-        try token.verify(method: request.method.rawValue, requestURI: request.head.path ?? "/", body: body)
+        try token.verify(
+            method: request.method.rawValue,
+            requestURI: request.head.path ?? "/",
+            body: body,
+            acceptingLegacy: acceptsLegacyTokens
+        )
         let now = Date()
         guard token.certificate.notValidBefore <= now, now <= token.certificate.notValidAfter else {
             throw CharterError.authentication("The token's certificate is expired or not yet valid")

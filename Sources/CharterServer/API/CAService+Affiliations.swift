@@ -31,12 +31,10 @@ extension CAService {
         try AccessControl.checkPower(caller, ReservedAttribute.affiliationManager)
         let addition = try Self.decode(AffiliationRequest.self, from: body)
         try checkCAName(addition.caName)
-        guard let name = addition.name, Affiliation.isValid(name) else {
-            throw CharterError(
-                .invalidRequest,
-                "An affiliation name is dot-separated labels without spaces, e.g. org1.department1"
-            )
+        guard let name = addition.name else {
+            throw CharterError(.invalidRequest, "The request names no affiliation, e.g. org1.department1")
         }
+        try Affiliation.validate(name)
         try AccessControl.checkScope(caller: caller, target: name)
         try await registry.addAffiliation(name, createParents: Self.force(request))
         return try Envelope.success(AffiliationInfo(name: name, caname: configuration.ca.name), status: .created)
@@ -48,9 +46,10 @@ extension CAService {
         let name = try context.parameters.require("name")
         let rename = try Self.decode(AffiliationRequest.self, from: body)
         try checkCAName(rename.caName)
-        guard let newName = rename.name, Affiliation.isValid(newName) else {
-            throw CharterError(.invalidRequest, "The new affiliation name is missing or malformed")
+        guard let newName = rename.name else {
+            throw CharterError(.invalidRequest, "The request names no new affiliation name")
         }
+        try Affiliation.validate(newName)
         try AccessControl.checkScope(caller: caller, target: name)
         try AccessControl.checkScope(caller: caller, target: newName)
         try await requireForceWhenPopulated(name, request: request, action: "Renaming")

@@ -51,7 +51,7 @@ extension CAService {
     static func time(_ value: Substring?, _ name: String) throws -> Date? {
         guard let value, !value.isEmpty else { return nil }
         let text = String(value)
-        if let date = GoTime.parse(text) { return GoTime.isZero(date) ? nil : date }
+        if let date = GoTime.parse(text) { return GoTime.isZero(date) ? nil : GoTime.clamp(date) }
         let sign: Double = text.hasPrefix("-") ? -1 : 1
         let magnitude = text.hasPrefix("-") || text.hasPrefix("+") ? String(text.dropFirst()) : text
         guard let duration = try? DurationText.parse(magnitude) else {
@@ -60,6 +60,6 @@ extension CAService {
                 "\(name) '\(text)' is neither an RFC 3339 time nor a duration like -30d"
             )
         }
-        return Date().addingTimeInterval(sign * duration.timeInterval)
+        return GoTime.clamp(Date().addingTimeInterval(sign * duration.timeInterval))
     }
 }

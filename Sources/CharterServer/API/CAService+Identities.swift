@@ -11,7 +11,7 @@ extension CAService {
         let (caller, _) = try await tokenCaller(request, context: context)
         try checkCAName(request.uri.queryParameters["ca"].map(String.init))
         try AccessControl.checkIsRegistrar(caller)
-        let visible = try await registry.identities().filter { AccessControl.canActOn(caller: caller, target: $0) }
+        let visible = try await registry.identities().filter { AccessControl.canSee(caller: caller, target: $0) }
         return try Envelope.success(
             IdentityListResponse(identities: visible.map { IdentityInfo($0) }, caname: configuration.ca.name)
         )
@@ -19,7 +19,7 @@ extension CAService {
 
     func getIdentity(_ request: Request, context: CharterRequestContext) async throws -> Response {
         let (caller, _) = try await tokenCaller(request, context: context)
-        let target = try await visibleIdentity(try context.parameters.require("id"), caller: caller)
+        let target = try await visibleIdentity(try context.parameters.require("id"), caller: caller, acting: false)
         return try Envelope.success(IdentityInfo(target))
     }
 
@@ -32,49 +32,56 @@ extension CAService {
         return try Envelope.success(IdentityInfo(identity, secret: secret), status: .created)
     }
 
+    /// The checks run inside the store's transaction, on the identity as it is stored at that
+    /// moment, and only the changed fields are written.
     func modifyIdentity(_ request: Request, context: CharterRequestContext) async throws -> Response {
         let (caller, body) = try await tokenCaller(request, context: context)
         let modification = try Self.decode(IdentityModification.self, from: body)
         try checkCAName(modification.caName)
-        var identity = try await visibleIdentity(try context.parameters.require("id"), caller: caller)
+        let id = try context.parameters.require("id")
+        let type = modification.type.flatMap { $0.isEmpty ? nil : $0 }
+        if let type { try EnrollmentID.validateType(type) }
+        let affiliation = modification.affiliation.flatMap { $0.isEmpty ? nil : $0 }
+        let changes = modification.attrs ?? []
+        for change in changes {
+            try AccessControl.checkGrant(registrar: caller, attribute: change, requested: changes)
+        }
+        let maxEnrollments = try modification.maxEnrollments.flatMap { $0 == 0 ? nil : try resolveMaxEnrollments($0) }
+        let secret = modification.secret.flatMap { $0.isEmpty ? nil : $0 }
+        if let secret { try SecretHasher.validate(secret) }
+        let hasher = self.hasher
+        let secretHash: String? =
+            if let secret { try await NIOThreadPool.singleton.runIfActive { hasher.hash(secret, generated: false) } }
+            else { nil }
 
-        if let type = modification.type, !type.isEmpty, type != identity.type {
-            try AccessControl.checkRole(caller: caller, type: type)
-            identity.type = type
-        }
-        if let affiliation = modification.affiliation, !affiliation.isEmpty, affiliation != identity.affiliation {
-            try await checkAffiliationExists(affiliation)
-            try AccessControl.checkScope(caller: caller, target: affiliation)
-            identity.affiliation = affiliation
-        }
-        if let changes = modification.attrs, !changes.isEmpty {
-            for change in changes where !change.value.isEmpty {
-                try AccessControl.checkGrant(registrar: caller, attribute: change, requested: changes)
+        let updated = try await registry.updateIdentity(id) { identity in
+            try AccessControl.checkActOn(caller: caller, target: identity)
+            if let type, type != identity.type {
+                try AccessControl.checkRole(caller: caller, type: type)
+                identity.type = type
+            }
+            if let affiliation, affiliation != identity.affiliation {
+                try AccessControl.checkScope(caller: caller, target: affiliation)
+                identity.affiliation = affiliation
             }
             identity.attributes = Self.merge(identity.attributes, changes)
-        }
-        if let max = modification.maxEnrollments, max != 0 {
-            identity.maxEnrollments = try resolveMaxEnrollments(max)
-        }
-        // The record's own facts follow the type and affiliation.
-        identity.attributes = Self.merge(
-            identity.attributes,
-            [
-                IdentityAttribute(name: ReservedAttribute.type, value: identity.type, ecert: true),
-                IdentityAttribute(name: ReservedAttribute.affiliation, value: identity.affiliation, ecert: true),
-            ]
-        )
-        var secret: String?
-        if let newSecret = modification.secret, !newSecret.isEmpty {
-            secret = newSecret
-            let hasher = self.hasher
-            identity.secretHash = try await NIOThreadPool.singleton.runIfActive {
-                hasher.hash(newSecret, generated: false)
+            if let maxEnrollments { identity.maxEnrollments = maxEnrollments }
+            // The record's own facts follow the type and affiliation.
+            identity.attributes = Self.merge(
+                identity.attributes,
+                [
+                    IdentityAttribute(name: ReservedAttribute.type, value: identity.type, ecert: true),
+                    IdentityAttribute(name: ReservedAttribute.affiliation, value: identity.affiliation, ecert: true),
+                ]
+            )
+            if let secretHash {
+                identity.secretHash = secretHash
+                identity.incorrectPasswordAttempts = 0
             }
-            identity.incorrectPasswordAttempts = 0
+            // The result passes the registration rules: nobody raises an identity above itself.
+            try AccessControl.checkActOn(caller: caller, target: identity)
         }
-        try await registry.update(identity)
-        return try Envelope.success(IdentityInfo(identity, secret: secret))
+        return try Envelope.success(IdentityInfo(updated, secret: secret))
     }
 
     func removeIdentity(_ request: Request, context: CharterRequestContext) async throws -> Response {
@@ -100,12 +107,16 @@ extension CAService {
         return (caller, body)
     }
 
-    /// The identity, when it exists and the caller may act on it.
-    func visibleIdentity(_ id: String, caller: Identity) async throws -> Identity {
+    /// The identity, when it exists and the caller may see it (or, `acting`, act on it).
+    func visibleIdentity(_ id: String, caller: Identity, acting: Bool = true) async throws -> Identity {
         guard let target = try await registry.identity(id) else {
             throw CharterError(.unknownIdentity, "Identity '\(id)' does not exist")
         }
-        try AccessControl.checkActOn(caller: caller, target: target)
+        if acting {
+            try AccessControl.checkActOn(caller: caller, target: target)
+        } else {
+            try AccessControl.checkSee(caller: caller, target: target)
+        }
         return target
     }
 

@@ -11,6 +11,8 @@ extension CAService {
         let revocation = try Self.decode(RevocationRequest.self, from: body)
         try checkCAName(revocation.caName)
         try AccessControl.checkPower(caller, ReservedAttribute.revoker)
+        // Every permission is checked before anything changes: no revocation followed by a 403.
+        if revocation.gencrl == true { try AccessControl.checkPower(caller, ReservedAttribute.genCRL) }
         let reason = try RevocationReason(name: revocation.reason ?? "")
         let now = Date()
 
@@ -55,7 +57,6 @@ extension CAService {
 
         var crl = ""
         if revocation.gencrl == true {
-            try AccessControl.checkPower(caller, ReservedAttribute.genCRL)
             crl = Data(try await makeCRL(CRLRequest()).pem.utf8).base64EncodedString()
         }
         let info = revoked.map { RevokedCertificateInfo(serial: $0.serial, aki: $0.authorityKeyIdentifier) }

@@ -40,7 +40,8 @@ struct CAService: Sendable {
             registry: home.registry,
             hasher: home.hasher,
             authority: home.authority,
-            passwordAttempts: configuration.cfg.identities.passwordattempts
+            passwordAttempts: configuration.cfg.identities.passwordattempts,
+            acceptsLegacyTokens: configuration.compatibility.v1_3
         )
     }
 
@@ -67,18 +68,25 @@ struct CAService: Sendable {
 
     // MARK: enroll / reenroll
 
+    /// Basic authentication comes from the header: the body is read only once the caller is known.
     func enroll(_ request: Request, context: CharterRequestContext) async throws -> Response {
         let identity = try await authenticator.basic(request)
         context.audit.record(identity.id)
-        let body = try await Self.collect(request)
-        let enrollment = try Self.decode(EnrollmentRequest.self, from: body)
-        try checkCAName(enrollment.caName)
-        if identity.hasReachedMaxEnrollments {
-            throw CharterError.authentication(
-                "Identity '\(identity.id)' has reached its maximum of \(identity.maxEnrollments) enrollments"
-            )
+        do {
+            let body = try await Self.collect(request)
+            let enrollment = try Self.decode(EnrollmentRequest.self, from: body)
+            try checkCAName(enrollment.caName)
+            if identity.hasReachedMaxEnrollments {
+                throw CharterError.authentication(
+                    "Identity '\(identity.id)' has reached its maximum of \(identity.maxEnrollments) enrollments"
+                )
+            }
+            return try await issue(for: identity, enrollment, countsAsEnrollment: true)
+        } catch {
+            // The secret was right: the attempt counted before checking it is not a wrong one.
+            try? await registry.resetLoginAttempts(identity.id)
+            throw error
         }
-        return try await issue(for: identity, enrollment, countsAsEnrollment: true)
     }
 
     func reenroll(_ request: Request, context: CharterRequestContext) async throws -> Response {
@@ -123,18 +131,13 @@ struct CAService: Sendable {
     /// Checks and stores a new identity for `register` and `POST /identities`; returns it with its secret.
     func registerIdentity(_ registration: RegistrationRequest, registrar: Identity) async throws -> (Identity, String) {
         try checkCAName(registration.caName)
-        guard let id = registration.id?.trimmingCharacters(in: .whitespaces), !id.isEmpty else {
+        guard let id = registration.id, !id.isEmpty else {
             throw CharterError(.invalidRequest, "The registration request has no 'id'")
         }
-        guard !id.contains(":") else {
-            throw CharterError(
-                .invalidRequest,
-                "The enrollment ID '\(id)' may not contain ':' (it would break Basic authentication)"
-            )
-        }
+        try EnrollmentID.validate(id)
         let type = registration.type.flatMap { $0.isEmpty ? nil : $0 } ?? "client"
+        try EnrollmentID.validateType(type)
         let affiliation = registration.affiliation.flatMap { $0.isEmpty ? nil : $0 } ?? registrar.affiliation
-        try await checkAffiliationExists(affiliation)
         let requested = registration.attributes ?? []
         try AccessControl.checkRegistration(
             registrar: registrar,
@@ -145,6 +148,7 @@ struct CAService: Sendable {
         let maxEnrollments = try resolveMaxEnrollments(registration.maxEnrollments ?? 0)
 
         let generated = registration.secret?.isEmpty ?? true
+        if !generated, let chosen = registration.secret { try SecretHasher.validate(chosen) }
         let secret = generated ? SecretHasher.generateSecret() : (registration.secret ?? "")
         let hasher = self.hasher
         let secretHash =
@@ -170,12 +174,6 @@ struct CAService: Sendable {
         try await registry.insert(identity)
         metrics.countRegistration()
         return (identity, secret)
-    }
-
-    func checkAffiliationExists(_ affiliation: String) async throws {
-        if !affiliation.isEmpty, try await !registry.affiliationExists(affiliation) {
-            throw CharterError(.unknownAffiliation, "Affiliation '\(affiliation)' does not exist")
-        }
     }
 
     /// 0 means the CA's default; a CA limit caps what a registrar may grant.

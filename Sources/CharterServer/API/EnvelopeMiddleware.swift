@@ -38,10 +38,10 @@ struct EnvelopeMiddleware: RouterMiddleware {
                 body: ResponseBody(byteBuffer: ByteBuffer(string: "404 page not found\n"))
             )
         } catch let error as HTTPError {
-            let mapped = CharterError(
-                error.status == .contentTooLarge ? .invalidBody : .invalidRequest,
-                error.body ?? "Request refused: \(error.status)"
-            )
+            let mapped =
+                error.status == .contentTooLarge
+                ? CharterError(.bodyTooLarge, "The request body is larger than \(CAService.maxBodySize) bytes")
+                : CharterError(.invalidRequest, error.body ?? "Request refused: \(error.status)")
             failure = mapped
             response = Envelope.failure(mapped)
         } catch {

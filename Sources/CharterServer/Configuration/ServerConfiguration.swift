@@ -35,6 +35,10 @@ public struct ServerConfiguration: Sendable, Codable {
     public var operations = Operations()
     /// Gateway service names added to matching certificates' SANs.
     public var gateways: [GatewayRule] = []
+    /// Old-client compatibility switches.
+    public var compatibility = Compatibility()
+    /// Connection timeouts and limits of the API listener.
+    public var connections = Connections()
 
     /// The defaults.
     public init() {}
@@ -61,6 +65,14 @@ public struct ServerConfiguration: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case port, address, debug, tls, ca, crl, registry, db, affiliations, signing, csr, cfg, operations, gateways
+        case compatibility, connections
+    }
+
+    /// fabric-ca's environment switches that Charter honours, applied over the file's values.
+    public mutating func apply(environment: [String: String]) {
+        if let value = environment["FABRIC_CA_SERVER_COMPATIBILITY_MODE_V1_3"].flatMap(AccessControl.parseBool) {
+            compatibility.v1_3 = value
+        }
     }
 
     public init(from decoder: any Decoder) throws {
@@ -82,6 +94,8 @@ public struct ServerConfiguration: Sendable, Codable {
         cfg = try c.decodeIfPresent(Cfg.self, forKey: .cfg) ?? d.cfg
         operations = try c.decodeIfPresent(Operations.self, forKey: .operations) ?? d.operations
         gateways = try c.decodeIfPresent([GatewayRule].self, forKey: .gateways) ?? d.gateways
+        compatibility = try c.decodeIfPresent(Compatibility.self, forKey: .compatibility) ?? d.compatibility
+        connections = try c.decodeIfPresent(Connections.self, forKey: .connections) ?? d.connections
     }
 }
 
@@ -284,6 +298,36 @@ extension ServerConfiguration {
             /// Whether `DELETE /affiliations/{name}` is allowed (fabric-ca's default: no).
             public var allowremove: Bool = false
             public init() {}
+        }
+    }
+
+    /// `compatibility:` — what old clients need and a secure default refuses.
+    public struct Compatibility: Sendable, Codable {
+        /// Accept legacy tokens, which sign neither method nor URI (fabric-sdk-py sends only
+        /// those). Off by default, as in fabric-ca 1.5.14+; `FABRIC_CA_SERVER_COMPATIBILITY_MODE_V1_3=true` turns it on.
+        public var v1_3: Bool = false
+        public init() {}
+    }
+
+    /// `connections:` — how long a client may take and how many may be connected (Charter's keys).
+    /// Durations are Go-style (`10s`, `1m`).
+    public struct Connections: Sendable, Codable {
+        /// From TCP accept to a finished TLS handshake.
+        public var handshaketimeout: String = "10s"
+        /// From a request's first byte to its last (head and body).
+        public var requesttimeout: String = "30s"
+        /// How long a keep-alive connection may sit between requests.
+        public var idletimeout: String = "60s"
+        /// Connections served at once; further ones wait in the listen backlog.
+        public var maxconnections: Int = 4096
+        public init() {}
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let d = Connections()
+            handshaketimeout = try c.decodeIfPresent(String.self, forKey: .handshaketimeout) ?? d.handshaketimeout
+            requesttimeout = try c.decodeIfPresent(String.self, forKey: .requesttimeout) ?? d.requesttimeout
+            idletimeout = try c.decodeIfPresent(String.self, forKey: .idletimeout) ?? d.idletimeout
+            maxconnections = try c.decodeIfPresent(Int.self, forKey: .maxconnections) ?? d.maxconnections
         }
     }
 

@@ -28,26 +28,13 @@ struct HomeFiles: Sendable {
         return names.sorted().map { (folder as NSString).appendingPathComponent($0) }
     }
 
-    func makeDirectory(_ path: String) throws {
-        do {
-            try FileManager.default.createDirectory(atPath: resolve(path), withIntermediateDirectories: true)
-        } catch {
-            throw CharterError(.configuration, "Cannot create \(resolve(path)): \(error.localizedDescription)")
-        }
+    /// Creates a folder; `private` folders (the home, the keystore) are 0700, even when they existed.
+    func makeDirectory(_ path: String, private: Bool = false) throws {
+        try FileWriter.makeFolder(resolve(path), mode: `private` ? 0o700 : 0o755, enforce: `private`)
     }
 
-    /// Writes through a temporary file and a rename, so a crash never leaves half a key behind.
-    func write(_ path: String, _ contents: String, mode: Int) throws {
-        let target = resolve(path)
-        let temporary = target + ".tmp-\(UUID().uuidString)"
-        let created = FileManager.default.createFile(
-            atPath: temporary,
-            contents: Data(contents.utf8),
-            attributes: [.posixPermissions: mode]
-        )
-        guard created, rename(temporary, target) == 0 else {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw CharterError(.configuration, "Cannot write \(target) (errno \(errno))")
-        }
+    /// Writes atomically and durably with the file's final mode from its creation.
+    func write(_ path: String, _ contents: String, mode: mode_t) throws {
+        try FileWriter.write(contents, to: resolve(path), mode: mode)
     }
 }

@@ -39,8 +39,10 @@ public struct ServerHome: Sendable {
         hostName: String = ProcessInfo.processInfo.hostName
     ) async throws -> ServerHome {
         let files = HomeFiles(root: path)
-        try files.makeDirectory("")
-        try files.makeDirectory("msp/keystore")
+        // The home and the keystore hold private keys and the database: owner only.
+        try files.makeDirectory("", private: true)
+        try files.makeDirectory("msp")
+        try files.makeDirectory("msp/keystore", private: true)
         try files.makeDirectory("msp/signcerts")
         if !files.exists(configFileName) {
             try files.write(configFileName, try configuration.yaml(), mode: 0o644)
@@ -52,6 +54,10 @@ public struct ServerHome: Sendable {
         try await registry.addAffiliations(Affiliation.paths(of: configuration.affiliations))
         var identities = configuration.registry.identities
         if let bootstrap { identities.append(bootstrap) }
+        for entry in identities {
+            try EnrollmentID.validate(entry.name)
+            try SecretHasher.validate(entry.pass)
+        }
         for entry in identities where try await registry.identity(entry.name) == nil {
             let attributes = entry.attrs.keys.sorted().map { IdentityAttribute(name: $0, value: entry.attrs[$0] ?? "") }
             try await registry.insert(
@@ -144,11 +150,20 @@ public struct ServerHome: Sendable {
         )
     }
 
+    /// The key generated secrets are hashed under. One that exists but cannot be read or parsed
+    /// is an error: replacing it would silently invalidate every generated secret.
     static func loadOrCreateSecretKey(files: HomeFiles) throws -> [UInt8] {
         let name = "msp/keystore/secret-hashing.key"
-        if files.exists(name),
-            let key = Hex.decode(try files.read(name).trimmingCharacters(in: .whitespacesAndNewlines))
-        {
+        if files.exists(name) {
+            let text = try files.read(name).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard let key = Hex.decode(text), key.count >= 32 else {
+                throw CharterError(
+                    .configuration,
+                    "\(files.resolve(name)) is not a hex key of 32 bytes or more; restore it from a backup "
+                        + "(a new key would invalidate every server-generated secret)"
+                )
+            }
+            try FileWriter.restrict(files.resolve(name), mode: 0o600)
             return key
         }
         let key = SecretHasher.generateKey()

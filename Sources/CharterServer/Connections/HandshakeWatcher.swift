@@ -1,37 +1,10 @@
-// TLS for the API listener that tells load-balancer TCP probes apart from real clients: a
-// connection that ends before its handshake completes is counted and logged at debug level only,
-// so a probe every second does not write a log line every second.
+// Tells load-balancer TCP probes apart from real clients: a connection that ends before its TLS
+// handshake completes is counted and logged at debug level only, so a probe every second does not
+// write a log line every second. A handshake that does not finish in time closes the connection.
 
-import Hummingbird
-import HummingbirdCore
 import Logging
 import NIOCore
-import NIOSSL
 import NIOTLS
-
-/// A server child channel that puts TLS in front of `Base` and watches handshakes.
-struct ProbeAwareTLSChannel<Base: ServerChildChannel>: ServerChildChannel {
-    typealias Value = Base.Value
-
-    let base: Base
-    let context: NIOSSLContext
-    let metrics: ServerMetrics
-
-    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        channel.eventLoop.makeCompletedFuture {
-            try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context))
-            try channel.pipeline.syncOperations.addHandler(
-                HandshakeWatcher(metrics: metrics, logger: logger, peer: channel.remoteAddress)
-            )
-        }.flatMap {
-            base.setup(channel: channel, logger: logger)
-        }
-    }
-
-    func handle(value: Value, logger: Logger) async {
-        await base.handle(value: value, logger: logger)
-    }
-}
 
 /// Sits behind the TLS handler; counts handshakes and the connections that never made one.
 final class HandshakeWatcher: ChannelInboundHandler, RemovableChannelHandler {
@@ -40,17 +13,32 @@ final class HandshakeWatcher: ChannelInboundHandler, RemovableChannelHandler {
     let metrics: ServerMetrics
     let logger: Logger
     let peer: SocketAddress?
+    let timeout: TimeAmount
     var handshakeCompleted = false
+    var deadline: Scheduled<Void>?
 
-    init(metrics: ServerMetrics, logger: Logger, peer: SocketAddress?) {
+    init(metrics: ServerMetrics, logger: Logger, peer: SocketAddress?, timeout: TimeAmount) {
         self.metrics = metrics
         self.logger = logger
         self.peer = peer
+        self.timeout = timeout
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        deadline = context.eventLoop.scheduleTask(in: timeout) {
+            loopBound.value.close(promise: nil)
+        }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        deadline?.cancel()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if case TLSUserEvent.handshakeCompleted = event {
             handshakeCompleted = true
+            deadline?.cancel()
             metrics.tlsHandshakes.add(1, ordering: .relaxed)
         }
         context.fireUserInboundEventTriggered(event)
@@ -67,6 +55,7 @@ final class HandshakeWatcher: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        deadline?.cancel()
         if !handshakeCompleted {
             metrics.tlsProbes.add(1, ordering: .relaxed)
             logger.debug(
