@@ -113,6 +113,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "CharterFuzzTargets",
+            dependencies: ["CharterCore", "CharterServer", "CharterCryptogen"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "charter-fuzz",
+            dependencies: ["CharterFuzzTargets"],
+            path: "Fuzz/CharterFuzzer",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "EnrollBenchmark",
             dependencies: [
@@ -147,6 +158,11 @@ let package = Package(
         .testTarget(
             name: "CharterClientTests",
             dependencies: ["CharterClient"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CharterFuzzTargetsTests",
+            dependencies: ["CharterFuzzTargets"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash Scripts/bootstrap.sh
-swift format lint --strict -r Sources Tests Benchmarks
+swift format lint --strict -r Sources Tests Benchmarks Fuzz
 swift build --build-tests
 swift test --skip-build
 CHARTER_BIN="$(swift build --show-bin-path)/charter" .venv/bin/python -m pytest -q Tests/EndToEnd

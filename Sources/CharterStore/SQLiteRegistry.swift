@@ -117,7 +117,8 @@ public struct SQLiteRegistry: Registry {
     public func resetLoginAttempts(_ id: String) async throws {
         try await write { db in
             try db.execute(
-                sql: "UPDATE identities SET incorrect_password_attempts = 0 WHERE id = ? AND incorrect_password_attempts != 0",
+                sql:
+                    "UPDATE identities SET incorrect_password_attempts = 0 WHERE id = ? AND incorrect_password_attempts != 0",
                 arguments: [id]
             )
         }

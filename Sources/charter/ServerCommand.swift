@@ -72,7 +72,8 @@ struct ServerCommand: AsyncParsableCommand {
 
         func bootstrapIdentity() throws -> ServerConfiguration.BootstrapIdentity? {
             guard let boot else { return nil }
-            guard let colon = boot.firstIndex(of: ":"), colon != boot.startIndex, colon != boot.index(before: boot.endIndex)
+            guard let colon = boot.firstIndex(of: ":"), colon != boot.startIndex,
+                colon != boot.index(before: boot.endIndex)
             else {
                 throw ValidationError("-b takes <name>:<secret> with neither empty, e.g. -b admin:adminpw")
             }

@@ -66,12 +66,16 @@ import Testing
 
     @Test func tamperedMethodFails() throws {
         let token = try AuthorizationToken(header: try currentHeader())
-        #expect(throws: CharterError.self) { try token.verify(method: "PUT", requestURI: "/register", body: body, acceptingLegacy: true) }
+        #expect(throws: CharterError.self) {
+            try token.verify(method: "PUT", requestURI: "/register", body: body, acceptingLegacy: true)
+        }
     }
 
     @Test func tamperedURIFails() throws {
         let token = try AuthorizationToken(header: try currentHeader())
-        #expect(throws: CharterError.self) { try token.verify(method: "POST", requestURI: "/revoke", body: body, acceptingLegacy: true) }
+        #expect(throws: CharterError.self) {
+            try token.verify(method: "POST", requestURI: "/revoke", body: body, acceptingLegacy: true)
+        }
     }
 
     @Test func tamperedBodyFailsInBothFormats() throws {
@@ -80,14 +84,16 @@ import Testing
             try AuthorizationToken(header: try currentHeader()).verify(
                 method: "POST",
                 requestURI: "/register",
-                body: other, acceptingLegacy: true
+                body: other,
+                acceptingLegacy: true
             )
         }
         #expect(throws: CharterError.self) {
             try AuthorizationToken(header: try legacyHeader(body: body)).verify(
                 method: "POST",
                 requestURI: "/register",
-                body: other, acceptingLegacy: true
+                body: other,
+                acceptingLegacy: true
             )
         }
     }
@@ -101,7 +107,12 @@ import Testing
             body: body
         )
         #expect(throws: CharterError.self) {
-            try AuthorizationToken(header: forged).verify(method: "POST", requestURI: "/register", body: body, acceptingLegacy: true)
+            try AuthorizationToken(header: forged).verify(
+                method: "POST",
+                requestURI: "/register",
+                body: body,
+                acceptingLegacy: true
+            )
         }
     }
 

@@ -1,6 +1,6 @@
 import pytest
 
-from harness import Server
+from harness import LEGACY_TOKENS, Server
 
 GATEWAY_CONFIG = """
 cfg:
@@ -49,3 +49,19 @@ def lc():
 @pytest.fixture(scope="session")
 def lc_admin(lc):
     return lc.enroll("admin", "adminpw").identity
+
+
+@pytest.fixture(scope="session")
+def legacy_server():
+    """The gateway configuration with legacy tokens accepted, for fabric-sdk-py."""
+    s = Server(GATEWAY_CONFIG, env=LEGACY_TOKENS).start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="session")
+def legacy_lc():
+    """The lifecycle configuration with legacy tokens accepted, for fabric-sdk-py."""
+    s = Server(LIFECYCLE_CONFIG, env=LEGACY_TOKENS).start()
+    yield s
+    s.stop()

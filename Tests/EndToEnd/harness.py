@@ -27,6 +27,8 @@ BINARY = os.environ.get("CHARTER_BIN", os.path.join(ROOT, ".build", "debug", "ch
 # Captured fabric-ca and cryptogen output the compatibility tests compare against: the `shared/`
 # folder beside the repository (or CHARTER_REFERENCE).
 REFERENCE = os.environ.get("CHARTER_REFERENCE", os.path.join(os.path.dirname(ROOT), "shared", "reference"))
+# fabric-sdk-py signs only legacy tokens, which a server refuses unless told otherwise.
+LEGACY_TOKENS = {"FABRIC_CA_SERVER_COMPATIBILITY_MODE_V1_3": "true"}
 P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
 
 
@@ -39,8 +41,9 @@ def free_port():
 class Server:
     """One running `charter server start` with its own home folder."""
 
-    def __init__(self, config_yaml=None, home=None, args=()):
+    def __init__(self, config_yaml=None, home=None, args=(), env=None):
         self.home = home or tempfile.mkdtemp(prefix="charter-e2e-")
+        self.env = {**os.environ, **(env or {})}
         self.port = free_port()
         self.ops_port = free_port()
         self.config_yaml = config_yaml
@@ -66,7 +69,7 @@ class Server:
         self.process = subprocess.Popen(
             [BINARY, "server", "start", "-b", "admin:adminpw", "-H", self.home, "-p", str(self.port),
              "--address", "127.0.0.1", "--operations.listenaddress", f"127.0.0.1:{self.ops_port}", *self.args],
-            stdout=self.log, stderr=subprocess.STDOUT,
+            stdout=self.log, stderr=subprocess.STDOUT, env=self.env,
         )
 
     def _wait(self, ready):

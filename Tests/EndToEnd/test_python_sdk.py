@@ -7,8 +7,8 @@ from hfc.fabric_ca import caservice as hfc_caservice  # noqa: E402  (installed b
 
 
 @pytest.fixture(scope="module")
-def cas(server):
-    return hfc_caservice.ca_service(target=f"https://localhost:{server.port}", ca_certs_path=server.ca_file)
+def cas(legacy_server):
+    return hfc_caservice.ca_service(target=f"https://localhost:{legacy_server.port}", ca_certs_path=legacy_server.ca_file)
 
 
 @pytest.fixture(scope="module")
@@ -16,13 +16,13 @@ def sdk_admin(cas):
     return cas.enroll("admin", "adminpw")
 
 
-def test_cainfo(cas, server):
-    assert cas._ca_client.get_cainfo() == open(server.ca_file, "rb").read()
+def test_cainfo(cas, legacy_server):
+    assert cas._ca_client.get_cainfo() == open(legacy_server.ca_file, "rb").read()
 
 
-def test_enroll_admin(sdk_admin, server):
+def test_enroll_admin(sdk_admin, legacy_server):
     cert = x509.load_pem_x509_certificate(sdk_admin.cert)
-    assert cert.issuer == server.ca_cert().subject
+    assert cert.issuer == legacy_server.ca_cert().subject
 
 
 def test_register_enroll_reenroll(cas, sdk_admin):

@@ -9,8 +9,8 @@ from hfc.fabric_ca import caservice as hfc_caservice  # installed by Scripts/boo
 
 
 @pytest.fixture(scope="module")
-def cas(lc):
-    return hfc_caservice.ca_service(target=f"https://localhost:{lc.port}", ca_certs_path=lc.ca_file)
+def cas(legacy_lc):
+    return hfc_caservice.ca_service(target=f"https://localhost:{legacy_lc.port}", ca_certs_path=legacy_lc.ca_file)
 
 
 @pytest.fixture(scope="module")
@@ -26,9 +26,9 @@ def aki(cert):
     return cert.extensions.get_extension_for_class(x509.AuthorityKeyIdentifier).value.key_identifier.hex()
 
 
-def test_full_flow(cas, boss, lc):
+def test_full_flow(cas, boss, legacy_lc):
     # cainfo, wrong password
-    assert cas._ca_client.get_cainfo() == open(lc.ca_file, "rb").read()
+    assert cas._ca_client.get_cainfo() == open(legacy_lc.ca_file, "rb").read()
     with pytest.raises(ValueError, match="'code': 20"):
         cas.enroll("admin", "not-the-password")
 
@@ -80,6 +80,6 @@ def test_full_flow(cas, boss, lc):
 
     # gencrl lists every revoked serial and verifies against the CA
     crl = x509.load_pem_x509_crl(base64.b64decode(boss.generateCRL()))
-    assert crl.is_signature_valid(lc.ca_cert().public_key())
-    in_db = {int(s, 16) for (s,) in lc.db_rows("SELECT serial_number FROM certificates WHERE status = 'revoked'")}
+    assert crl.is_signature_valid(legacy_lc.ca_cert().public_key())
+    in_db = {int(s, 16) for (s,) in legacy_lc.db_rows("SELECT serial_number FROM certificates WHERE status = 'revoked'")}
     assert {entry.serial_number for entry in crl} == in_db

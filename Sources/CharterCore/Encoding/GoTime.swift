@@ -23,6 +23,22 @@ public enum GoTime {
         return Date(timeIntervalSince1970: min(max(seconds, -62_135_596_800), 253_402_300_799))
     }
 
+    /// A time filter as fabric-ca-client writes its `--revocation` and `--expiration` windows: an
+    /// RFC 3339 time, or a duration relative to `now` (`-30d`, `+1h`). nil for Go's zero time;
+    /// throws a 400 for anything else. Results are clamped to years 1 to 9999.
+    public static func parseFilter(_ text: String, now: Date) throws -> Date? {
+        if let date = parse(text) { return isZero(date) ? nil : clamp(date) }
+        let sign: Double = text.hasPrefix("-") ? -1 : 1
+        let magnitude = text.hasPrefix("-") || text.hasPrefix("+") ? String(text.dropFirst()) : text
+        guard let duration = try? DurationText.parse(magnitude) else {
+            throw CharterError(
+                .invalidRequest,
+                "'\(PathElement.printable(text))' is neither an RFC 3339 time nor a duration like -30d"
+            )
+        }
+        return clamp(now.addingTimeInterval(sign * duration.timeInterval))
+    }
+
     /// Go's zero time, year 1.
     public static func isZero(_ date: Date) -> Bool {
         date.timeIntervalSince1970 < -62_000_000_000

@@ -29,16 +29,22 @@ public enum Affiliation {
     /// Throws a 400 naming the problem when `affiliation` is not a path a caller may create.
     public static func validate(_ affiliation: String) throws {
         func refuse(_ why: String) -> CharterError {
-            CharterError(.invalidRequest, "The affiliation '\(PathElement.printable(affiliation))' is not allowed: \(why)")
+            CharterError(
+                .invalidRequest,
+                "The affiliation '\(PathElement.printable(affiliation))' is not allowed: \(why)"
+            )
         }
         guard !affiliation.isEmpty, affiliation.utf8.count <= maximumLength else {
             throw refuse("it must have 1 to \(maximumLength) bytes")
         }
         for element in affiliation.split(separator: ".", omittingEmptySubsequences: false) {
             guard !element.isEmpty else { throw refuse("it has an empty element") }
-            guard !element.contains(where: \.isWhitespace), !element.unicodeScalars.contains(where: PathElement.isControl),
+            guard !element.contains(where: \.isWhitespace),
+                !element.unicodeScalars.contains(where: PathElement.isControl),
                 !element.contains("/"), !element.contains("\\")
-            else { throw refuse("'\(PathElement.printable(String(element)))' holds a space, control character or slash") }
+            else {
+                throw refuse("'\(PathElement.printable(String(element)))' holds a space, control character or slash")
+            }
             guard !reservedElements.contains(element.lowercased()) else {
                 throw refuse(
                     "'\(element)' is a Fabric NodeOU role name; as an OU in certificates it would grant that role"

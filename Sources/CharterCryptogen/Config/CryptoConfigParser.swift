@@ -171,7 +171,10 @@ public enum CryptoConfigParser {
 
         func checkPathElement(_ name: String, _ what: String) throws {
             if let problem = PathElement.problem(with: name) {
-                throw CharterError(.configuration, "\(what) '\(PathElement.printable(name))' cannot name a folder: \(problem)")
+                throw CharterError(
+                    .configuration,
+                    "\(what) '\(PathElement.printable(name))' cannot name a folder: \(problem)"
+                )
             }
         }
 

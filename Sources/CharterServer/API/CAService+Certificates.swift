@@ -46,20 +46,13 @@ extension CAService {
         return Envelope.response(body, status: .ok)
     }
 
-    /// An RFC 3339 time, or a duration relative to now (`-30d`, `+1h`), as fabric-ca-client's
-    /// `--revocation` and `--expiration` windows are written.
+    /// A time filter of the query (see ``GoTime/parseFilter(_:now:)``), its name in the error.
     static func time(_ value: Substring?, _ name: String) throws -> Date? {
         guard let value, !value.isEmpty else { return nil }
-        let text = String(value)
-        if let date = GoTime.parse(text) { return GoTime.isZero(date) ? nil : GoTime.clamp(date) }
-        let sign: Double = text.hasPrefix("-") ? -1 : 1
-        let magnitude = text.hasPrefix("-") || text.hasPrefix("+") ? String(text.dropFirst()) : text
-        guard let duration = try? DurationText.parse(magnitude) else {
-            throw CharterError(
-                .invalidRequest,
-                "\(name) '\(text)' is neither an RFC 3339 time nor a duration like -30d"
-            )
+        do {
+            return try GoTime.parseFilter(String(value), now: Date())
+        } catch let error as CharterError {
+            throw CharterError(error.code, "\(name): \(error.message)")
         }
-        return GoTime.clamp(Date().addingTimeInterval(sign * duration.timeInterval))
     }
 }

@@ -51,8 +51,9 @@ extension CAService {
         if let secret { try SecretHasher.validate(secret) }
         let hasher = self.hasher
         let secretHash: String? =
-            if let secret { try await NIOThreadPool.singleton.runIfActive { hasher.hash(secret, generated: false) } }
-            else { nil }
+            if let secret {
+                try await NIOThreadPool.singleton.runIfActive { hasher.hash(secret, generated: false) }
+            } else { nil }
 
         let updated = try await registry.updateIdentity(id) { identity in
             try AccessControl.checkActOn(caller: caller, target: identity)

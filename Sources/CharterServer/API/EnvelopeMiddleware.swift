@@ -4,6 +4,7 @@ import CharterCore
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 
 /// Maps every error to the envelope with the right status and code, and logs each request.
 struct EnvelopeMiddleware: RouterMiddleware {
@@ -26,6 +27,10 @@ struct EnvelopeMiddleware: RouterMiddleware {
         } catch let error as CharterError {
             failure = error
             response = Envelope.failure(error)
+        } catch is NIOTooManyBytesError {
+            let tooLarge = CharterError(.bodyTooLarge, "The request body is larger than \(CAService.maxBodySize) bytes")
+            failure = tooLarge
+            response = Envelope.failure(tooLarge)
         } catch let error as HTTPError where error.status == .notFound && isKnown(request.uri.path) {
             let wrongMethod = CharterError(.methodNotAllowed, "Method \(request.method) is not allowed")
             failure = wrongMethod
@@ -38,10 +43,7 @@ struct EnvelopeMiddleware: RouterMiddleware {
                 body: ResponseBody(byteBuffer: ByteBuffer(string: "404 page not found\n"))
             )
         } catch let error as HTTPError {
-            let mapped =
-                error.status == .contentTooLarge
-                ? CharterError(.bodyTooLarge, "The request body is larger than \(CAService.maxBodySize) bytes")
-                : CharterError(.invalidRequest, error.body ?? "Request refused: \(error.status)")
+            let mapped = CharterError(.invalidRequest, error.body ?? "Request refused: \(error.status)")
             failure = mapped
             response = Envelope.failure(mapped)
         } catch {

@@ -1,0 +1,82 @@
+// Every parser that reads bytes an attacker controls, as one entry point per fuzz target: the
+// libFuzzer driver (`Scripts/fuzz.sh`) feeds them random inputs, and the corpus tests replay the
+// seeds and every input that ever crashed one. A target may throw any typed error; it must never
+// trap, hang or exhaust memory.
+
+import CharterCore
+import CharterCryptogen
+import CharterServer
+import Foundation
+
+/// One fuzzed parser.
+public enum FuzzTarget: String, CaseIterable, Sendable {
+    /// PEM CSRs as enroll and reenroll receive them: decode, parse, verify, SANs.
+    case csr
+    /// PEM bundles and single blocks (CA chains, keys, certificates).
+    case pem
+    /// `Authorization` token headers: parse and verify against a request.
+    case token
+    /// Every request body decoder; the first byte picks the body type.
+    case bodies
+    /// Durations and time filters from query strings and configs.
+    case time
+    /// The server configuration file.
+    case serverConfig = "server-config"
+    /// cryptogen's `crypto-config.yaml`.
+    case cryptoConfig = "crypto-config"
+
+    /// Runs the parser on `input`; errors are the expected outcome of most inputs.
+    public func run(_ input: [UInt8]) {
+        let text = String(decoding: input, as: UTF8.self)
+        switch self {
+        case .csr:
+            let request = EnrollmentRequest(certificateRequest: text)
+            if let csr = try? request.parsedCSR() {
+                let policy = EnrollmentPolicy()
+                let identity = Identity(
+                    id: SubjectPolicy.commonName(of: csr.subject) ?? "",
+                    type: "peer",
+                    affiliation: "org1",
+                    attributes: [],
+                    maxEnrollments: -1,
+                    secretHash: ""
+                )
+                _ = try? policy.issuanceRequest(for: identity, request: request)
+            }
+        case .pem:
+            _ = try? PEMBundle.certificates(in: text)
+            _ = PEM.decode(input, type: "CERTIFICATE")
+            _ = try? SigningKey(pemEncoded: text)
+        case .token:
+            if let token = try? AuthorizationToken(header: text) {
+                _ = try? token.verify(method: "POST", requestURI: "/register", body: input, acceptingLegacy: true)
+            }
+            _ = Hex.canonicalSerial(text)
+        case .bodies:
+            guard let selector = input.first else { return }
+            let body = Data(input.dropFirst())
+            let decoder = JSONDecoder()
+            switch selector % 6 {
+            case 0: _ = try? decoder.decode(EnrollmentRequest.self, from: body)
+            case 1: _ = try? decoder.decode(RegistrationRequest.self, from: body)
+            case 2: _ = try? decoder.decode(RevocationRequest.self, from: body)
+            case 3: _ = try? decoder.decode(CRLRequest.self, from: body)
+            case 4: _ = try? decoder.decode(IdentityModification.self, from: body)
+            default: _ = try? decoder.decode(AffiliationRequest.self, from: body)
+            }
+        case .time:
+            _ = try? DurationText.parse(text)
+            if let date = try? GoTime.parseFilter(text, now: Date()) { _ = GoTime.format(date) }
+            _ = try? EnrollmentID.validate(text)
+            _ = try? Affiliation.validate(text)
+            _ = try? HostPolicy.subjectAlternativeNames(for: [text])
+        case .serverConfig:
+            if var configuration = try? ServerConfiguration.load(yaml: text) {
+                configuration.apply(environment: [:])
+                _ = try? configuration.yaml()
+            }
+        case .cryptoConfig:
+            _ = try? CryptoConfigParser.parse(text)
+        }
+    }
+}
