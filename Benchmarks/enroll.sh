@@ -18,4 +18,4 @@ for _ in $(seq 1 100); do
     sleep 0.2
 done
 "$BIN/EnrollBenchmark" --url "https://localhost:$PORT" --ca "$HOME_DIR/ca-cert.pem" --pid "$SERVER" \
-    --seconds "$SECONDS_PER_PHASE"
+    --seconds "$SECONDS_PER_PHASE" --durability "sqlite-wal-synchronous-full"

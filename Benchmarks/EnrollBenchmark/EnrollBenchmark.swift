@@ -20,6 +20,8 @@ struct EnrollBenchmark {
         var concurrency = [1, 8, 32]
         var admin = "admin:adminpw"
         var modes: [Mode] = [.enrollBcrypt, .enrollGenerated, .reenroll]
+        /// The server's commit durability, printed in the closing line (the load cannot observe it).
+        var durability = "unknown"
 
         init(_ arguments: [String]) throws {
             var iterator = arguments.makeIterator()
@@ -32,6 +34,7 @@ struct EnrollBenchmark {
                 case "--seconds": seconds = Double(value) ?? seconds
                 case "--clients": concurrency = value.split(separator: ",").compactMap { Int($0) }
                 case "--admin": admin = value
+                case "--durability": durability = value
                 case "--modes":
                     modes = try value.split(separator: ",").map { name in
                         guard let mode = Mode(rawValue: String(name)) else {
@@ -113,7 +116,7 @@ struct EnrollBenchmark {
                 summary.append("\(mode.rawValue)@\(clients)=\(String(format: "%.0f", result.opsPerSecond))/s")
             }
         }
-        print("enroll-benchmark: " + summary.joined(separator: " "))
+        print("enroll-benchmark: durability=\(options.durability) " + summary.joined(separator: " "))
     }
 
     struct Result {
