@@ -24,9 +24,8 @@ from cryptography.x509.oid import NameOID
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BINARY = os.environ.get("CHARTER_BIN", os.path.join(ROOT, ".build", "debug", "charter"))
-# Captured fabric-ca and cryptogen output the compatibility tests compare against: the `shared/`
-# folder beside the repository (or CHARTER_REFERENCE).
-REFERENCE = os.environ.get("CHARTER_REFERENCE", os.path.join(os.path.dirname(ROOT), "shared", "reference"))
+# Captured fabric-ca and cryptogen output the compatibility tests compare against (see its README).
+REFERENCE = os.path.join(ROOT, "Tests", "Fixtures")
 # fabric-sdk-py signs only legacy tokens, which a server refuses unless told otherwise.
 LEGACY_TOKENS = {"FABRIC_CA_SERVER_COMPATIBILITY_MODE_V1_3": "true"}
 P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
