@@ -14,6 +14,8 @@ public struct CAClient: Sendable {
     public let baseURL: String
     /// The URL's host and port (`localhost:7054`), which names the CA files fabric-ca-client writes.
     public let hostPort: String
+    /// Print each request and the status of its answer on standard error (`-d`).
+    public let debug: Bool
     let client: HTTPClient
 
     /// The failure of a call: the server's envelope error, or why no answer came.
@@ -35,9 +37,14 @@ public struct CAClient: Sendable {
     }
 
     /// Creates a client trusting `trustedCertificates` (PEM files) for TLS, with an optional client pair.
-    public init(url: URL, trustedCertificates: [String], clientCertificate: String? = nil, clientKey: String? = nil)
-        throws
-    {
+    public init(
+        url: URL,
+        trustedCertificates: [String],
+        clientCertificate: String? = nil,
+        clientKey: String? = nil,
+        debug: Bool = false
+    ) throws {
+        self.debug = debug
         guard let scheme = url.scheme, scheme == "https" || scheme == "http", let host = url.host else {
             throw Failure(message: "The URL '\(url)' is not an http:// or https:// server URL")
         }
@@ -123,6 +130,9 @@ public struct CAClient: Sendable {
             throw Failure(message: "Cannot reach the CA at \(baseURL): \(error)")
         }
         let data = Data(bytes.readableBytesView)
+        if debug {
+            FileHandle.standardError.write(Data("\(method) \(baseURL)\(path) -> \(response.status.code)\n".utf8))
+        }
         guard let envelope = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw Failure(
                 message:

@@ -10,20 +10,6 @@ public enum CertificateRequestBuilder {
     public static func pem(key: SigningKey, commonName: String, names: [(String, String)], hosts: [String]) throws
         -> String
     {
-        let oids: [String: ASN1ObjectIdentifier] = [
-            "C": .RDNAttributeType.countryName,
-            "ST": .RDNAttributeType.stateOrProvinceName,
-            "L": .RDNAttributeType.localityName,
-            "O": .RDNAttributeType.organizationName,
-            "OU": .RDNAttributeType.organizationalUnitName,
-        ]
-        var rdns: [RelativeDistinguishedName] = []
-        for key in ["C", "ST", "L", "O", "OU"] {
-            for (name, value) in names where name == key && !value.isEmpty {
-                rdns.append(RelativeDistinguishedName(try SubjectPolicy.attribute(oids[key] ?? [], value)))
-            }
-        }
-        rdns.append(RelativeDistinguishedName(try SubjectPolicy.attribute(.RDNAttributeType.commonName, commonName)))
         var attributes = CertificateSigningRequest.Attributes()
         let sans = try HostPolicy.subjectAlternativeNames(for: hosts)
         if !sans.isEmpty {
@@ -32,7 +18,7 @@ public enum CertificateRequestBuilder {
         }
         let csr = try CertificateSigningRequest(
             version: .v1,
-            subject: DistinguishedName(rdns),
+            subject: try SubjectPolicy.name(SubjectPolicy.Fields(commonName: commonName, names: names)),
             privateKey: key.certificateKey,
             attributes: attributes,
             signatureAlgorithm: .ecdsaWithSHA256

@@ -12,6 +12,10 @@ public struct ClientSettings: Codable, Sendable {
     public var caname: String?
     public var tls: TLS?
     public var csr: CSR?
+    /// Enrollment output files relative to the MSP (fabric-ca-client 1.5.20).
+    public var mycertfile: String?
+    public var myskfile: String?
+    public var mycacertfile: String?
 
     public struct TLS: Codable, Sendable {
         public var certfiles: [String]?
@@ -29,9 +33,15 @@ public struct ClientSettings: Codable, Sendable {
         public var names: [[String: String?]]?
         public var hosts: [String]?
         public var keyrequest: KeyRequest?
-        /// Creates CSR defaults.
+        /// The subject names fabric-ca-client's default configuration sends (the server replaces OU).
+        public static let defaultNames: [[String: String?]] = [
+            ["C": "US", "ST": "North Carolina", "L": nil, "O": "Hyperledger", "OU": "Fabric"]
+        ]
+
+        /// Creates CSR defaults: fabric-ca-client's names, an ECDSA P-256 key.
         public init(cn: String? = nil, size: Int = 256) {
             self.cn = cn
+            self.names = Self.defaultNames
             self.keyrequest = KeyRequest(algo: "ecdsa", size: size)
         }
         public struct KeyRequest: Codable, Sendable {

@@ -4,7 +4,6 @@
 // nothing behind.
 
 import CharterCore
-import Crypto
 import Foundation
 import SwiftASN1
 import X509
@@ -13,42 +12,52 @@ import X509
 public struct MSPStore: Sendable {
     /// The MSP folder.
     public let directory: String
+    /// Where the enrollment certificate goes, relative to the MSP (`--mycertfile`).
+    public let certificateFile: String
+    /// Where the key goes, relative to the MSP (`--myskfile`); nil: `keystore/<hash>_sk`.
+    public let keyFile: String?
+    /// Where the root CA certificate goes, relative to the MSP (`--mycacertfile`); nil:
+    /// `[tls]cacerts/<host>-<port>[-<caname>].pem`.
+    public let caCertificateFile: String?
 
-    /// Creates a store for a folder (which need not exist yet).
-    public init(directory: String) {
+    /// Creates a store for a folder (which need not exist yet), with fabric-ca-client 1.5.20's
+    /// optional custom file locations, each relative to the MSP folder and kept inside it.
+    public init(
+        directory: String,
+        certificateFile: String? = nil,
+        keyFile: String? = nil,
+        caCertificateFile: String? = nil
+    ) throws {
+        for path in [certificateFile, keyFile, caCertificateFile].compactMap({ $0 }) {
+            let elements = path.split(separator: "/").map(String.init)
+            if elements.isEmpty || elements.contains(where: { PathElement.problem(with: $0) != nil }) {
+                throw CAClient.Failure(message: "'\(path)' is not a file path inside the MSP folder")
+            }
+        }
         self.directory = directory
+        self.certificateFile = certificateFile ?? "signcerts/cert.pem"
+        self.keyFile = keyFile
+        self.caCertificateFile = caCertificateFile
     }
 
     /// The identity this MSP holds: its signing certificate and the key that matches it.
     public func identity() throws -> (key: SigningKey, certificatePEM: String) {
-        let certPath = "\(directory)/signcerts/cert.pem"
+        let certPath = "\(directory)/\(certificateFile)"
         guard let pem = try? String(contentsOfFile: certPath, encoding: .utf8),
             let certificate = try? Certificate(pemEncoded: pem)
         else {
             throw CAClient.Failure(message: "No enrollment certificate at \(certPath): enroll first")
         }
         guard let (key, _) = try keyFile(for: certificate.publicKey) else {
-            throw CAClient.Failure(message: "No private key in \(directory)/keystore matches \(certPath)")
+            throw CAClient.Failure(message: "No private key in \(directory) matches \(certPath)")
         }
         return (key, pem)
     }
 
-    /// The key file in keystore/ whose key matches `publicKey`.
+    /// The key file whose key matches `publicKey`: the custom key file, or one in keystore/.
     func keyFile(for publicKey: Certificate.PublicKey) throws -> (SigningKey, String)? {
-        let folder = "\(directory)/keystore"
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasSuffix("_sk") {
-            if let text = try? String(contentsOfFile: "\(folder)/\(name)", encoding: .utf8),
-                let key = try? SigningKey(pemEncoded: text), key.publicKey == publicKey
-            {
-                return (key, "\(folder)/\(name)")
-            }
-        }
-        return nil
-    }
-
-    /// fabric-ca-client's key file name: hex SHA-256 of the public point, then `_sk`.
-    static func keyFileName(_ key: SigningKey) -> String {
-        Hex.encode(SHA256.hash(data: key.publicKey.ecPoint)) + "_sk"
+        let candidates = keyFile.map { ["\(directory)/\($0)"] } ?? Keystore.candidates(in: "\(directory)/keystore")
+        return Keystore.key(matching: publicKey, among: candidates).map { ($0.key, $0.path) }
     }
 
     /// Writes an enrollment's certificate, key and CA chain; on reenroll, removes the key of the
@@ -62,13 +71,14 @@ public struct MSPStore: Sendable {
     )
         throws
     {
-        let previous = (try? String(contentsOfFile: "\(directory)/signcerts/cert.pem", encoding: .utf8))
+        let previous = (try? String(contentsOfFile: "\(directory)/\(certificateFile)", encoding: .utf8))
             .flatMap { try? Certificate(pemEncoded: $0) }
         let oldKey = try previous.flatMap { try keyFile(for: $0.publicKey) }
-        try write("keystore/\(Self.keyFileName(key))", key.pkcs8PEM, mode: 0o600)
-        try write("signcerts/cert.pem", certificatePEM, mode: 0o644)
+        let keyPath = keyFile ?? "keystore/\(Keystore.fileName(for: key.publicKey))"
+        try write(keyPath, key.pkcs8PEM, mode: 0o600)
+        try write(certificateFile, certificatePEM, mode: 0o644)
         try storeCAInfo(serverInfo, caFileName: caFileName, tlsProfile: tlsProfile)
-        if let (_, path) = oldKey, path != "\(directory)/keystore/\(Self.keyFileName(key))" {
+        if let (_, path) = oldKey, path != "\(directory)/\(keyPath)" {
             try? FileManager.default.removeItem(atPath: path)
         }
     }
@@ -89,7 +99,9 @@ public struct MSPStore: Sendable {
         }
         let prefix = tlsProfile ? "tls" : ""
         let file = tlsProfile ? "tls-\(caFileName)" : caFileName
-        if !roots.isEmpty { try write("\(prefix)cacerts/\(file)", roots.joined(), mode: 0o644) }
+        if !roots.isEmpty {
+            try write(caCertificateFile ?? "\(prefix)cacerts/\(file)", roots.joined(), mode: 0o644)
+        }
         if !intermediates.isEmpty {
             try write("\(prefix)intermediatecerts/\(file)", intermediates.joined(), mode: 0o644)
         }

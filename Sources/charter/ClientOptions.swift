@@ -42,7 +42,7 @@ struct ClientOptions: ParsableArguments {
     @Option(name: [.customLong("caname")], help: "Name of the CA on the server.")
     var caname: String?
 
-    @Flag(name: [.customShort("d"), .long], help: "Debug output.")
+    @Flag(name: [.customShort("d"), .long], help: "Print each request and its answer's status on standard error.")
     var debug = false
 
     var homeDirectory: String {
@@ -98,12 +98,13 @@ struct ClientOptions: ParsableArguments {
             url: url,
             trustedCertificates: trust,
             clientCertificate: (tlsClientCertfile ?? settings.tls?.client?.certfile).map(resolve),
-            clientKey: (tlsClientKeyfile ?? settings.tls?.client?.keyfile).map(resolve)
+            clientKey: (tlsClientKeyfile ?? settings.tls?.client?.keyfile).map(resolve),
+            debug: debug
         )
         let mspFolder = absolute(mspdir ?? settings.mspdir ?? "msp", base: homeDirectory)
         return Context(
             client: client,
-            msp: MSPStore(directory: mspFolder),
+            msp: try MSPStore(directory: mspFolder),
             settings: settings,
             caName: caname ?? settings.caname ?? "",
             user: user,

@@ -41,6 +41,27 @@ struct EnrollmentOptions: ParsableArguments {
     @Flag(help: "Also write the MSP config.yaml that Fabric NodeOUs need.")
     var nodeous = false
 
+    @Option(help: "Where to write the certificate, relative to the MSP folder (default signcerts/cert.pem).")
+    var mycertfile: String?
+
+    @Option(help: "Where to write the private key, relative to the MSP folder (default keystore/<hash>_sk).")
+    var myskfile: String?
+
+    @Option(
+        help: "Where to write the root CA certificate, relative to the MSP folder (default cacerts/<host-port>.pem)."
+    )
+    var mycacertfile: String?
+
+    /// The MSP folder with the output files this enrollment names (flags, then the config file).
+    func msp(_ context: ClientOptions.Context) throws -> MSPStore {
+        try MSPStore(
+            directory: context.msp.directory,
+            certificateFile: mycertfile ?? context.settings.mycertfile,
+            keyFile: myskfile ?? context.settings.myskfile,
+            caCertificateFile: mycacertfile ?? context.settings.mycacertfile
+        )
+    }
+
     func key(settings: ClientSettings, existing: SigningKey?) throws -> SigningKey {
         if reuseKey, let existing { return existing }
         guard algorithm.lowercased() == "ecdsa" else {
@@ -53,9 +74,10 @@ struct EnrollmentOptions: ParsableArguments {
         }
     }
 
+    /// `--csr.names`, else the config file's, else fabric-ca-client's defaults.
     func subjectNames(settings: ClientSettings) throws -> [(String, String)] {
         if let names { return try ClientFlags.names(names) }
-        return (settings.csr?.names ?? []).flatMap { entry in
+        return (settings.csr?.names ?? ClientSettings.CSR.defaultNames).flatMap { entry in
             entry.compactMap { key, value in value.map { (key.uppercased(), $0) } }
         }
     }
@@ -77,6 +99,7 @@ struct EnrollmentOptions: ParsableArguments {
     )
         async throws
     {
+        let msp = try msp(context)
         let key = try key(settings: context.settings, existing: existingKey)
         let csr = try CertificateRequestBuilder.pem(
             key: key,
@@ -86,8 +109,8 @@ struct EnrollmentOptions: ParsableArguments {
         )
         let body = try JSON.encode(try request(csr: csr, settings: context.settings, caName: context.caName))
         let result = try await context.client.call("POST", path, body: body, authentication: authentication)
-        try store(try JSON.decode(EnrollmentResponse.self, result), key: key, context: context)
-        print("Stored client certificate at \(context.msp.directory)/signcerts/cert.pem")
+        try store(try JSON.decode(EnrollmentResponse.self, result), key: key, msp: msp, context: context)
+        print("Stored client certificate at \(msp.directory)/\(msp.certificateFile)")
     }
 
     func request(csr: String, settings: ClientSettings, caName: String) throws -> EnrollmentRequest {
@@ -103,12 +126,12 @@ struct EnrollmentOptions: ParsableArguments {
     }
 
     /// Stores the result; with --nodeous also the NodeOUs config pointing at the root CA file.
-    func store(_ response: EnrollmentResponse, key: SigningKey, context: ClientOptions.Context) throws {
+    func store(_ response: EnrollmentResponse, key: SigningKey, msp: MSPStore, context: ClientOptions.Context) throws {
         guard let pemData = Data(base64Encoded: response.cert) else {
             throw CAClient.Failure(message: "The certificate is not base64")
         }
         let pem = String(decoding: pemData, as: UTF8.self)
-        try context.msp.storeEnrollment(
+        try msp.storeEnrollment(
             certificatePEM: pem,
             key: key,
             serverInfo: response.serverInfo,
@@ -116,7 +139,7 @@ struct EnrollmentOptions: ParsableArguments {
             tlsProfile: profile == "tls"
         )
         if nodeous {
-            try context.msp.storeNodeOUs(caFile: "cacerts/\(context.caFileName)")
+            try msp.storeNodeOUs(caFile: msp.caCertificateFile ?? "cacerts/\(context.caFileName)")
         }
     }
 }
@@ -136,7 +159,7 @@ struct Enroll: AsyncParsableCommand {
             try await enrollment.enroll(
                 "/enroll",
                 commonName: enrollment.commonName ?? user,
-                existingKey: try? context.msp.identity().key,
+                existingKey: try? enrollment.msp(context).identity().key,
                 authentication: .basic(user: user, secret: secret),
                 context: context
             )
@@ -152,7 +175,7 @@ struct Reenroll: AsyncParsableCommand {
 
     func run() async throws {
         try await runClient(options) { context in
-            let (current, certificatePEM) = try context.msp.identity()
+            let (current, certificatePEM) = try enrollment.msp(context).identity()
             let certificate = try Certificate(pemEncoded: certificatePEM)
             try await enrollment.enroll(
                 "/reenroll",

@@ -81,6 +81,62 @@ def test_enroll_writes_fabric_ca_client_layout(ca, admin_home):
     assert "adminpw" not in config and f"localhost:{ca.port}" in config
 
 
+def test_subject_names_and_folder_modes_follow_fabric_ca_client(ca, admin_home, tmp_path):
+    # fabric-ca-client's default csr.names: C=US, ST=North Carolina, O=Hyperledger (the server sets OU).
+    cert = x509.load_pem_x509_certificate((admin_home / "msp" / "signcerts" / "cert.pem").read_bytes())
+    assert cert.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)[0].value == "Hyperledger"
+    assert cert.subject.get_attributes_for_oid(NameOID.STATE_OR_PROVINCE_NAME)[0].value == "North Carolina"
+    assert cert.subject.get_attributes_for_oid(NameOID.COUNTRY_NAME)[0].value == "US"
+    config = (admin_home / "fabric-ca-client-config.yaml").read_text()
+    assert "O: Hyperledger" in config and "C: US" in config and "ST: North Carolina" in config
+    for folder in ("msp", "msp/keystore"):
+        assert stat.S_IMODE(os.stat(admin_home / folder).st_mode) == 0o700, folder
+    # --csr.names wins over the defaults, and the config file's names over the defaults
+    client(ca, admin_home, "register", "--id.name", "named", "--id.secret", "pw", "--id.affiliation", "org1")
+    home = tmp_path / "named"
+    enroll(ca, home, "named", "pw", "--csr.names", "C=DE,O=Example Org")
+    named = x509.load_pem_x509_certificate((home / "msp" / "signcerts" / "cert.pem").read_bytes())
+    assert named.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)[0].value == "Example Org"
+    assert not named.subject.get_attributes_for_oid(NameOID.STATE_OR_PROVINCE_NAME)
+    config_file = home / "fabric-ca-client-config.yaml"
+    text = config_file.read_text().replace("Hyperledger", "From Config")
+    config_file.write_text(text)
+    enroll(ca, home, "named", "pw", "-M", "again")
+    again = x509.load_pem_x509_certificate((home / "again" / "signcerts" / "cert.pem").read_bytes())
+    assert again.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)[0].value == "From Config"
+
+
+def test_custom_output_files_for_enroll_and_reenroll(ca, admin_home, tmp_path):
+    client(ca, admin_home, "register", "--id.name", "custom", "--id.secret", "pw", "--id.affiliation", "org1")
+    home = tmp_path / "custom"
+    files = ["--mycertfile", "tls/server.crt", "--myskfile", "tls/server.key", "--mycacertfile", "tls/ca.crt"]
+    enroll(ca, home, "custom", "pw", *files)
+    msp = home / "msp"
+    cert = x509.load_pem_x509_certificate((msp / "tls" / "server.crt").read_bytes())
+    key = serialization.load_pem_private_key((msp / "tls" / "server.key").read_bytes(), None)
+    assert key.public_key() == cert.public_key()
+    assert stat.S_IMODE(os.stat(msp / "tls" / "server.key").st_mode) == 0o600
+    assert (msp / "tls" / "ca.crt").read_bytes() == open(ca.ca_file, "rb").read()
+    assert not (msp / "signcerts" / "cert.pem").exists() and not list((msp / "keystore").glob("*_sk"))
+    client(ca, home, "reenroll", *files)
+    renewed = x509.load_pem_x509_certificate((msp / "tls" / "server.crt").read_bytes())
+    assert renewed.serial_number != cert.serial_number
+    assert serialization.load_pem_private_key((msp / "tls" / "server.key").read_bytes(), None).public_key() == renewed.public_key()
+    bad = client(ca, home, "reenroll", "--mycertfile", "../escape.pem", check=False)
+    assert bad.returncode != 0 and "inside the MSP folder" in bad.stderr
+
+
+def test_url_with_a_path_prefix_is_requested_and_signed_with_it(ca, admin_home, tmp_path):
+    # The server answers under /api/v1 too: requests and the token's signed URI carry the prefix.
+    home = tmp_path / "prefixed"
+    result = client(ca, home, "enroll", "-u", f"https://admin:adminpw@localhost:{ca.port}/api/v1", "-d")
+    assert f"POST https://localhost:{ca.port}/api/v1/enroll -> 201" in result.stderr
+    client(ca, home, "register", "--id.name", "via-prefix", "--id.secret", "pw", "--id.affiliation", "org1",
+           "-u", f"https://localhost:{ca.port}/api/v1")
+    client(ca, home, "reenroll", "-u", f"https://localhost:{ca.port}/api/v1")
+    assert ca.db_rows("SELECT COUNT(*) FROM identities WHERE id = 'via-prefix'")[0][0] == 1
+
+
 def test_tls_profile_with_gateway_host_and_attribute_requests(ca, admin_home, tmp_path):
     client(ca, admin_home, "register", "--id.name", "gw-peer", "--id.secret", "pw", "--id.type", "peer",
            "--id.affiliation", "org1", "--id.attrs", '"app.roles=a,b",color=blue:ecert')
@@ -204,6 +260,7 @@ def test_test_network_script_with_only_the_program_name_changed(ca, tmp_path):
     (["enroll", "-u", "not a url"], "not a valid URL"),
     (["enroll", "-u", "https://admin:adminpw@127.0.0.1:1"], "Cannot reach the CA"),
     (["enroll", "-u", "https://localhost:7054"], "enrollment ID and secret"),
+    (["enroll", "-u", "ftp://admin:adminpw@localhost:7054"], "not an http:// or https:// server URL"),
 ])
 def test_bad_input_is_a_clear_error_and_writes_nothing(tmp_path, args, message):
     home = tmp_path / "home"

@@ -60,6 +60,28 @@ def test_options_tree_matches_reference(tmp_path):
     assert listing(str(out), with_modes=False) == reference_listing("find-listing-options.txt", with_modes=False)
 
 
+def test_ca_organizational_unit_joins_every_leaf_subject(tmp_path):
+    # cryptogen v2.4.9 on crypto-config-options.yaml: the CA's OrganizationalUnit is in every
+    # certificate of the org, after the NodeOU in one multi-valued RDN on signing certificates.
+    out = tmp_path / "out"
+    assert cryptogen("generate", "--config", os.path.join(CONFIGS, "crypto-config-options.yaml"), "--output", str(out)).returncode == 0
+    org = out / "peerOrganizations" / "orgx.example.net"
+    peer = org / "peers" / "foo27.org5.example.com"
+    sign = load(str(peer / "msp" / "signcerts" / "foo27.org5.example.com-cert.pem"))
+    admin = load(str(org / "users" / "Admin@orgx.example.net" / "msp" / "signcerts" / "Admin@orgx.example.net-cert.pem"))
+    server = load(str(peer / "tls" / "server.crt"))
+    client = load(str(org / "users" / "Admin@orgx.example.net" / "tls" / "client.crt"))
+    ca = load(str(org / "ca" / "myca.orgx.example.net-cert.pem"))
+    tail = "L=Berlin,ST=Berlin,C=DE"
+    street = "2.5.4.17=10115,STREET=Main St 1"
+    assert sign.subject.rfc4514_string() == f"CN=foo27.org5.example.com,OU=peer+OU=Hyperledger Fabric,{street},{tail}"
+    assert admin.subject.rfc4514_string() == f"CN=Admin@orgx.example.net,OU=admin+OU=Hyperledger Fabric,{street},{tail}"
+    assert server.subject.rfc4514_string() == f"CN=foo27.org5.example.com,OU=Hyperledger Fabric,{street},{tail}"
+    assert client.subject.rfc4514_string() == f"CN=Admin@orgx.example.net,OU=Hyperledger Fabric,{street},{tail}"
+    assert ca.subject.rfc4514_string() == f"CN=myca.orgx.example.net,OU=Hyperledger Fabric,O=orgx.example.net,{street},{tail}"
+    assert len(sign.subject.rdns) == 7 and len(sign.subject.rdns[5]._attributes) == 2
+
+
 def test_showtemplate_generates_the_reference_default_tree(tmp_path):
     template = cryptogen("showtemplate")
     assert template.returncode == 0 and "OrdererOrgs" in template.stdout

@@ -11,14 +11,64 @@ import X509
 ///   and one OU per affiliation element (`peer` + `org1` + `department1`): Fabric's NodeOUs look
 ///   for the type there, and the affiliation OUs are how channel policies name departments.
 public enum SubjectPolicy {
-    static let kept: [ASN1ObjectIdentifier] = [
-        .RDNAttributeType.countryName,
-        .RDNAttributeType.stateOrProvinceName,
-        .RDNAttributeType.localityName,
-        .RDNAttributeType.streetAddress,
-        [2, 5, 4, 17],  // postalCode
-        .RDNAttributeType.organizationName,
-    ]
+    /// The parts of a subject, each type with any number of values.
+    public struct Fields: Sendable, Hashable {
+        public var country: [String] = []
+        public var province: [String] = []
+        public var locality: [String] = []
+        public var streetAddress: [String] = []
+        public var postalCode: [String] = []
+        public var organization: [String] = []
+        public var organizationalUnit: [String] = []
+        public var commonName: String
+
+        /// Fields with only a common name.
+        public init(commonName: String) {
+            self.commonName = commonName
+        }
+
+        /// Fields from `C`, `ST`, `L`, `street`, `postalCode`, `O`, `OU` pairs (fabric-ca's
+        /// `csr.names` keys, any case); other keys are ignored.
+        public init(commonName: String, names: [(String, String)]) {
+            self.commonName = commonName
+            for (key, value) in names where !value.isEmpty {
+                switch key.uppercased() {
+                case "C": country.append(value)
+                case "ST": province.append(value)
+                case "L": locality.append(value)
+                case "STREET": streetAddress.append(value)
+                case "POSTALCODE": postalCode.append(value)
+                case "O": organization.append(value)
+                case "OU": organizationalUnit.append(value)
+                default: break
+                }
+            }
+        }
+    }
+
+    /// The one way Charter writes a subject, in Go's `pkix.Name` order (C, ST, L, street, postal
+    /// code, O, OU, CN) with all values of a type in one RDN, as fabric-ca and cryptogen do: the
+    /// OUs `peer` and `Hyperledger Fabric` become one multi-valued RDN, which Fabric NodeOUs read.
+    public static func name(_ fields: Fields) throws -> DistinguishedName {
+        let parts: [(ASN1ObjectIdentifier, [String])] = [
+            (.RDNAttributeType.countryName, fields.country),
+            (.RDNAttributeType.stateOrProvinceName, fields.province),
+            (.RDNAttributeType.localityName, fields.locality),
+            (.RDNAttributeType.streetAddress, fields.streetAddress),
+            (postalCode, fields.postalCode),
+            (.RDNAttributeType.organizationName, fields.organization),
+            (.RDNAttributeType.organizationalUnitName, fields.organizationalUnit),
+            (.RDNAttributeType.commonName, [fields.commonName]),
+        ]
+        var rdns: [RelativeDistinguishedName] = []
+        for (type, values) in parts {
+            let present = values.filter { !$0.isEmpty }
+            if !present.isEmpty { rdns.append(RelativeDistinguishedName(try present.map { try attribute(type, $0) })) }
+        }
+        return DistinguishedName(rdns)
+    }
+
+    static let postalCode: ASN1ObjectIdentifier = [2, 5, 4, 17]
 
     /// The common name of a CSR subject, if it has one.
     public static func commonName(of subject: DistinguishedName) -> String? {
@@ -37,26 +87,23 @@ public enum SubjectPolicy {
         type: String,
         affiliation: String
     ) throws -> DistinguishedName {
-        var rdns: [RelativeDistinguishedName] = []
-        for oid in kept {
-            for rdn in requested {
-                for attribute in rdn where attribute.type == oid {
-                    if let value = String(attribute.value) {
-                        rdns.append(RelativeDistinguishedName(try Self.attribute(oid, value)))
-                    }
+        var fields = Fields(commonName: enrollmentID)
+        for rdn in requested {
+            for attribute in rdn {
+                guard let value = String(attribute.value) else { continue }
+                switch attribute.type {
+                case .RDNAttributeType.countryName: fields.country.append(value)
+                case .RDNAttributeType.stateOrProvinceName: fields.province.append(value)
+                case .RDNAttributeType.localityName: fields.locality.append(value)
+                case .RDNAttributeType.streetAddress: fields.streetAddress.append(value)
+                case postalCode: fields.postalCode.append(value)
+                case .RDNAttributeType.organizationName: fields.organization.append(value)
+                default: break
                 }
             }
         }
-        let units = ([type] + affiliation.split(separator: ".").map(String.init)).filter { !$0.isEmpty }
-        if !units.isEmpty {
-            rdns.append(
-                RelativeDistinguishedName(
-                    try units.map { try Self.attribute(.RDNAttributeType.organizationalUnitName, $0) }
-                )
-            )
-        }
-        rdns.append(RelativeDistinguishedName(try Self.attribute(.RDNAttributeType.commonName, enrollmentID)))
-        return DistinguishedName(rdns)
+        fields.organizationalUnit = [type] + affiliation.split(separator: ".").map(String.init)
+        return try name(fields)
     }
 
     /// A name attribute as Go's crypto/x509 writes it: PrintableString when the value allows, else UTF8String.

@@ -42,12 +42,7 @@ enum CryptogenProfiles {
         -> CertificateAuthority
     {
         try CertificateAuthority.selfSigned(
-            subject: try subject(
-                org: org,
-                organization: org.domain,
-                unit: org.ca.organizationalUnit,
-                commonName: commonName
-            ),
+            subject: try subject(org: org, organization: org.domain, units: [], commonName: commonName),
             key: key,
             now: now,
             backdate: backdate,
@@ -59,26 +54,20 @@ enum CryptogenProfiles {
         )
     }
 
-    /// Go's name order: C, ST, L, street, postal code, O, OU, CN.
-    static func subject(org: OrgSpec, organization: String?, unit: String?, commonName: String) throws
+    /// A subject with the org's `CA:` fields, which every certificate of the org inherits: the
+    /// CA's `OrganizationalUnit` joins `units` (cryptogen writes `OU=peer+OU=<unit>`).
+    static func subject(org: OrgSpec, organization: String?, units: [String], commonName: String) throws
         -> DistinguishedName
     {
         let ca = org.ca
-        let fields: [(ASN1ObjectIdentifier, String?)] = [
-            (.RDNAttributeType.countryName, ca.country ?? "US"),
-            (.RDNAttributeType.stateOrProvinceName, ca.province ?? "California"),
-            (.RDNAttributeType.localityName, ca.locality ?? "San Francisco"),
-            (.RDNAttributeType.streetAddress, ca.streetAddress),
-            ([2, 5, 4, 17], ca.postalCode),
-            (.RDNAttributeType.organizationName, organization),
-            (.RDNAttributeType.organizationalUnitName, unit),
-            (.RDNAttributeType.commonName, commonName),
-        ]
-        return DistinguishedName(
-            try fields.compactMap { type, value in
-                guard let value, !value.isEmpty else { return nil }
-                return RelativeDistinguishedName(try SubjectPolicy.attribute(type, value))
-            }
-        )
+        var fields = SubjectPolicy.Fields(commonName: commonName)
+        fields.country = [ca.country ?? "US"]
+        fields.province = [ca.province ?? "California"]
+        fields.locality = [ca.locality ?? "San Francisco"]
+        fields.streetAddress = ca.streetAddress.map { [$0] } ?? []
+        fields.postalCode = ca.postalCode.map { [$0] } ?? []
+        fields.organization = organization.map { [$0] } ?? []
+        fields.organizationalUnit = units + (ca.organizationalUnit.map { [$0] } ?? [])
+        return try SubjectPolicy.name(fields)
     }
 }

@@ -118,7 +118,7 @@ struct OrgGenerator: Sendable {
                 subject: try CryptogenProfiles.subject(
                     org: plan.spec,
                     organization: nil,
-                    unit: plan.spec.enableNodeOUs ? unit : nil,
+                    units: plan.spec.enableNodeOUs ? [unit] : [],
                     commonName: commonName
                 ),
                 profile: CryptogenProfiles.signing(backdate: options.backdate)
@@ -132,7 +132,7 @@ struct OrgGenerator: Sendable {
                 subject: try CryptogenProfiles.subject(
                     org: plan.spec,
                     organization: nil,
-                    unit: nil,
+                    units: [],
                     commonName: commonName
                 ),
                 subjectAlternativeNames: try HostPolicy.subjectAlternativeNames(for: sans),

@@ -23,11 +23,6 @@ struct HomeFiles: Sendable {
         }
     }
 
-    func list(_ folder: String) -> [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: resolve(folder))) ?? []
-        return names.sorted().map { (folder as NSString).appendingPathComponent($0) }
-    }
-
     /// Creates a folder; `private` folders (the home, the keystore) are 0700, even when they existed.
     func makeDirectory(_ path: String, private: Bool = false) throws {
         try FileWriter.makeFolder(resolve(path), mode: `private` ? 0o700 : 0o755, enforce: `private`)

@@ -4,7 +4,6 @@
 
 import CharterCore
 import CharterStore
-import Crypto
 import Foundation
 import SwiftASN1
 import X509
@@ -125,29 +124,22 @@ public struct ServerHome: Sendable {
             expiry: try DurationText.parse(configuration.csr.ca.expiry),
             pathLength: configuration.csr.ca.pathlength
         )
-        try files.write(keystoreName(for: key.publicKey), key.pkcs8PEM, mode: 0o600)
+        try files.write("msp/keystore/" + Keystore.fileName(for: key.publicKey), key.pkcs8PEM, mode: 0o600)
         try files.write(certPath, authority.chainPEM, mode: 0o644)
         try files.write("msp/signcerts/cert.pem", authority.chainPEM, mode: 0o644)
         return authority
     }
 
-    /// fabric-ca's key file name: hex SHA-256 of the uncompressed public point, then `_sk`.
-    static func keystoreName(for publicKey: Certificate.PublicKey) -> String {
-        "msp/keystore/\(Hex.encode(SHA256.hash(data: publicKey.ecPoint)))_sk"
-    }
-
     static func findKey(for certificate: Certificate, files: HomeFiles, keyfile: String) throws -> SigningKey {
-        let candidates = keyfile.isEmpty ? files.list("msp/keystore").filter { $0.hasSuffix("_sk") } : [keyfile]
-        for candidate in candidates {
-            if let key = try? SigningKey(pemEncoded: try files.read(candidate)), key.publicKey == certificate.publicKey
-            {
-                return key
-            }
+        let candidates =
+            keyfile.isEmpty ? Keystore.candidates(in: files.resolve("msp/keystore")) : [files.resolve(keyfile)]
+        guard let (key, _) = Keystore.key(matching: certificate.publicKey, among: candidates) else {
+            throw CharterError(
+                .configuration,
+                "No private key matching the CA certificate was found (looked at \(candidates.isEmpty ? "msp/keystore/*_sk" : candidates.joined(separator: ", ")))"
+            )
         }
-        throw CharterError(
-            .configuration,
-            "No private key matching the CA certificate was found (looked at \(candidates.isEmpty ? "msp/keystore/*_sk" : candidates.joined(separator: ", ")))"
-        )
+        return key
     }
 
     /// The key generated secrets are hashed under. One that exists but cannot be read or parsed
@@ -215,22 +207,11 @@ public struct ServerHome: Sendable {
 extension ServerConfiguration {
     /// The CA subject from `csr.cn` and `csr.names`.
     func caSubject() throws -> DistinguishedName {
-        var rdns: [RelativeDistinguishedName] = []
-        for name in csr.names {
-            let pairs: [(ASN1ObjectIdentifier, String?)] = [
-                (.RDNAttributeType.countryName, name.C),
-                (.RDNAttributeType.stateOrProvinceName, name.ST),
-                (.RDNAttributeType.localityName, name.L),
-                (.RDNAttributeType.organizationName, name.O),
-                (.RDNAttributeType.organizationalUnitName, name.OU),
-            ]
-            for (type, value) in pairs {
-                if let value, !value.isEmpty {
-                    rdns.append(RelativeDistinguishedName(try SubjectPolicy.attribute(type, value)))
-                }
+        let pairs = csr.names.flatMap { name in
+            [("C", name.C), ("ST", name.ST), ("L", name.L), ("O", name.O), ("OU", name.OU)].compactMap { key, value in
+                value.map { (key, $0) }
             }
         }
-        rdns.append(RelativeDistinguishedName(try SubjectPolicy.attribute(.RDNAttributeType.commonName, csr.cn)))
-        return DistinguishedName(rdns)
+        return try SubjectPolicy.name(SubjectPolicy.Fields(commonName: csr.cn, names: pairs))
     }
 }
