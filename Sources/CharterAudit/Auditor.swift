@@ -109,6 +109,9 @@ public struct Auditor: Sendable {
                 finding.serial = serial
                 summary.certificates += 1
                 report(finding, &summary)
+            case .unreadable(let location, let reason):
+                summary.certificates += 1
+                report(.unreadable(at: location, reason: reason), &summary)
             case .certificate(let audited, let der):
                 summary.add(expiry: audited.certificate.notValidAfter, now: request.now)
                 for finding in checks.check(audited) { report(finding, &summary) }
@@ -150,8 +153,15 @@ public struct Auditor: Sendable {
             summary.merge(try await auditDatabase(registry, checks: checks, sink: sink))
         }
         if let listed = request.serverCertificates {
-            for pem in listed {
-                guard let certificate = try? Certificate(pemEncoded: pem) else { continue }
+            for (index, pem) in listed.enumerated() {
+                let certificate: Certificate
+                do {
+                    certificate = try Certificate(pemEncoded: pem)
+                } catch {
+                    summary.certificates += 1
+                    report(.unreadable(at: "server:#\(index + 1)", reason: "\(error)"), &summary)
+                    continue
+                }
                 let serial = Hex.canonicalSerial(Hex.encode(certificate.serialNumber.bytes)) ?? "0"
                 summary.add(expiry: certificate.notValidAfter, now: request.now)
                 for finding in checks.check(AuditedCertificate(certificate, location: "server:\(serial)", isTLS: false))
@@ -202,12 +212,29 @@ public struct Auditor: Sendable {
                         var part = AuditSummary()
                         var findings: [Finding] = []
                         for record in slice {
-                            guard let der = PEM.decode(record.pem.utf8, type: "CERTIFICATE"),
-                                let certificate = try? Certificate(derEncoded: der)
-                            else { continue }
+                            let location = "db:\(record.serial)"
+                            guard let der = PEM.decode(record.pem.utf8, type: "CERTIFICATE") else {
+                                part.certificates += 1
+                                findings.append(
+                                    .unreadable(
+                                        at: location,
+                                        serial: record.serial,
+                                        reason: "the row holds no PEM certificate"
+                                    )
+                                )
+                                continue
+                            }
+                            let certificate: Certificate
+                            do {
+                                certificate = try Certificate(derEncoded: der)
+                            } catch {
+                                part.certificates += 1
+                                findings.append(.unreadable(at: location, serial: record.serial, reason: "\(error)"))
+                                continue
+                            }
                             let audited = AuditedCertificate(
                                 certificate,
-                                location: "db:\(record.serial)",
+                                location: location,
                                 isTLS: record.profile == "tls"
                             )
                             part.add(expiry: certificate.notValidAfter, now: now)

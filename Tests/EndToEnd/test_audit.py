@@ -5,6 +5,7 @@ import glob
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 
 import pytest
@@ -125,6 +126,9 @@ def fixture(tmp_path_factory):
     (tree / "victim" / "msp" / "signcerts").mkdir(parents=True)
     (tree / "victim" / "msp" / "signcerts" / "cert.pem").write_bytes(victim.cert_pem)
     write(tree / "stranger" / "cert.pem", make_leaf("stranger", server_ca, server_key, not_before=server_ca.not_valid_before_utc))
+    # a file that claims a certificate but holds none: reported, never skipped
+    (tree / "broken").mkdir()
+    (tree / "broken" / "cert.pem").write_text("-----BEGIN CERTIFICATE-----\nMIIBnotacertificate\n-----END CERTIFICATE-----\n")
     config = root / "gateway.yaml"
     config.write_text("gateways:\n  - profile: tls\n    type: peer\n    services: [gw-svc]\n")
     return {"root": root, "tree": tree, "db": os.path.join(server.home, "charter.db"), "notca": str(root / "notca.pem"), "config": str(config)}
@@ -133,7 +137,7 @@ def fixture(tmp_path_factory):
 EXPECTED = {
     "notbefore-before-issuer", "notafter-after-issuer", "expired", "expiring-soon", "bad-signature", "unknown-issuer",
     "aki-mismatch", "issuer-not-ca", "weak-key", "high-s-signature", "duplicate-serial", "gateway-name-missing",
-    "host-name-missing", "tls-usage-missing", "revoked-in-msp", "not-recorded",
+    "host-name-missing", "tls-usage-missing", "revoked-in-msp", "not-recorded", "unreadable",
 }
 
 
@@ -152,7 +156,20 @@ def test_every_finding_exactly_once_and_no_others(fixture):
     assert "peer1.example.com" in by_id["gateway-name-missing"]["location"]
     assert "peer2.example.com" in by_id["host-name-missing"]["location"]
     assert by_id["weak-key"]["detail"] == "RSA 1024 bits"
+    assert by_id["unreadable"]["location"].endswith("broken/cert.pem") and by_id["unreadable"]["detail"]
     assert report["summary"]["errors"] + report["summary"]["warnings"] == len(EXPECTED)
+
+
+def test_unparsable_database_row_is_reported_with_its_serial(fixture, tmp_path):
+    db = tmp_path / "copy.db"
+    shutil.copy(fixture["db"], db)
+    with sqlite3.connect(db) as conn:
+        serial = conn.execute("SELECT serial_number FROM certificates LIMIT 1").fetchone()[0]
+        conn.execute("UPDATE certificates SET pem = ? WHERE serial_number = ?",
+                     ("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", serial))
+    report = json.loads(audit("--db", str(db), "--format", "json").stdout)
+    unreadable = [f for f in report["findings"] if f["id"] == "unreadable"]
+    assert len(unreadable) == 1 and unreadable[0]["serial"] == serial and unreadable[0]["detail"]
 
 
 def test_could_not_run_is_exit_2():

@@ -38,6 +38,7 @@ public enum FindingKind: String, Sendable, Codable, CaseIterable {
     case hostNameMissing = "host-name-missing"
     case weakKey = "weak-key"
     case highS = "high-s-signature"
+    case unreadable = "unreadable"
 
     /// How serious it is.
     public var severity: Severity {
@@ -76,6 +77,7 @@ public enum FindingKind: String, Sendable, Codable, CaseIterable {
                 "a node TLS certificate whose SANs do not name its host: clients dialing the node fail hostname checks"
         case .weakKey: return "its key is weaker than P-256 / RSA 2048"
         case .highS: return "its signature is high-S: Fabric's verifiers reject malleable signatures"
+        case .unreadable: return "it cannot be read or parsed, so nothing it stands for can be checked or trusted"
         }
     }
 
@@ -95,6 +97,7 @@ public enum FindingKind: String, Sendable, Codable, CaseIterable {
         case .hostNameMissing: return "enroll the TLS certificate with --csr.hosts <host>"
         case .weakKey: return "reenroll with an ECDSA P-256 or P-384 key"
         case .highS: return "reissue it with Charter, which signs low-S"
+        case .unreadable: return "replace it with the PEM certificate it should hold, or remove it"
         }
     }
 }
@@ -110,6 +113,14 @@ public struct Finding: Sendable, Codable, Hashable {
     public var issuer: String
     /// Specific detail (dates, names).
     public var detail: String
+
+    /// A file, row or listed entry that could not be read as a certificate, with the reason.
+    public static func unreadable(at location: String, serial: String = "", reason: String) -> Finding {
+        var finding = Finding(.unreadable, certificate: nil, detail: reason)
+        finding.location = location
+        finding.serial = serial
+        return finding
+    }
 
     /// Creates a finding with its kind's severity, about `certificate` when there is one.
     public init(_ kind: FindingKind, certificate: AuditedCertificate?, detail: String = "") {

@@ -6,10 +6,12 @@ import Foundation
 import SwiftASN1
 import X509
 
-/// A certificate found on disk, or a file that holds a certificate too weak to load.
+/// A certificate found on disk, a file that holds a certificate too weak to load, or one that
+/// cannot be read at all.
 enum ScannedItem: Sendable {
     case certificate(AuditedCertificate, der: [UInt8])
     case unloadable(location: String, subject: String, issuer: String, serial: String, weakness: String)
+    case unreadable(location: String, reason: String)
 }
 
 /// Walks folders for certificates.
@@ -32,13 +34,30 @@ struct DirectoryScanner: Sendable {
                 }
                 : [folder]
             for path in files where extensions.contains((path as NSString).pathExtension.lowercased()) {
-                guard let text = try? String(contentsOfFile: path, encoding: .utf8),
-                    text.contains("-----BEGIN CERTIFICATE-----"),
-                    let documents = try? PEMDocument.parseMultiple(pemString: text)
-                else { continue }
+                var isFolder: ObjCBool = false
+                if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue { continue }
+                let text: String
+                do {
+                    text = try String(contentsOfFile: path, encoding: .utf8)
+                } catch {
+                    items.append(
+                        .unreadable(location: path, reason: "cannot read the file: \(error.localizedDescription)")
+                    )
+                    continue
+                }
+                // Keys, configs and CSRs share the extensions: only certificate blocks are audited.
+                guard text.contains("-----BEGIN CERTIFICATE-----") else { continue }
+                let documents: [PEMDocument]
+                do {
+                    documents = try PEMDocument.parseMultiple(pemString: text)
+                } catch {
+                    items.append(.unreadable(location: path, reason: "not valid PEM: \(error)"))
+                    continue
+                }
                 for document in documents where document.discriminator == "CERTIFICATE" {
                     guard seen.insert(document.derBytes).inserted else { continue }
-                    if let certificate = try? Certificate(derEncoded: document.derBytes) {
+                    let parsed = Result { try Certificate(derEncoded: document.derBytes) }
+                    if case .success(let certificate) = parsed {
                         let (isTLS, host, type) = context(of: path)
                         items.append(
                             .certificate(
@@ -62,6 +81,8 @@ struct DirectoryScanner: Sendable {
                                 weakness: probe.weakness
                             )
                         )
+                    } else if case .failure(let error) = parsed {
+                        items.append(.unreadable(location: path, reason: "not an X.509 certificate: \(error)"))
                     }
                 }
             }
