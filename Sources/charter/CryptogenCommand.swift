@@ -16,8 +16,8 @@ struct CryptogenCommand: AsyncParsableCommand {
         @Option(help: "The crypto-config.yaml to read.")
         var config: String
 
-        @Option(help: "How far NotBefore is set in the past (never before the CA's own).")
-        var backdate: String = "5m"
+        @Option(help: "How far NotBefore is set in the past, never before the CA's own (default 5m).")
+        var backdate: String?
 
         @Flag(help: "Write node.env (CORE_PEER_* / ORDERER_GENERAL_*) in every peer and orderer folder.")
         var env = false
@@ -33,7 +33,7 @@ struct CryptogenCommand: AsyncParsableCommand {
                 throw CharterError(.configuration, "Cannot read \(config): \(error.localizedDescription)")
             }
             var generator = CryptoGenerator(config: try CryptoConfigParser.parse(text, source: config), output: output)
-            generator.backdate = try DurationText.parse(backdate)
+            if let backdate { generator.backdate = try DurationText.parse(backdate) }
             generator.environmentFiles = env
             generator.recordDatabase = record
             generator.showProgress = true

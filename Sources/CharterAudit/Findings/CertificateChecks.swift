@@ -152,7 +152,7 @@ public struct CertificateChecks: Sendable {
         let type = attributes["hf.Type"] ?? audited.nodeType ?? ""
         let required = gateway.hosts(
             adding: [],
-            profile: "tls",
+            profile: SigningProfile.tls.name,
             type: type,
             affiliation: attributes["hf.Affiliation"] ?? ""
         )

@@ -39,24 +39,23 @@ public struct CertificateAuthority: Sendable {
         self.validity = ValidityWindow(notBefore: certificate.notValidBefore, notAfter: certificate.notValidAfter)
     }
 
+    /// A CA certificate's lifetime unless configured otherwise: fabric-ca's 15 years (`131400h`).
+    public static let defaultExpiry: Duration = .hours(131_400)
+
     /// A new self-signed root CA, shaped like fabric-ca's by default (KeyUsage cert+CRL sign,
     /// CA:TRUE with path length 1, SHA-1 SKI); cryptogen's CAs pass their own usages and SKI.
     public static func selfSigned(
         subject: DistinguishedName,
         key: SigningKey = .generate(),
         now: Date = Date(),
-        backdate: Duration = .minutes(5),
-        expiry: Duration = .hours(131_400),
+        backdate: Duration = ValidityWindow.defaultBackdate,
+        expiry: Duration = defaultExpiry,
         pathLength: Int? = 1,
         keyUsage: KeyUsage = KeyUsage(keyCertSign: true, cRLSign: true),
         extendedKeyUsages: [ExtendedKeyUsage.Usage] = [],
         subjectKeyIdentifier: [UInt8]? = nil
     ) throws -> CertificateAuthority {
-        let start = ValidityWindow.wholeSeconds(now)
-        let window = ValidityWindow(
-            notBefore: start.addingTimeInterval(-backdate.timeInterval),
-            notAfter: start.addingTimeInterval(expiry.timeInterval)
-        )
+        let window = ValidityWindow(now: now, backdate: backdate, expiry: expiry)
         var extensions = Certificate.Extensions()
         try extensions.append(Certificate.Extension(keyUsage, critical: true))
         if !extendedKeyUsages.isEmpty {

@@ -24,8 +24,8 @@ public struct SigningProfile: Sendable, Hashable {
         name: String,
         keyUsage: KeyUsage,
         extendedKeyUsages: [ExtendedKeyUsage.Usage] = [],
-        expiry: Duration = .hours(8760),
-        backdate: Duration = .minutes(5)
+        expiry: Duration = defaultExpiry,
+        backdate: Duration = ValidityWindow.defaultBackdate
     ) {
         self.name = name
         self.keyUsage = keyUsage
@@ -33,6 +33,9 @@ public struct SigningProfile: Sendable, Hashable {
         self.expiry = expiry
         self.backdate = backdate
     }
+
+    /// A leaf's lifetime unless configured otherwise: fabric-ca's one year (`8760h`).
+    public static let defaultExpiry: Duration = .hours(8760)
 
     /// fabric-ca's default profile: digital signature only, one year.
     public static let enrollment = SigningProfile(name: "", keyUsage: KeyUsage(digitalSignature: true))

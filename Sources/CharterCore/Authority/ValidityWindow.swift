@@ -24,13 +24,22 @@ public struct ValidityWindow: Sendable, Hashable {
         self.notAfter = notAfter
     }
 
+    /// How far NotBefore is set in the past unless configured otherwise: five minutes, fabric-ca's
+    /// and cryptogen's amount, for peers whose clocks lag a little.
+    public static let defaultBackdate: Duration = .minutes(5)
+
+    /// The window of a self-signed root issued at `now`: nothing above it to stay inside.
+    public init(now: Date, backdate: Duration, expiry: Duration) {
+        let start = Self.wholeSeconds(now)
+        self.notBefore = start.addingTimeInterval(-backdate.timeInterval)
+        self.notAfter = start.addingTimeInterval(expiry.timeInterval)
+    }
+
     /// The window for a certificate issued at `now` under an issuer valid over `issuer`.
     public init(now: Date, backdate: Duration, expiry: Duration, issuer: ValidityWindow) throws {
-        let start = Self.wholeSeconds(now)
-        let earliest = start.addingTimeInterval(-backdate.timeInterval)
-        let latest = start.addingTimeInterval(expiry.timeInterval)
-        self.notBefore = max(earliest, Self.wholeSeconds(issuer.notBefore, roundingUp: true))
-        self.notAfter = min(latest, Self.wholeSeconds(issuer.notAfter))
+        let unclamped = ValidityWindow(now: now, backdate: backdate, expiry: expiry)
+        self.notBefore = max(unclamped.notBefore, Self.wholeSeconds(issuer.notBefore, roundingUp: true))
+        self.notAfter = min(unclamped.notAfter, Self.wholeSeconds(issuer.notAfter))
         guard notBefore < notAfter else {
             throw CharterError(
                 .configuration,

@@ -40,27 +40,23 @@ public struct EnrollmentPolicy: Sendable {
             )
         }
         let profile = try profile(named: request.profile)
-        var names: [GeneralName]
+        var requested: [GeneralName]
         if let hosts = request.hosts, !hosts.isEmpty {
-            names = try HostPolicy.subjectAlternativeNames(for: hosts)
+            requested = try HostPolicy.subjectAlternativeNames(for: hosts)
         } else {
-            let requested: SubjectAlternativeNames?
             do {
-                requested = try csr.attributes.extensionRequest?.extensions.subjectAlternativeNames
+                requested =
+                    try csr.attributes.extensionRequest?.extensions.subjectAlternativeNames.map(Array.init) ?? []
             } catch {
                 throw CharterError(.badCSR, "The CSR's extension request does not parse: \(error)")
             }
-            names = try HostPolicy.subjectAlternativeNames(requested: requested.map(Array.init) ?? [])
         }
-        let extra = gateway.hosts(
-            adding: [],
+        let names = try gateway.subjectAlternativeNames(
+            requested: requested,
             profile: profile.name,
             type: identity.type,
             affiliation: identity.affiliation
         )
-        for name in try HostPolicy.subjectAlternativeNames(for: extra) where !names.contains(name) {
-            names.append(name)
-        }
         return IssuanceRequest(
             publicKey: csr.publicKey,
             subject: try SubjectPolicy.subject(

@@ -1,5 +1,9 @@
 // Gateway service names: extra SAN entries for certificates of nodes that sit behind a shared
-// Kubernetes service or load balancer, so the service name verifies against any of them.
+// Kubernetes service or load balancer, so the service name verifies against any of them. And the
+// one function that decides a certificate's SANs, for the server's enrollments, its own TLS
+// certificate and cryptogen's nodes alike.
+
+import X509
 
 /// One rule: which enrollments it applies to, and which service names they get.
 public struct GatewayRule: Sendable, Hashable, Codable {
@@ -58,6 +62,37 @@ public struct GatewayPolicy: Sendable, Hashable {
     /// Creates a policy.
     public init(rules: [GatewayRule] = []) {
         self.rules = rules
+    }
+
+    /// The SANs of a certificate Charter issues: the requested names, each held to
+    /// ``HostPolicy``'s rules, then every service name that applies to this profile, type and
+    /// affiliation, without duplicates. Every issuing path calls this, and the audit expects
+    /// what ``hosts(adding:profile:type:affiliation:)`` says.
+    public func subjectAlternativeNames(
+        requested: [GeneralName],
+        profile: String,
+        type: String,
+        affiliation: String
+    ) throws -> [GeneralName] {
+        var names = try HostPolicy.subjectAlternativeNames(requested: requested)
+        let services = hosts(adding: [], profile: profile, type: type, affiliation: affiliation)
+        for name in try HostPolicy.subjectAlternativeNames(for: services) where !names.contains(name) {
+            names.append(name)
+        }
+        return names
+    }
+
+    /// ``subjectAlternativeNames(requested:profile:type:affiliation:)`` for host strings (DNS
+    /// names, IP and e-mail addresses).
+    public func subjectAlternativeNames(hosts: [String], profile: String, type: String, affiliation: String) throws
+        -> [GeneralName]
+    {
+        try subjectAlternativeNames(
+            requested: try HostPolicy.subjectAlternativeNames(for: hosts),
+            profile: profile,
+            type: type,
+            affiliation: affiliation
+        )
     }
 
     /// The requested hosts followed by every service name that applies, without duplicates.

@@ -31,7 +31,7 @@ public struct CryptoGenerator: Sendable {
     /// The output folder.
     public let output: String
     /// Backdate of every certificate (clamped to its CA).
-    public var backdate: Duration = .minutes(5)
+    public var backdate: Duration = ValidityWindow.defaultBackdate
     /// Write `node.env` files.
     public var environmentFiles = false
     /// Record every issued certificate in this Charter database.

@@ -8,7 +8,7 @@ import X509
 
 /// Options shared by every org of a run.
 struct GenerationOptions: Sendable {
-    var backdate: Duration = .minutes(5)
+    var backdate: Duration = ValidityWindow.defaultBackdate
     /// Write `node.env` in each peer and orderer folder.
     var environmentFiles = false
 }
@@ -106,7 +106,7 @@ struct OrgGenerator: Sendable {
         case .node(let node):
             commonName = node.commonName
             unit = plan.kind.rawValue
-            sans = plan.gatewayPolicy.hosts(adding: node.sans, profile: "tls", type: "peer", affiliation: "")
+            sans = node.sans
         case .user(let name):
             commonName = name
             unit = name.hasPrefix("Admin@") ? "admin" : "client"
@@ -135,7 +135,12 @@ struct OrgGenerator: Sendable {
                     units: [],
                     commonName: commonName
                 ),
-                subjectAlternativeNames: try HostPolicy.subjectAlternativeNames(for: sans),
+                subjectAlternativeNames: try plan.gatewayPolicy.subjectAlternativeNames(
+                    hosts: sans,
+                    profile: CryptogenProfiles.tls(backdate: options.backdate).name,
+                    type: unit,
+                    affiliation: ""
+                ),
                 profile: CryptogenProfiles.tls(backdate: options.backdate)
             ),
             now: now

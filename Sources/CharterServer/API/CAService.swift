@@ -229,7 +229,7 @@ extension ServerConfiguration {
                 name: name,
                 usages: entry.usage,
                 expiry: try DurationText.parse(entry.expiry),
-                backdate: try entry.backdate.map(DurationText.parse) ?? .minutes(5)
+                backdate: try entry.backdate.map(DurationText.parse) ?? ValidityWindow.defaultBackdate
             )
         }
         return try [profile("", signing.default)]

@@ -193,7 +193,13 @@ public struct ServerHome: Sendable {
                     type: "",
                     affiliation: ""
                 ),
-                subjectAlternativeNames: try HostPolicy.subjectAlternativeNames(for: hosts),
+                // The server is no gateway member: no service names, only its own hosts.
+                subjectAlternativeNames: try GatewayPolicy().subjectAlternativeNames(
+                    hosts: hosts,
+                    profile: SigningProfile.tls.name,
+                    type: "",
+                    affiliation: ""
+                ),
                 profile: SigningProfile.tls
             )
         )
