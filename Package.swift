@@ -28,6 +28,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
@@ -59,13 +62,17 @@ let package = Package(
                 "CharterCore",
                 "CharterStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTLS", package: "hummingbird"),
-                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
@@ -78,6 +85,8 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
@@ -98,6 +107,9 @@ let package = Package(
             dependencies: [
                 "CharterCore",
                 "CharterStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
@@ -105,11 +117,14 @@ let package = Package(
         .executableTarget(
             name: "charter",
             dependencies: [
+                "CharterCore",
                 "CharterServer",
                 "CharterCryptogen",
                 "CharterClient",
                 "CharterAudit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "X509", package: "swift-certificates"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -129,7 +144,9 @@ let package = Package(
             dependencies: [
                 "CharterCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
             ],
             path: "Benchmarks/EnrollBenchmark",
             swiftSettings: swiftSettings
@@ -142,22 +159,27 @@ let package = Package(
         ),
         .testTarget(
             name: "CharterCoreTests",
-            dependencies: ["CharterCore"],
+            dependencies: [
+                "CharterCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "X509", package: "swift-certificates"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CharterStoreTests",
-            dependencies: ["CharterStore"],
+            dependencies: ["CharterCore", "CharterStore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CharterCryptogenTests",
-            dependencies: ["CharterCryptogen"],
+            dependencies: ["CharterCore", "CharterCryptogen"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CharterClientTests",
-            dependencies: ["CharterClient"],
+            dependencies: ["CharterCore", "CharterClient"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -167,14 +189,21 @@ let package = Package(
         ),
         .testTarget(
             name: "CharterAuditTests",
-            dependencies: ["CharterAudit"],
+            dependencies: [
+                "CharterCore",
+                "CharterAudit",
+                .product(name: "X509", package: "swift-certificates"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CharterServerTests",
             dependencies: [
+                "CharterCore",
                 "CharterServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "X509", package: "swift-certificates"),
             ],
             swiftSettings: swiftSettings
         ),
