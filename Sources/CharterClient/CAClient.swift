@@ -18,24 +18,6 @@ public struct CAClient: Sendable {
     public let debug: Bool
     let client: HTTPClient
 
-    /// The failure of a call: the server's envelope error, or why no answer came.
-    public struct Failure: Error, CustomStringConvertible, Sendable {
-        /// fabric-ca's code, when the server answered with one.
-        public var code: Int?
-        /// What went wrong.
-        public var message: String
-
-        /// Creates a failure.
-        public init(code: Int? = nil, message: String) {
-            self.code = code
-            self.message = message
-        }
-
-        public var description: String {
-            code.map { "\(message) (code \($0))" } ?? message
-        }
-    }
-
     /// Creates a client trusting `trustedCertificates` (PEM files) for TLS, with an optional client pair.
     public init(
         url: URL,
@@ -46,7 +28,7 @@ public struct CAClient: Sendable {
     ) throws {
         self.debug = debug
         guard let scheme = url.scheme, scheme == "https" || scheme == "http", let host = url.host else {
-            throw Failure(message: "The URL '\(url)' is not an http:// or https:// server URL")
+            throw CharterError(.invalidRequest, "The URL '\(url)' is not an http:// or https:// server URL")
         }
         let port = url.port ?? (scheme == "https" ? 443 : 80)
         let hostText = host.contains(":") ? "[\(host)]" : host
@@ -60,7 +42,7 @@ public struct CAClient: Sendable {
                 do {
                     roots += try NIOSSLCertificate.fromPEMFile(file)
                 } catch {
-                    throw Failure(message: "Cannot read the TLS trust file \(file): \(error)")
+                    throw CharterError(.configuration, "Cannot read the TLS trust file \(file): \(error)")
                 }
             }
             tls.trustRoots = .certificates(roots)
@@ -70,7 +52,7 @@ public struct CAClient: Sendable {
                 tls.certificateChain = try NIOSSLCertificate.fromPEMFile(clientCertificate).map { .certificate($0) }
                 tls.privateKey = .privateKey(try NIOSSLPrivateKey(file: clientKey, format: .pem))
             } catch {
-                throw Failure(message: "Cannot read the TLS client certificate or key: \(error)")
+                throw CharterError(.configuration, "Cannot read the TLS client certificate or key: \(error)")
             }
         }
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
@@ -127,22 +109,22 @@ public struct CAClient: Sendable {
             response = try await client.execute(request, timeout: .seconds(60))
             bytes = try await response.body.collect(upTo: 64 << 20)
         } catch {
-            throw Failure(message: "Cannot reach the CA at \(baseURL): \(error)")
+            throw CharterError(.unreachable, "Cannot reach the CA at \(baseURL): \(error)")
         }
         let data = Data(bytes.readableBytesView)
         if debug {
             FileHandle.standardError.write(Data("\(method) \(baseURL)\(path) -> \(response.status.code)\n".utf8))
         }
         guard let envelope = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw Failure(
-                message:
-                    "The server at \(baseURL) answered \(response.status.code) without a fabric-ca envelope: \(String(decoding: data.prefix(200), as: UTF8.self))"
+            throw CharterError(
+                .invalidResponse,
+                "The server at \(baseURL) answered \(response.status.code) without a fabric-ca envelope: \(String(decoding: data.prefix(200), as: UTF8.self))"
             )
         }
         guard envelope["success"] as? Bool == true else {
             let first = (envelope["errors"] as? [[String: Any]])?.first
-            throw Failure(
-                code: first?["code"] as? Int,
+            throw CharterError.remote(
+                code: first?["code"] as? Int ?? 0,
                 message: first?["message"] as? String ?? "The request failed (HTTP \(response.status.code))"
             )
         }

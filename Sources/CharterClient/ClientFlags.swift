@@ -20,7 +20,7 @@ public enum ClientFlags {
             default: current.append(character)
             }
         }
-        guard !quoted else { throw CAClient.Failure(message: "Unbalanced double quote in '\(text)'") }
+        guard !quoted else { throw CharterError(.invalidRequest, "Unbalanced double quote in '\(text)'") }
         parts.append(current)
         return parts.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
@@ -29,8 +29,9 @@ public enum ClientFlags {
     public static func identityAttributes(_ text: String) throws -> [IdentityAttribute] {
         try split(text).map { entry in
             guard let equals = entry.firstIndex(of: "="), equals != entry.startIndex else {
-                throw CAClient.Failure(
-                    message: "Attribute '\(entry)' is not name=value[:ecert] (in --id.attrs '\(text)')"
+                throw CharterError(
+                    .invalidRequest,
+                    "Attribute '\(entry)' is not name=value[:ecert] (in --id.attrs '\(text)')"
                 )
             }
             var value = String(entry[entry.index(after: equals)...])
@@ -48,7 +49,7 @@ public enum ClientFlags {
         try split(text).map { entry in
             if entry.hasSuffix(":opt") { return AttributeRequest(name: String(entry.dropLast(4)), optional: true) }
             guard !entry.contains(":") else {
-                throw CAClient.Failure(message: "Attribute request '\(entry)' is not name[:opt]")
+                throw CharterError(.invalidRequest, "Attribute request '\(entry)' is not name[:opt]")
             }
             return AttributeRequest(name: entry, optional: false)
         }
@@ -58,11 +59,11 @@ public enum ClientFlags {
     public static func names(_ text: String) throws -> [(String, String)] {
         try split(text).map { entry in
             guard let equals = entry.firstIndex(of: "=") else {
-                throw CAClient.Failure(message: "Name '\(entry)' is not KEY=value (keys: C, ST, L, O, OU)")
+                throw CharterError(.invalidRequest, "Name '\(entry)' is not KEY=value (keys: C, ST, L, O, OU)")
             }
             let key = entry[..<equals].uppercased()
             guard ["C", "ST", "L", "O", "OU"].contains(key) else {
-                throw CAClient.Failure(message: "Unknown name key '\(key)' in --csr.names (keys: C, ST, L, O, OU)")
+                throw CharterError(.invalidRequest, "Unknown name key '\(key)' in --csr.names (keys: C, ST, L, O, OU)")
             }
             return (key, String(entry[entry.index(after: equals)...]))
         }

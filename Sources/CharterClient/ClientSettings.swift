@@ -62,7 +62,7 @@ public struct ClientSettings: Codable, Sendable {
         do {
             return try YAMLDecoder().decode(ClientSettings.self, from: text)
         } catch {
-            throw CAClient.Failure(message: "Invalid client configuration \(path): \(error)")
+            throw CharterError(.configuration, "Invalid client configuration \(path): \(error)")
         }
     }
 

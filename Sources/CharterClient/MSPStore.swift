@@ -31,7 +31,7 @@ public struct MSPStore: Sendable {
         for path in [certificateFile, keyFile, caCertificateFile].compactMap({ $0 }) {
             let elements = path.split(separator: "/").map(String.init)
             if elements.isEmpty || elements.contains(where: { PathElement.problem(with: $0) != nil }) {
-                throw CAClient.Failure(message: "'\(path)' is not a file path inside the MSP folder")
+                throw CharterError(.invalidRequest, "'\(path)' is not a file path inside the MSP folder")
             }
         }
         self.directory = directory
@@ -46,10 +46,10 @@ public struct MSPStore: Sendable {
         guard let pem = try? String(contentsOfFile: certPath, encoding: .utf8),
             let certificate = try? Certificate(pemEncoded: pem)
         else {
-            throw CAClient.Failure(message: "No enrollment certificate at \(certPath): enroll first")
+            throw CharterError(.configuration, "No enrollment certificate at \(certPath): enroll first")
         }
         guard let (key, _) = try keyFile(for: certificate.publicKey) else {
-            throw CAClient.Failure(message: "No private key in \(directory) matches \(certPath)")
+            throw CharterError(.configuration, "No private key in \(directory) matches \(certPath)")
         }
         return (key, pem)
     }
@@ -86,7 +86,7 @@ public struct MSPStore: Sendable {
     /// Writes the CA chain (roots and intermediates apart) and the Idemix issuer keys when present.
     public func storeCAInfo(_ info: ServerInfo, caFileName: String, tlsProfile: Bool) throws {
         guard let chainData = Data(base64Encoded: info.caChain) else {
-            throw CAClient.Failure(message: "The server's CAChain is not base64")
+            throw CharterError(.invalidResponse, "The server's CAChain is not base64")
         }
         let certificates = try PEMBundle.certificates(in: String(decoding: chainData, as: UTF8.self))
         var roots: [String] = []

@@ -100,7 +100,7 @@ struct GenCRL: AsyncParsableCommand {
             func time(_ text: String?, _ name: String) throws -> Date? {
                 guard let text else { return nil }
                 guard let date = GoTime.parse(text) else {
-                    throw CAClient.Failure(message: "--\(name) '\(text)' is not an RFC 3339 time")
+                    throw CharterError(.invalidRequest, "--\(name) '\(text)' is not an RFC 3339 time")
                 }
                 return date
             }
@@ -115,7 +115,7 @@ struct GenCRL: AsyncParsableCommand {
                 try await context.signed("POST", "/gencrl", body: try JSON.encode(request))
             )
             guard let pem = Data(base64Encoded: result.crl) else {
-                throw CAClient.Failure(message: "The CRL is not base64")
+                throw CharterError(.invalidResponse, "The CRL is not base64")
             }
             try context.msp.storeCRL(String(decoding: pem, as: UTF8.self))
             print("Stored CRL at \(context.msp.directory)/crls/crl.pem")

@@ -48,10 +48,7 @@ struct AuditCommand: AsyncParsableCommand {
             let code = try await audit()
             if code != 0 { throw ExitCode(code) }
         } catch let error as CharterError {
-            FileHandle.standardError.write(Data("Error: \(error.message)\n".utf8))
-            throw ExitCode(2)
-        } catch let failure as CAClient.Failure {
-            FileHandle.standardError.write(Data("Error: \(failure)\n".utf8))
+            printError(error)
             throw ExitCode(2)
         }
     }

@@ -83,16 +83,16 @@ struct ClientOptions: ParsableArguments {
     func context() throws -> Context {
         let settings = try settings()
         guard let text = url ?? settings.url else {
-            throw CAClient.Failure(message: "No CA URL: pass -u https://host:port (or set url in \(configPath))")
+            throw CharterError(.invalidRequest, "No CA URL: pass -u https://host:port (or set url in \(configPath))")
         }
         guard var components = URLComponents(string: text), components.host != nil else {
-            throw CAClient.Failure(message: "'\(text)' is not a valid URL")
+            throw CharterError(.invalidRequest, "'\(text)' is not a valid URL")
         }
         let user = components.user.flatMap { $0.removingPercentEncoding ?? $0 }
         let secret = components.password.flatMap { $0.removingPercentEncoding ?? $0 }
         components.user = nil
         components.password = nil
-        guard let url = components.url else { throw CAClient.Failure(message: "'\(text)' is not a valid URL") }
+        guard let url = components.url else { throw CharterError(.invalidRequest, "'\(text)' is not a valid URL") }
         let trust = (trustFiles.isEmpty ? settings.tls?.certfiles ?? [] : trustFiles).map { resolve($0) }
         let client = try CAClient(
             url: url,
@@ -127,13 +127,9 @@ func runClient(_ options: ClientOptions, _ body: (ClientOptions.Context) async t
         context = try options.context()
         if let context { try await body(context) }
         await context?.client.shutdown()
-    } catch let failure as CAClient.Failure {
-        await context?.client.shutdown()
-        FileHandle.standardError.write(Data("Error: \(failure)\n".utf8))
-        throw ExitCode.failure
     } catch let error as CharterError {
         await context?.client.shutdown()
-        FileHandle.standardError.write(Data("Error: \(error.message)\n".utf8))
+        printError(error)
         throw ExitCode.failure
     }
 }
@@ -150,7 +146,7 @@ enum JSON {
         do {
             return try JSONDecoder().decode(T.self, from: Data(bytes))
         } catch {
-            throw CAClient.Failure(message: "Unexpected answer from the server: \(error)")
+            throw CharterError(.invalidResponse, "Unexpected answer from the server: \(error)")
         }
     }
 }

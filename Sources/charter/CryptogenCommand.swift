@@ -85,7 +85,7 @@ func report(_ body: () async throws -> CryptoGenerator.Summary) async throws {
             )
         )
     } catch let error as CharterError {
-        FileHandle.standardError.write(Data("Error: \(error.message)\n".utf8))
+        printError(error)
         throw ExitCode.failure
     }
 }

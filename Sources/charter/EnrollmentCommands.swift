@@ -65,12 +65,12 @@ struct EnrollmentOptions: ParsableArguments {
     func key(settings: ClientSettings, existing: SigningKey?) throws -> SigningKey {
         if reuseKey, let existing { return existing }
         guard algorithm.lowercased() == "ecdsa" else {
-            throw CAClient.Failure(message: "Key algorithm '\(algorithm)' is not supported (ecdsa only)")
+            throw CharterError(.invalidRequest, "Key algorithm '\(algorithm)' is not supported (ecdsa only)")
         }
         switch size ?? settings.csr?.keyrequest?.size ?? 256 {
         case 256: return .generate(.p256)
         case 384: return .generate(.p384)
-        case let other: throw CAClient.Failure(message: "ECDSA key size \(other) is not supported (256 or 384)")
+        case let other: throw CharterError(.invalidRequest, "ECDSA key size \(other) is not supported (256 or 384)")
         }
     }
 
@@ -128,7 +128,7 @@ struct EnrollmentOptions: ParsableArguments {
     /// Stores the result; with --nodeous also the NodeOUs config pointing at the root CA file.
     func store(_ response: EnrollmentResponse, key: SigningKey, msp: MSPStore, context: ClientOptions.Context) throws {
         guard let pemData = Data(base64Encoded: response.cert) else {
-            throw CAClient.Failure(message: "The certificate is not base64")
+            throw CharterError(.invalidResponse, "The certificate is not base64")
         }
         let pem = String(decoding: pemData, as: UTF8.self)
         try msp.storeEnrollment(
@@ -152,8 +152,9 @@ struct Enroll: AsyncParsableCommand {
     func run() async throws {
         try await runClient(options) { context in
             guard let user = context.user, let secret = context.secret, !user.isEmpty else {
-                throw CAClient.Failure(
-                    message: "The URL must carry the enrollment ID and secret: -u https://<id>:<secret>@host:port"
+                throw CharterError(
+                    .invalidRequest,
+                    "The URL must carry the enrollment ID and secret: -u https://<id>:<secret>@host:port"
                 )
             }
             try await enrollment.enroll(

@@ -250,7 +250,7 @@ struct CertificateCommand: AsyncParsableCommand {
             guard let text else { return nil }
             let parts = text.components(separatedBy: "::")
             guard parts.count == 2 else {
-                throw CAClient.Failure(message: "--\(name) takes <start>::<end>, not '\(text)'")
+                throw CharterError(.invalidRequest, "--\(name) takes <start>::<end>, not '\(text)'")
             }
             let now = GoTime.format(Date())
             return (parts[0].lowercased() == "now" ? now : parts[0], parts[1].lowercased() == "now" ? now : parts[1])

@@ -105,7 +105,7 @@ struct ServerCommand: AsyncParsableCommand {
                     "Initialized \(home.path): CA '\(home.authority.certificate.subject)', database \(home.configuration.db.datasource)"
                 )
             } catch let error as CharterError {
-                FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+                printError(error)
                 throw ExitCode.failure
             }
         }
@@ -122,7 +122,7 @@ struct ServerCommand: AsyncParsableCommand {
             do {
                 home = try await options.open()
             } catch let error as CharterError {
-                FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+                printError(error)
                 throw ExitCode.failure
             }
             var configured = Logger(label: "charter.server")

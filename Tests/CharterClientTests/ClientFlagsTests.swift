@@ -18,7 +18,7 @@ import Testing
 
     @Test(arguments: [#""open=1"#, "novalue", "=x"])
     func malformedAttributesAreErrors(text: String) {
-        #expect(throws: CAClient.Failure.self) { try ClientFlags.identityAttributes(text) }
+        #expect(throws: CharterError.self) { try ClientFlags.identityAttributes(text) }
     }
 
     @Test func attributeRequestsMarkOptionalOnes() throws {
@@ -26,14 +26,14 @@ import Testing
             try ClientFlags.attributeRequests("hf.Type,foo:opt")
                 == [AttributeRequest(name: "hf.Type", optional: false), AttributeRequest(name: "foo", optional: true)]
         )
-        #expect(throws: CAClient.Failure.self) { try ClientFlags.attributeRequests("foo:maybe") }
+        #expect(throws: CharterError.self) { try ClientFlags.attributeRequests("foo:maybe") }
     }
 
     @Test func namesAcceptFabricKeysOnly() throws {
         let names = try ClientFlags.names("C=US,ST=North Carolina,O=Hyperledger,OU=Fabric")
         #expect(names.map(\.0) == ["C", "ST", "O", "OU"])
         #expect(names[1].1 == "North Carolina")
-        #expect(throws: CAClient.Failure.self) { try ClientFlags.names("X=1") }
+        #expect(throws: CharterError.self) { try ClientFlags.names("X=1") }
     }
 }
 

@@ -1,23 +1,54 @@
 // The one error family of Charter: every failure carries a code that decides the fabric-ca wire code
 // and HTTP status, and a message meant for the operator.
 
-/// A failure that Charter reports to a client or an operator.
+/// A failure that Charter reports to a client or an operator: the server's, the client's,
+/// cryptogen's and the audit's, all one family.
 ///
 /// The code, not the message, decides what goes on the wire, so that clients written against
 /// fabric-ca (which branch on numeric codes) keep working while messages stay free to improve.
-public struct CharterError: Error, Sendable, Equatable {
+/// Like swift-certificates' `CertificateError`, each error remembers where it was raised, for
+/// logs and bug reports; two errors are equal when their code and texts are.
+public struct CharterError: Error, Sendable {
     /// What kind of failure this is; it selects the fabric-ca code and HTTP status.
     public var code: Code
     /// A sentence for the person reading the error.
     public var message: String
     /// Detail for the server log only: authentication failures never tell the client why.
     public var logDetail: String?
+    /// The fabric-ca code a server answered with, for ``Code/remote`` errors a client received.
+    public var remoteCode: Int?
+    /// The source file that raised the error.
+    public var file: String
+    /// The line that raised the error.
+    public var line: Int
 
-    /// Creates an error.
-    public init(_ code: Code, _ message: String, logDetail: String? = nil) {
+    /// Creates an error, remembering where.
+    public init(
+        _ code: Code,
+        _ message: String,
+        logDetail: String? = nil,
+        file: String = #fileID,
+        line: Int = #line
+    ) {
         self.code = code
         self.message = message
         self.logDetail = logDetail
+        self.file = file
+        self.line = line
+    }
+
+    /// An error a fabric-ca server answered with, carrying its code.
+    public static func remote(code: Int, message: String, file: String = #fileID, line: Int = #line) -> CharterError {
+        var error = CharterError(.remote, message, file: file, line: line)
+        error.remoteCode = code
+        return error
+    }
+}
+
+extension CharterError: Equatable {
+    public static func == (lhs: CharterError, rhs: CharterError) -> Bool {
+        lhs.code == rhs.code && lhs.message == rhs.message && lhs.logDetail == rhs.logDetail
+            && lhs.remoteCode == rhs.remoteCode
     }
 }
 
@@ -52,6 +83,12 @@ extension CharterError {
         case storage
         case fileSystem
         case configuration
+        /// A server's error, received by a client (see ``CharterError/remoteCode``).
+        case remote
+        /// The server could not be reached.
+        case unreachable
+        /// The server's answer is not what the protocol says.
+        case invalidResponse
         case internalError
     }
 }
@@ -90,14 +127,21 @@ extension CharterError.Code {
         case .storage: return (0, 500)
         case .fileSystem: return (0, 500)
         case .configuration: return (0, 500)
+        case .remote, .unreachable, .invalidResponse: return (0, 502)
         case .internalError: return (0, 500)
         }
     }
 }
 
-extension CharterError: CustomStringConvertible {
+extension CharterError: CustomStringConvertible, CustomDebugStringConvertible {
+    /// The message with the fabric-ca code it travels with (or was received with).
     public var description: String {
-        "\(message) (code \(code.wire.fabricCode))"
+        "\(message) (code \(remoteCode ?? code.wire.fabricCode))"
+    }
+
+    /// The description with the code's name and where the error was raised.
+    public var debugDescription: String {
+        "CharterError.\(code.rawValue) at \(file):\(line): \(description)"
     }
 }
 
