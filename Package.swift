@@ -141,13 +141,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "EnrollBenchmark",
-            dependencies: [
-                "CharterCore",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "X509", package: "swift-certificates"),
-            ],
+            dependencies: ["CharterCore", "CharterClient"],
             path: "Benchmarks/EnrollBenchmark",
             swiftSettings: swiftSettings
         ),

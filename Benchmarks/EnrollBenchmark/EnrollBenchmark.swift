@@ -3,12 +3,9 @@
 // concurrent keep-alive HTTPS clients. Prints throughput, latency percentiles and the server's
 // CPU time per operation (read from /proc/<pid>/stat).
 
-import AsyncHTTPClient
+import CharterClient
 import CharterCore
 import Foundation
-import NIOCore
-import NIOSSL
-import X509
 
 @main
 struct EnrollBenchmark {
@@ -63,16 +60,13 @@ struct EnrollBenchmark {
 
     static func main() async throws {
         let options = try Options(Array(CommandLine.arguments.dropFirst()))
-        var tls = TLSConfiguration.makeClientConfiguration()
-        tls.trustRoots = .file(options.caFile)
-        var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
-        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        guard let url = URL(string: options.url) else { throw BenchmarkError("--url \(options.url) is not a URL") }
+        let client = try CAClient(url: url, trustedCertificates: [options.caFile], connections: 64)
         do {
-            try await run(options, api: API(client: client, base: options.url))
-            try await client.shutdown()
+            try await run(options, api: API(client: client))
+            await client.shutdown()
         } catch {
-            try? await client.shutdown()
+            await client.shutdown()
             throw error
         }
     }
@@ -107,9 +101,9 @@ struct EnrollBenchmark {
                     case .enrollGenerated:
                         _ = try await api.enroll(id: generatedIdentities[index].0, secret: generatedIdentities[index].1)
                     case .reenroll:
-                        _ = try await api.reenroll(enrolledIdentities[index])
+                        try await api.reenroll(enrolledIdentities[index])
                     case .cainfo:
-                        _ = try await api.post("/cainfo", body: Array("{}".utf8), authorization: "")
+                        _ = try await api.client.caInfo()
                     }
                 }
                 print(result.line(mode: mode.rawValue, clients: clients))
@@ -192,80 +186,40 @@ struct EnrollBenchmark {
     }
 }
 
-/// An enrolled identity: its key and certificate PEM, for token-authenticated calls.
+/// An enrolled identity, for token-authenticated calls.
 struct Enrolled: Sendable {
     let id: String
-    let key: SigningKey
-    let certificatePEM: String
+    let identity: ClientIdentity
     /// One CSR per identity, reused: the server's cost per request does not depend on it.
     let csrPEM: String
 }
 
-/// The few fabric-ca calls the benchmark makes.
+/// The few fabric-ca calls the benchmark makes, through Charter's client.
 struct API: Sendable {
-    let client: HTTPClient
-    let base: String
-
-    func post(_ path: String, body: [UInt8], authorization: String) async throws -> [String: Any] {
-        var request = HTTPClientRequest(url: base + path)
-        request.method = .POST
-        request.headers.add(name: "Authorization", value: authorization)
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(body)
-        let response = try await client.execute(request, timeout: .seconds(60))
-        let bytes = try await response.body.collect(upTo: 1 << 20)
-        guard let json = try JSONSerialization.jsonObject(with: Data(bytes.readableBytesView)) as? [String: Any],
-            json["success"] as? Bool == true
-        else {
-            throw EnrollBenchmark.BenchmarkError("\(path) failed: \(String(buffer: bytes))")
-        }
-        return json
-    }
+    let client: CAClient
 
     func enroll(id: String, secret: String) async throws -> Enrolled {
         let key = SigningKey.generate()
-        let csr = try CertificateSigningRequest(
-            version: .v1,
-            subject: try DistinguishedName { CommonName(id) },
-            privateKey: key.certificateKey,
-            attributes: .init(),
-            signatureAlgorithm: .ecdsaWithSHA256
-        ).serializeAsPEM().pemString
-        let body = try JSONEncoder().encode(EnrollmentRequest(certificateRequest: csr))
-        let basic = "Basic " + Data("\(id):\(secret)".utf8).base64EncodedString()
-        let json = try await post("/enroll", body: Array(body), authorization: basic)
-        guard let result = json["result"] as? [String: Any], let cert = result["Cert"] as? String,
-            let pem = Data(base64Encoded: cert)
-        else { throw EnrollBenchmark.BenchmarkError("enroll returned no certificate") }
-        return Enrolled(id: id, key: key, certificatePEM: String(decoding: pem, as: UTF8.self), csrPEM: csr)
+        let csr = try CertificateRequestBuilder.pem(key: key, commonName: id, names: [], hosts: [])
+        let response = try await client.enroll(id: id, secret: secret, EnrollmentRequest(certificateRequest: csr))
+        guard let pem = Data(base64Encoded: response.cert) else {
+            throw EnrollBenchmark.BenchmarkError("enroll returned no certificate")
+        }
+        return Enrolled(
+            id: id,
+            identity: ClientIdentity(key: key, certificatePEM: String(decoding: pem, as: UTF8.self)),
+            csrPEM: csr
+        )
     }
 
-    func reenroll(_ identity: Enrolled) async throws -> String {
-        let body = Array(try JSONEncoder().encode(EnrollmentRequest(certificateRequest: identity.csrPEM)))
-        let token = try AuthorizationToken.header(
-            key: identity.key,
-            certificatePEM: identity.certificatePEM,
-            method: "POST",
-            requestURI: "/reenroll",
-            body: body
-        )
-        _ = try await post("/reenroll", body: body, authorization: token)
-        return identity.id
+    func reenroll(_ enrolled: Enrolled) async throws {
+        _ = try await client.reenroll(EnrollmentRequest(certificateRequest: enrolled.csrPEM), as: enrolled.identity)
     }
 
     func register(_ registrar: Enrolled, id: String, secret: String?) async throws -> String {
-        let body = Array(try JSONEncoder().encode(RegistrationRequest(id: id, secret: secret, affiliation: "org1")))
-        let token = try AuthorizationToken.header(
-            key: registrar.key,
-            certificatePEM: registrar.certificatePEM,
-            method: "POST",
-            requestURI: "/register",
-            body: body
-        )
-        let json = try await post("/register", body: body, authorization: token)
-        guard let result = json["result"] as? [String: Any], let secret = result["secret"] as? String else {
-            throw EnrollBenchmark.BenchmarkError("register returned no secret")
-        }
-        return secret
+        try await client.register(
+            RegistrationRequest(id: id, secret: secret, affiliation: "org1"),
+            as: registrar.identity
+        ).secret
     }
 }

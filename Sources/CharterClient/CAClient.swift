@@ -24,7 +24,8 @@ public struct CAClient: Sendable {
         trustedCertificates: [String],
         clientCertificate: String? = nil,
         clientKey: String? = nil,
-        debug: Bool = false
+        debug: Bool = false,
+        connections: Int = 8
     ) throws {
         self.debug = debug
         guard let scheme = url.scheme, scheme == "https" || scheme == "http", let host = url.host else {
@@ -56,6 +57,7 @@ public struct CAClient: Sendable {
             }
         }
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = connections
         configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
@@ -69,18 +71,26 @@ public struct CAClient: Sendable {
     public enum Authentication: Sendable {
         case none
         case basic(user: String, secret: String)
-        case token(key: SigningKey, certificatePEM: String)
+        case token(ClientIdentity)
     }
 
-    /// Makes a call; returns the envelope's `result` as JSON bytes.
-    public func call(_ method: String, _ path: String, body: [UInt8]? = nil, authentication: Authentication)
-        async throws -> [UInt8]
-    {
+    /// The URL's path (`/ca/org1` for `https://host:7054/ca/org1`), which requests and the signed
+    /// token URI carry, as fabric-ca-client 1.5.17+ does.
+    var basePath: String {
+        (URL(string: baseURL)?.path ?? "").replacingOccurrences(of: "/$", with: "", options: .regularExpression)
+    }
+
+    /// Makes a call and decodes the envelope's `result`; a failed call throws the server's error
+    /// as ``CharterError/remote(code:message:file:line:)``.
+    public func call<Result: Decodable & Sendable>(
+        _ method: String,
+        _ path: String,
+        body: [UInt8]? = nil,
+        authentication: Authentication,
+        as type: Result.Type = Result.self
+    ) async throws -> Result {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = HTTPMethod(rawValue: method)
-        let requestURI =
-            (URL(string: baseURL)?.path ?? "").replacingOccurrences(of: "/$", with: "", options: .regularExpression)
-            + path
         switch authentication {
         case .none:
             break
@@ -89,12 +99,12 @@ public struct CAClient: Sendable {
                 name: "Authorization",
                 value: "Basic " + Data("\(user):\(secret)".utf8).base64EncodedString()
             )
-        case .token(let key, let certificatePEM):
+        case .token(let identity):
             let header = try AuthorizationToken.header(
-                key: key,
-                certificatePEM: certificatePEM,
+                key: identity.key,
+                certificatePEM: identity.certificatePEM,
                 method: method,
-                requestURI: requestURI,
+                requestURI: basePath + path,
                 body: body ?? []
             )
             request.headers.add(name: "Authorization", value: header)
@@ -111,25 +121,26 @@ public struct CAClient: Sendable {
         } catch {
             throw CharterError(.unreachable, "Cannot reach the CA at \(baseURL): \(error)")
         }
-        let data = Data(bytes.readableBytesView)
         if debug {
             FileHandle.standardError.write(Data("\(method) \(baseURL)\(path) -> \(response.status.code)\n".utf8))
         }
-        guard let envelope = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+        let envelope: ResponseEnvelope<Result>
+        do {
+            envelope = try JSONDecoder().decode(ResponseEnvelope<Result>.self, from: Data(bytes.readableBytesView))
+        } catch {
             throw CharterError(
                 .invalidResponse,
-                "The server at \(baseURL) answered \(response.status.code) without a fabric-ca envelope: \(String(decoding: data.prefix(200), as: UTF8.self))"
+                "The server at \(baseURL) answered \(response.status.code) without the expected fabric-ca envelope: "
+                    + String(decoding: bytes.readableBytesView.prefix(200), as: UTF8.self)
             )
         }
-        guard envelope["success"] as? Bool == true else {
-            let first = (envelope["errors"] as? [[String: Any]])?.first
+        guard envelope.success, let result = envelope.result else {
+            let first = envelope.errors.first
             throw CharterError.remote(
-                code: first?["code"] as? Int ?? 0,
-                message: first?["message"] as? String ?? "The request failed (HTTP \(response.status.code))"
+                code: first?.code ?? 0,
+                message: first?.message ?? "The request failed (HTTP \(response.status.code))"
             )
         }
-        return Array(
-            try JSONSerialization.data(withJSONObject: envelope["result"] ?? [:], options: [.fragmentsAllowed])
-        )
+        return result
     }
 }

@@ -41,7 +41,7 @@ public struct MSPStore: Sendable {
     }
 
     /// The identity this MSP holds: its signing certificate and the key that matches it.
-    public func identity() throws -> (key: SigningKey, certificatePEM: String) {
+    public func identity() throws -> ClientIdentity {
         let certPath = "\(directory)/\(certificateFile)"
         guard let pem = try? String(contentsOfFile: certPath, encoding: .utf8),
             let certificate = try? Certificate(pemEncoded: pem)
@@ -51,7 +51,7 @@ public struct MSPStore: Sendable {
         guard let (key, _) = try keyFile(for: certificate.publicKey) else {
             throw CharterError(.configuration, "No private key in \(directory) matches \(certPath)")
         }
-        return (key, pem)
+        return ClientIdentity(key: key, certificatePEM: pem)
     }
 
     /// The key file whose key matches `publicKey`: the custom key file, or one in keystore/.

@@ -7,15 +7,9 @@ import CharterCore
 import Foundation
 
 extension ClientOptions.Context {
-    /// A call signed with the MSP's enrollment certificate and key.
-    func signed(_ method: String, _ path: String, body: [UInt8]? = nil) async throws -> [UInt8] {
-        let (key, certificatePEM) = try msp.identity()
-        return try await client.call(
-            method,
-            path,
-            body: body,
-            authentication: .token(key: key, certificatePEM: certificatePEM)
-        )
+    /// The MSP's identity, which signs every token-authenticated call.
+    var identity: ClientIdentity {
+        get throws { try msp.identity() }
     }
 }
 
@@ -43,10 +37,7 @@ struct Register: AsyncParsableCommand {
                 attributes: try attrs.map(ClientFlags.identityAttributes)
             )
             request.caName = context.caName
-            let result = try JSON.decode(
-                RegistrationResponse.self,
-                try await context.signed("POST", "/register", body: try JSON.encode(request))
-            )
+            let result = try await context.client.register(request, as: try context.identity)
             print("Password: \(result.secret)")
         }
     }
@@ -70,10 +61,7 @@ struct Revoke: AsyncParsableCommand {
         try await runClient(options) { context in
             var request = RevocationRequest(id: name, serial: serial, aki: aki, reason: reason, gencrl: gencrl)
             request.caName = context.caName
-            let result = try JSON.decode(
-                RevocationResponse.self,
-                try await context.signed("POST", "/revoke", body: try JSON.encode(request))
-            )
+            let result = try await context.client.revoke(request, as: try context.identity)
             let revoked = result.revokedCerts.map { "{Serial:\($0.serial) AKI:\($0.aki)}" }.joined(separator: " ")
             print("Successfully revoked certificates: [\(revoked)]")
             if gencrl, let pem = Data(base64Encoded: result.crl) {
@@ -110,10 +98,7 @@ struct GenCRL: AsyncParsableCommand {
                 expireAfter: try time(expireafter, "expireafter"),
                 expireBefore: try time(expirebefore, "expirebefore")
             )
-            let result = try JSON.decode(
-                CRLResponse.self,
-                try await context.signed("POST", "/gencrl", body: try JSON.encode(request))
-            )
+            let result = try await context.client.generateCRL(request, as: try context.identity)
             guard let pem = Data(base64Encoded: result.crl) else {
                 throw CharterError(.invalidResponse, "The CRL is not base64")
             }

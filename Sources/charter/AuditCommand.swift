@@ -105,13 +105,9 @@ struct AuditCommand: AsyncParsableCommand {
         options.debug = false
         let context = try options.context()
         defer { Task { await context.client.shutdown() } }
-        struct Listing: Decodable { struct Entry: Decodable { var PEM: String }; var certs: [Entry] }
-        let listing = try JSON.decode(Listing.self, try await context.signed("GET", "/certificates"))
-        let info = try JSON.decode(
-            ServerInfo.self,
-            try await context.client.call("POST", "/cainfo", body: Array("{}".utf8), authentication: .none)
-        )
+        let listing = try await context.client.certificates([], as: try context.identity)
+        let info = try await context.client.caInfo(caName: context.caName)
         let chain = Data(base64Encoded: info.caChain).map { String(decoding: $0, as: UTF8.self) } ?? ""
-        return (listing.certs.map(\.PEM), chain)
+        return (listing.certs.map(\.pem), chain)
     }
 }

@@ -133,20 +133,3 @@ func runClient(_ options: ClientOptions, _ body: (ClientOptions.Context) async t
         throw ExitCode.failure
     }
 }
-
-/// JSON helpers for the verbs.
-enum JSON {
-    static func encode(_ value: some Encodable) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return Array(try encoder.encode(value))
-    }
-
-    static func decode<T: Decodable>(_ type: T.Type, _ bytes: [UInt8]) throws -> T {
-        do {
-            return try JSONDecoder().decode(T.self, from: Data(bytes))
-        } catch {
-            throw CharterError(.invalidResponse, "Unexpected answer from the server: \(error)")
-        }
-    }
-}

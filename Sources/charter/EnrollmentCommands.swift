@@ -62,18 +62,6 @@ struct EnrollmentOptions: ParsableArguments {
         )
     }
 
-    func key(settings: ClientSettings, existing: SigningKey?) throws -> SigningKey {
-        if reuseKey, let existing { return existing }
-        guard algorithm.lowercased() == "ecdsa" else {
-            throw CharterError(.invalidRequest, "Key algorithm '\(algorithm)' is not supported (ecdsa only)")
-        }
-        switch size ?? settings.csr?.keyrequest?.size ?? 256 {
-        case 256: return .generate(.p256)
-        case 384: return .generate(.p384)
-        case let other: throw CharterError(.invalidRequest, "ECDSA key size \(other) is not supported (256 or 384)")
-        }
-    }
-
     /// `--csr.names`, else the config file's, else fabric-ca-client's defaults.
     func subjectNames(settings: ClientSettings) throws -> [(String, String)] {
         if let names { return try ClientFlags.names(names) }
@@ -89,58 +77,39 @@ struct EnrollmentOptions: ParsableArguments {
         return settings.csr?.hosts ?? [ProcessInfo.processInfo.hostName]
     }
 
-    /// Builds the CSR for `commonName`, sends it to `path`, and stores the answer in the MSP.
-    func enroll(
-        _ path: String,
-        commonName: String,
-        existingKey: SigningKey?,
-        authentication: CAClient.Authentication,
-        context: ClientOptions.Context
-    )
-        async throws
-    {
-        let msp = try msp(context)
-        let key = try key(settings: context.settings, existing: existingKey)
-        let csr = try CertificateRequestBuilder.pem(
-            key: key,
+    /// The enrollment these flags and the home's configuration describe.
+    func enrollment(commonName: String, context: ClientOptions.Context) throws -> Enrollment {
+        var enrollment = Enrollment(
             commonName: commonName,
             names: try subjectNames(settings: context.settings),
             hosts: hostList(settings: context.settings)
         )
-        let body = try JSON.encode(try request(csr: csr, settings: context.settings, caName: context.caName))
-        let result = try await context.client.call("POST", path, body: body, authentication: authentication)
-        try store(try JSON.decode(EnrollmentResponse.self, result), key: key, msp: msp, context: context)
-        print("Stored client certificate at \(msp.directory)/\(msp.certificateFile)")
+        enrollment.keyAlgorithm = algorithm
+        enrollment.keySize = size ?? context.settings.csr?.keyrequest?.size ?? 256
+        enrollment.reuseKey = reuseKey
+        enrollment.profile = profile
+        enrollment.label = label
+        enrollment.attributeRequests = try attributes.map(ClientFlags.attributeRequests)
+        enrollment.caName = context.caName
+        enrollment.nodeOUs = nodeous
+        return enrollment
     }
 
-    func request(csr: String, settings: ClientSettings, caName: String) throws -> EnrollmentRequest {
-        var request = EnrollmentRequest(
-            certificateRequest: csr,
-            hosts: hostList(settings: settings),
-            profile: profile,
-            attributeRequests: try attributes.map(ClientFlags.attributeRequests),
-            caName: caName
-        )
-        request.label = label
-        return request
-    }
-
-    /// Stores the result; with --nodeous also the NodeOUs config pointing at the root CA file.
-    func store(_ response: EnrollmentResponse, key: SigningKey, msp: MSPStore, context: ClientOptions.Context) throws {
-        guard let pemData = Data(base64Encoded: response.cert) else {
-            throw CharterError(.invalidResponse, "The certificate is not base64")
-        }
-        let pem = String(decoding: pemData, as: UTF8.self)
-        try msp.storeEnrollment(
-            certificatePEM: pem,
-            key: key,
-            serverInfo: response.serverInfo,
+    /// Enrolls or reenrolls and prints where the certificate went.
+    func run(
+        _ credential: Enrollment.Credential,
+        commonName: String,
+        existingKey: SigningKey?,
+        context: ClientOptions.Context
+    ) async throws {
+        let path = try await enrollment(commonName: commonName, context: context).run(
+            credential,
+            client: context.client,
+            msp: try msp(context),
             caFileName: context.caFileName,
-            tlsProfile: profile == "tls"
+            existingKey: existingKey
         )
-        if nodeous {
-            try msp.storeNodeOUs(caFile: msp.caCertificateFile ?? "cacerts/\(context.caFileName)")
-        }
+        print("Stored client certificate at \(path)")
     }
 }
 
@@ -157,11 +126,10 @@ struct Enroll: AsyncParsableCommand {
                     "The URL must carry the enrollment ID and secret: -u https://<id>:<secret>@host:port"
                 )
             }
-            try await enrollment.enroll(
-                "/enroll",
+            try await enrollment.run(
+                .secret(id: user, secret: secret),
                 commonName: enrollment.commonName ?? user,
                 existingKey: try? enrollment.msp(context).identity().key,
-                authentication: .basic(user: user, secret: secret),
                 context: context
             )
             try writeSettingsIfMissing(options, context: context)
@@ -176,13 +144,12 @@ struct Reenroll: AsyncParsableCommand {
 
     func run() async throws {
         try await runClient(options) { context in
-            let (current, certificatePEM) = try enrollment.msp(context).identity()
-            let certificate = try Certificate(pemEncoded: certificatePEM)
-            try await enrollment.enroll(
-                "/reenroll",
+            let identity = try enrollment.msp(context).identity()
+            let certificate = try Certificate(pemEncoded: identity.certificatePEM)
+            try await enrollment.run(
+                .token(identity),
                 commonName: SubjectPolicy.commonName(of: certificate.subject) ?? "",
-                existingKey: current,
-                authentication: .token(key: current, certificatePEM: certificatePEM),
+                existingKey: identity.key,
                 context: context
             )
         }
@@ -199,10 +166,8 @@ struct GetCAInfo: AsyncParsableCommand {
 
     func run() async throws {
         try await runClient(options) { context in
-            let body = try JSON.encode(["caname": context.caName])
-            let result = try await context.client.call("POST", "/cainfo", body: body, authentication: .none)
             try context.msp.storeCAInfo(
-                try JSON.decode(ServerInfo.self, result),
+                try await context.client.caInfo(caName: context.caName),
                 caFileName: context.caFileName,
                 tlsProfile: false
             )

@@ -15,12 +15,6 @@ func describe(_ identity: IdentityInfo) -> String {
         "Name: \(identity.id), Type: \(identity.type), Affiliation: \(identity.affiliation), Max Enrollments: \(identity.maxEnrollments), Attributes: [\(attributes)]"
 }
 
-/// Percent-encodes one path segment.
-func segment(_ text: String) -> String {
-    text.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/")))
-        ?? text
-}
-
 struct IdentityCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "identity",
@@ -45,20 +39,11 @@ struct IdentityCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runClient(options) { context in
+                let caller = try context.identity
                 if let id {
-                    print(
-                        describe(
-                            try JSON.decode(
-                                IdentityInfo.self,
-                                try await context.signed("GET", "/identities/\(segment(id))")
-                            )
-                        )
-                    )
+                    print(describe(try await context.client.identity(id, caName: context.caName, as: caller)))
                 } else {
-                    let list = try JSON.decode(
-                        IdentityListResponse.self,
-                        try await context.signed("GET", "/identities")
-                    )
+                    let list = try await context.client.identities(caName: context.caName, as: caller)
                     for identity in list.identities { print(describe(identity)) }
                 }
             }
@@ -82,10 +67,7 @@ struct IdentityCommand: AsyncParsableCommand {
                     attributes: try fields.attrs.map(ClientFlags.identityAttributes)
                 )
                 request.caName = context.caName
-                let identity = try JSON.decode(
-                    IdentityInfo.self,
-                    try await context.signed("POST", "/identities", body: try JSON.encode(request))
-                )
+                let identity = try await context.client.addIdentity(request, as: try context.identity)
                 print("Successfully added identity - \(describe(identity)), Secret: \(identity.secret ?? "")")
             }
         }
@@ -107,11 +89,7 @@ struct IdentityCommand: AsyncParsableCommand {
                     secret: fields.secret
                 )
                 request.caName = context.caName
-                let path = "/identities/\(segment(id))"
-                let identity = try JSON.decode(
-                    IdentityInfo.self,
-                    try await context.signed("PUT", path, body: try JSON.encode(request))
-                )
+                let identity = try await context.client.modifyIdentity(id, request, as: try context.identity)
                 print("Successfully modified identity - \(describe(identity))")
             }
         }
@@ -125,10 +103,13 @@ struct IdentityCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runClient(options) { context in
-                let path = "/identities/\(segment(id))" + (force ? "?force=true" : "")
-                print(
-                    "Successfully removed identity - \(describe(try JSON.decode(IdentityInfo.self, try await context.signed("DELETE", path))))"
+                let removed = try await context.client.removeIdentity(
+                    id,
+                    force: force,
+                    caName: context.caName,
+                    as: try context.identity
                 )
+                print("Successfully removed identity - \(describe(removed))")
             }
         }
     }
@@ -155,8 +136,9 @@ struct AffiliationCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runClient(options) { context in
-                let path = affiliation.map { "/affiliations/\(segment($0))" } ?? "/affiliations"
-                AffiliationCommand.print(try JSON.decode(AffiliationInfo.self, try await context.signed("GET", path)))
+                AffiliationCommand.print(
+                    try await context.client.affiliations(affiliation, caName: context.caName, as: try context.identity)
+                )
             }
         }
     }
@@ -173,11 +155,7 @@ struct AffiliationCommand: AsyncParsableCommand {
             try await runClient(options) { context in
                 var request = AffiliationRequest(name: name)
                 request.caName = context.caName
-                _ = try await context.signed(
-                    "POST",
-                    "/affiliations" + (force ? "?force=true" : ""),
-                    body: try JSON.encode(request)
-                )
+                try await context.client.addAffiliation(request, force: force, as: try context.identity)
                 Swift.print("Successfully added affiliation: \(name)")
             }
         }
@@ -196,10 +174,11 @@ struct AffiliationCommand: AsyncParsableCommand {
             try await runClient(options) { context in
                 var request = AffiliationRequest(name: newName)
                 request.caName = context.caName
-                let path = "/affiliations/\(segment(name))" + (force ? "?force=true" : "")
-                let result = try JSON.decode(
-                    AffiliationInfo.self,
-                    try await context.signed("PUT", path, body: try JSON.encode(request))
+                let result = try await context.client.modifyAffiliation(
+                    name,
+                    request,
+                    force: force,
+                    as: try context.identity
                 )
                 Swift.print("Successfully modified affiliation: \(name) -> \(result.name)")
             }
@@ -216,8 +195,12 @@ struct AffiliationCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runClient(options) { context in
-                let path = "/affiliations/\(segment(name))" + (force ? "?force=true" : "")
-                let result = try JSON.decode(AffiliationInfo.self, try await context.signed("DELETE", path))
+                let result = try await context.client.removeAffiliation(
+                    name,
+                    force: force,
+                    caName: context.caName,
+                    as: try context.identity
+                )
                 Swift.print("Successfully removed affiliation: \(result.name)")
             }
         }
@@ -269,37 +252,17 @@ struct CertificateCommand: AsyncParsableCommand {
                     query += [("revoked_start", start), ("revoked_end", end)]
                 }
                 query += [("notexpired", "\(notexpired)"), ("notrevoked", "\(notrevoked)")]
-                var components = URLComponents()
-                components.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) }
-                components.percentEncodedQuery = components.percentEncodedQuery?.replacingOccurrences(
-                    of: "+",
-                    with: "%2B"
-                )
-                let result = try await context.signed("GET", "/certificates?" + (components.percentEncodedQuery ?? ""))
-                struct Listing: Decodable { struct Entry: Decodable { var PEM: String }; var certs: [Entry] }
-                let listing = try JSON.decode(Listing.self, result)
-                let folder = store.map { options.absolute($0, base: options.homeDirectory) }
-                var counts: [String: Int] = [:]
+                let listing = try await context.client.certificates(query, as: try context.identity)
+                var listed: [(pem: String, certificate: Certificate)] = []
                 for entry in listing.certs {
-                    let certificate = try Certificate(pemEncoded: entry.PEM)
-                    let owner = SubjectPolicy.commonName(of: certificate.subject) ?? "certificate"
-                    // The CN names a file: a hostile server could send `../x` or worse.
-                    try EnrollmentID.validate(owner)
+                    let certificate = try Certificate(pemEncoded: entry.pem)
                     Swift.print(
                         "Serial: \(Hex.encode(certificate.serialNumber.bytes)), Subject: \(certificate.subject), Issuer: \(certificate.issuer), NotBefore: \(GoTime.format(certificate.notValidBefore)), NotAfter: \(GoTime.format(certificate.notValidAfter))"
                     )
-                    guard let folder else { continue }
-                    try FileWriter.makeFolder(folder, mode: 0o755)
-                    counts[owner, default: 0] += 1
-                    let n = counts[owner] ?? 1
-                    if n == 2 {
-                        try? FileManager.default.moveItem(
-                            atPath: "\(folder)/\(owner).pem",
-                            toPath: "\(folder)/\(owner)-1.pem"
-                        )
-                    }
-                    let file = n == 1 ? "\(folder)/\(owner).pem" : "\(folder)/\(owner)-\(n).pem"
-                    try FileWriter.write(entry.PEM, to: file, mode: 0o644)
+                    listed.append((entry.pem, certificate))
+                }
+                if let store {
+                    try CertificateStore(folder: options.absolute(store, base: options.homeDirectory)).store(listed)
                 }
             }
         }

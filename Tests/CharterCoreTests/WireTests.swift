@@ -49,4 +49,26 @@ import Testing
         #expect(parsed["Cert"] as? String == Data("cert".utf8).base64EncodedString())
         #expect((parsed["ServerInfo"] as? [String: Any])?["CAName"] as? String == "ca-\"org1\"")
     }
+
+    @Test func envelopesDecodeResultsOnlyOnSuccess() throws {
+        let success = #"{"result":{"secret":"pw"},"errors":[],"messages":[],"success":true}"#
+        let decoded = try JSONDecoder().decode(ResponseEnvelope<RegistrationResponse>.self, from: Data(success.utf8))
+        #expect(decoded.success && decoded.result?.secret == "pw")
+        let failure =
+            #"{"result":"","errors":[{"code":20,"message":"Authentication failure"}],"messages":[],"success":false}"#
+        let refused = try JSONDecoder().decode(ResponseEnvelope<RegistrationResponse>.self, from: Data(failure.utf8))
+        #expect(!refused.success && refused.result == nil)
+        #expect(refused.errors == [ResponseMessage(code: 20, message: "Authentication failure")])
+        #expect(refused.errors[0].wireJSON == #"{"code":20,"message":"Authentication failure"}"#)
+    }
+
+    @Test func certificateListingsRoundTripFabricCAsBytes() throws {
+        let listing = CertificateListing(
+            pems: ["-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n"],
+            caName: "ca1"
+        )
+        #expect(listing.wireJSON.hasSuffix(#"], "caname":"ca1"}"#))
+        let decoded = try JSONDecoder().decode(CertificateListing.self, from: Data(listing.wireJSON.utf8))
+        #expect(decoded == listing)
+    }
 }

@@ -23,13 +23,6 @@ struct OrgGenerator: Sendable {
     enum Member: Sendable {
         case node(NodePlan)
         case user(String)
-
-        var folderName: String {
-            switch self {
-            case .node(let node): return node.commonName
-            case .user(let name): return name
-            }
-        }
     }
 
     /// Folder of a member relative to the org folder.

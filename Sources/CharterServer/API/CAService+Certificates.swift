@@ -34,16 +34,12 @@ extension CAService {
         filter.affiliationScope = caller.affiliation.isEmpty ? nil : caller.affiliation
         let records = try await registry.certificates(matching: filter)
 
-        // fabric-ca streams this result; its bytes end `], "caname":""}` with a space and no newline.
-        var body = Array(#"{"result":{"certs":["#.utf8)
-        for (index, record) in records.enumerated() {
-            if index > 0 { body.append(UInt8(ascii: ",")) }
-            body += Array(#"{"PEM":\#(GoJSON.quote(record.pem))}"#.utf8)
-        }
-        body += Array(
-            #"], "caname":\#(GoJSON.quote(configuration.ca.name))},"errors":[],"messages":[],"success":true}"#.utf8
+        let listing = CertificateListing(pems: records.map(\.pem), caName: configuration.ca.name)
+        // fabric-ca streams this result: no newline after it, unlike its other results.
+        return Envelope.response(
+            Array(#"{"result":\#(listing.wireJSON),"errors":[],"messages":[],"success":true}"#.utf8),
+            status: .ok
         )
-        return Envelope.response(body, status: .ok)
     }
 
     /// A time filter of the query (see ``GoTime/parseFilter(_:now:)``), its name in the error.

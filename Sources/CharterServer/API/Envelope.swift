@@ -35,7 +35,7 @@ enum Envelope {
     static func failure(_ error: CharterError) -> Response {
         let wire = error.code.wire
         var body = Array(#"{"result":"","errors":["#.utf8)
-        body += Array(#"{"code":\#(wire.fabricCode),"message":\#(GoJSON.quote(error.message))}"#.utf8)
+        body += Array(ResponseMessage(code: wire.fabricCode, message: error.message).wireJSON.utf8)
         body += Array("\n],\"messages\":[],\"success\":false}".utf8)
         return response(body, status: HTTPResponse.Status(code: wire.httpStatus))
     }
