@@ -69,11 +69,7 @@ struct AuditCommand: AsyncParsableCommand {
         request.database = db
         request.within = try DurationText.parse(within)
         if let config {
-            let text: String
-            do { text = try String(contentsOfFile: config, encoding: .utf8) } catch {
-                throw CharterError(.configuration, "Cannot read \(config): \(error.localizedDescription)")
-            }
-            request.gateway = GatewayPolicy(rules: try ServerConfiguration.load(yaml: text).gateways)
+            request.gateway = GatewayPolicy(rules: try ServerConfiguration.load(contentsOf: config).gateways)
         }
         if let url {
             (request.serverCertificates, request.serverChainPEM) = try await serverCertificates(url)

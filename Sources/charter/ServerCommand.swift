@@ -54,10 +54,9 @@ struct ServerCommand: AsyncParsableCommand {
         func effectiveConfiguration() throws -> ServerConfiguration {
             let path = config ?? (home as NSString).appendingPathComponent(ServerHome.configFileName)
             var configuration = ServerConfiguration()
-            if FileManager.default.fileExists(atPath: path) {
-                configuration = try ServerConfiguration.load(yaml: try String(contentsOfFile: path, encoding: .utf8))
-            } else if config != nil {
-                throw CharterError(.configuration, "Configuration file \(path) does not exist")
+            // A home's own file is optional; one named with -c must exist.
+            if config != nil || FileManager.default.fileExists(atPath: path) {
+                configuration = try ServerConfiguration.load(contentsOf: path)
             }
             if let port { configuration.port = port }
             if let address { configuration.address = address }
@@ -71,16 +70,7 @@ struct ServerCommand: AsyncParsableCommand {
         }
 
         func bootstrapIdentity() throws -> ServerConfiguration.BootstrapIdentity? {
-            guard let boot else { return nil }
-            guard let colon = boot.firstIndex(of: ":"), colon != boot.startIndex,
-                colon != boot.index(before: boot.endIndex)
-            else {
-                throw ValidationError("-b takes <name>:<secret> with neither empty, e.g. -b admin:adminpw")
-            }
-            return ServerConfiguration.BootstrapIdentity(
-                name: String(boot[..<colon]),
-                pass: String(boot[boot.index(after: colon)...])
-            )
+            try boot.map(ServerConfiguration.BootstrapIdentity.init(parsing:))
         }
 
         func open() async throws -> ServerHome {

@@ -58,6 +58,20 @@ public struct ServerConfiguration: Sendable, Codable {
         }
     }
 
+    /// Reads a configuration file; a missing or unreadable file is an error naming it.
+    public static func load(contentsOf path: String) throws -> ServerConfiguration {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw CharterError(
+                .configuration,
+                "Cannot read the configuration file \(path): \(error.localizedDescription)"
+            )
+        }
+        return try load(yaml: text)
+    }
+
     /// The configuration as YAML, written into a new home so operators can see and edit it.
     public func yaml() throws -> String {
         try YAMLEncoder().encode(self)
@@ -186,6 +200,19 @@ extension ServerConfiguration {
             self.name = name
             self.pass = pass
             self.attrs = Dictionary(uniqueKeysWithValues: ReservedAttribute.bootstrapAdmin.map { ($0.name, $0.value) })
+        }
+
+        /// The bootstrap admin of `-b <name>:<secret>`, with every `hf.*` power; neither part may be empty.
+        public init(parsing text: String) throws {
+            guard let colon = text.firstIndex(of: ":"), colon != text.startIndex,
+                colon != text.index(before: text.endIndex)
+            else {
+                throw CharterError(
+                    .invalidRequest,
+                    "-b takes <name>:<secret> with neither empty, e.g. -b admin:adminpw"
+                )
+            }
+            self.init(name: String(text[..<colon]), pass: String(text[text.index(after: colon)...]))
         }
 
         public init(from decoder: any Decoder) throws {

@@ -1,0 +1,38 @@
+import CharterCore
+import CharterServer
+import Foundation
+import Testing
+
+@Suite struct ServerConfigurationTests {
+    @Test(arguments: ["admin:", ":pw", "nocolon", ""])
+    func bootstrapNeedsANameAndASecret(text: String) {
+        #expect(throws: CharterError.self) { try ServerConfiguration.BootstrapIdentity(parsing: text) }
+    }
+
+    @Test func bootstrapSecretsMayHoldColons() throws {
+        let identity = try ServerConfiguration.BootstrapIdentity(parsing: "admin:a:b")
+        #expect(identity.name == "admin" && identity.pass == "a:b")
+        #expect(identity.attrs["hf.Revoker"] == "1")
+    }
+
+    @Test func aMissingFileIsAnErrorNamingIt() {
+        let error = #expect(throws: CharterError.self) {
+            try ServerConfiguration.load(contentsOf: "/nonexistent/charter.yaml")
+        }
+        #expect(error?.message.contains("/nonexistent/charter.yaml") == true)
+    }
+
+    @Test func legacyTokensFollowTheEnvironment() throws {
+        var configuration = try ServerConfiguration.load(yaml: "port: 7054\n")
+        #expect(!configuration.compatibility.v1_3)
+        configuration.apply(environment: ["FABRIC_CA_SERVER_COMPATIBILITY_MODE_V1_3": "true"])
+        #expect(configuration.compatibility.v1_3)
+        #expect(try ServerConfiguration.load(yaml: "compatibility:\n  v1_3: true\n").compatibility.v1_3)
+    }
+
+    @Test func connectionDefaultsAreWhatAnOperatorWouldPick() throws {
+        let connections = try ServerConfiguration.load(yaml: "port: 7054\n").connections
+        #expect(connections.requesttimeout == "30s" && connections.handshaketimeout == "10s")
+        #expect(connections.maxconnections == 4096)
+    }
+}
