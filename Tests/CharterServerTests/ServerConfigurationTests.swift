@@ -36,3 +36,17 @@ import Testing
         #expect(connections.maxconnections == 4096)
     }
 }
+
+@Suite struct PartialConfigurationTests {
+    @Test func everySectionKeepsItsDefaultsForMissingKeys() throws {
+        let configuration = try ServerConfiguration.load(
+            yaml:
+                "csr:\n  ca:\n    expiry: 100h\ncrl: {}\ndb: {}\noperations: {}\ncfg:\n  affiliations: {}\ncompatibility: {}\n"
+        )
+        #expect(configuration.csr.ca.expiry == "100h" && configuration.csr.ca.pathlength == 1)
+        #expect(configuration.crl.expiry == "24h")
+        #expect(configuration.db.datasource == "charter.db")
+        #expect(configuration.operations.listenAddress == "127.0.0.1:9443")
+        #expect(!configuration.cfg.affiliations.allowremove && !configuration.compatibility.v1_3)
+    }
+}

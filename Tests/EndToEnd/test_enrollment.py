@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
 
-from harness import P256_ORDER, make_csr, new_key, now, openssl_verify
+from harness import P256_ORDER, Server, make_csr, new_key, now, openssl_verify
 
 ATTR_OID = ObjectIdentifier("1.2.3.4.5.6.7.8.1")
 
@@ -205,3 +205,19 @@ def test_thirty_two_concurrent_enrollments(server, admin):
     assert all(r.status == 201 for r in results), [r.raw for r in results if r.status != 201]
     assert server.certificate_count() == before + 32
     assert "database is locked" not in open(server.log_path).read()
+
+
+def test_lifetime_cut_to_the_ca_is_logged_as_fabric_ca_does(tmp_path):
+    server = Server("csr:\n  ca:\n    expiry: 100h\n", home=str(tmp_path / "home")).start()
+    try:
+        result = server.enroll("admin", "adminpw")
+        assert result.status == 201
+        assert result.cert.not_valid_after_utc == server.ca_cert().not_valid_after_utc
+        assert "certificate lifetime cut to the CA's NotAfter" in open(server.log_path).read()
+    finally:
+        server.stop()
+
+
+def test_no_lifetime_warning_when_the_ca_outlives_the_certificate(server, admin):
+    assert server.reenroll(admin).status == 201
+    assert "lifetime cut" not in open(server.log_path).read()

@@ -81,7 +81,7 @@ struct CAService: Sendable {
                     "Identity '\(identity.id)' has reached its maximum of \(identity.maxEnrollments) enrollments"
                 )
             }
-            return try await issue(for: identity, enrollment, countsAsEnrollment: true)
+            return try await issue(for: identity, enrollment, countsAsEnrollment: true, context: context)
         } catch {
             // The secret was right: the attempt counted before checking it is not a wrong one.
             try? await registry.resetLoginAttempts(identity.id)
@@ -93,15 +93,30 @@ struct CAService: Sendable {
         let (caller, body) = try await tokenCaller(request, context: context)
         let enrollment = try Self.decode(EnrollmentRequest.self, from: body)
         try checkCAName(enrollment.caName)
-        return try await issue(for: caller, enrollment, countsAsEnrollment: false)
+        return try await issue(for: caller, enrollment, countsAsEnrollment: false, context: context)
     }
 
     /// Issue, record (committed), and only then answer: a certificate not on record never leaves.
-    func issue(for identity: Identity, _ enrollment: EnrollmentRequest, countsAsEnrollment: Bool) async throws
-        -> Response
-    {
+    func issue(
+        for identity: Identity,
+        _ enrollment: EnrollmentRequest,
+        countsAsEnrollment: Bool,
+        context: CharterRequestContext
+    ) async throws -> Response {
         let issuance = try policy.issuanceRequest(for: identity, request: enrollment)
+        let start = Date()
         let issued = try authority.issue(issuance)
+        // As fabric-ca 1.5.8+: say when the CA's own expiry cut the certificate's lifetime short.
+        if issued.window.notAfter < start.addingTimeInterval(issuance.profile.expiry.timeInterval - 1) {
+            context.logger.warning(
+                "certificate lifetime cut to the CA's NotAfter: renew the CA",
+                metadata: [
+                    "enrollment_id": "\(identity.id)",
+                    "not_after": "\(GoTime.format(issued.window.notAfter))",
+                    "ca_not_after": "\(GoTime.format(authority.validity.notAfter))",
+                ]
+            )
+        }
         let record = CertificateRecord(issued, enrollmentID: identity.id, caName: configuration.ca.name)
         try await registry.recordEnrollment(
             EnrollmentRecord(certificate: record, countsAsEnrollment: countsAsEnrollment)

@@ -170,6 +170,10 @@ extension ServerConfiguration {
     public struct CRL: Sendable, Codable {
         public var expiry: String = "24h"
         public init() {}
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            expiry = try c.decodeIfPresent(String.self, forKey: .expiry) ?? "24h"
+        }
     }
 
     /// `registry:` — enrollment limits and identities created at start.
@@ -232,6 +236,11 @@ extension ServerConfiguration {
         /// File name, relative to the home.
         public var datasource: String = "charter.db"
         public init() {}
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            type = try c.decodeIfPresent(String.self, forKey: .type) ?? "sqlite3"
+            datasource = try c.decodeIfPresent(String.self, forKey: .datasource) ?? "charter.db"
+        }
     }
 
     /// `signing:` — the default profile and named ones.
@@ -297,6 +306,11 @@ extension ServerConfiguration {
         public var expiry: String = "131400h"
         public var pathlength: Int = 1
         public init() {}
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            expiry = try c.decodeIfPresent(String.self, forKey: .expiry) ?? "131400h"
+            pathlength = try c.decodeIfPresent(Int.self, forKey: .pathlength) ?? 1
+        }
     }
 
     /// `cfg:` — identity behaviour.
@@ -325,6 +339,10 @@ extension ServerConfiguration {
             /// Whether `DELETE /affiliations/{name}` is allowed (fabric-ca's default: no).
             public var allowremove: Bool = false
             public init() {}
+            public init(from decoder: any Decoder) throws {
+                let c = try decoder.container(keyedBy: CodingKeys.self)
+                allowremove = try c.decodeIfPresent(Bool.self, forKey: .allowremove) ?? false
+            }
         }
     }
 
@@ -334,6 +352,10 @@ extension ServerConfiguration {
         /// those). Off by default, as in fabric-ca 1.5.14+; `FABRIC_CA_SERVER_COMPATIBILITY_MODE_V1_3=true` turns it on.
         public var v1_3: Bool = false
         public init() {}
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            v1_3 = try c.decodeIfPresent(Bool.self, forKey: .v1_3) ?? false
+        }
     }
 
     /// `connections:` — how long a client may take and how many may be connected (Charter's keys).
@@ -362,6 +384,10 @@ extension ServerConfiguration {
     public struct Operations: Sendable, Codable {
         public var listenAddress: String = "127.0.0.1:9443"
         public init() {}
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            listenAddress = try c.decodeIfPresent(String.self, forKey: .listenAddress) ?? "127.0.0.1:9443"
+        }
     }
 }
 
