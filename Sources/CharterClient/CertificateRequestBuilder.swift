@@ -21,7 +21,7 @@ public enum CertificateRequestBuilder {
             subject: try SubjectPolicy.name(SubjectPolicy.Fields(commonName: commonName, names: names)),
             privateKey: key.certificateKey,
             attributes: attributes,
-            signatureAlgorithm: .ecdsaWithSHA256
+            signatureAlgorithm: key.signatureAlgorithm
         )
         return try csr.serializeAsPEM().pemString + "\n"
     }

@@ -18,7 +18,7 @@ public struct Enrollment: Sendable {
     public var names: [(String, String)]
     /// Host names and addresses for the SANs.
     public var hosts: [String]
-    /// Key algorithm (`ecdsa`) and size (256 or 384).
+    /// Key algorithm (`ecdsa` or `ed25519`) and ECDSA size (256 or 384).
     public var keyAlgorithm = "ecdsa"
     public var keySize = 256
     /// Keep the MSP's current key (reenroll).
@@ -44,14 +44,8 @@ public struct Enrollment: Sendable {
     /// The key to enroll with: the current one when reusing, else a new one.
     public func key(existing: SigningKey?) throws -> SigningKey {
         if reuseKey, let existing { return existing }
-        guard keyAlgorithm.lowercased() == "ecdsa" else {
-            throw CharterError(.invalidRequest, "Key algorithm '\(keyAlgorithm)' is not supported (ecdsa only)")
-        }
-        switch keySize {
-        case 256: return .generate(.p256)
-        case 384: return .generate(.p384)
-        default: throw CharterError(.invalidRequest, "ECDSA key size \(keySize) is not supported (256 or 384)")
-        }
+        let isECDSA = keyAlgorithm.lowercased() == "ecdsa"
+        return .generate(try SigningKey.Algorithm(algorithm: keyAlgorithm, size: isECDSA ? keySize : nil))
     }
 
     /// Enrolls (or reenrolls) and writes the MSP; returns the path of the new certificate.

@@ -20,7 +20,7 @@ struct EnrollmentOptions: ParsableArguments {
     )
     var hosts: [String] = []
 
-    @Option(name: .customLong("csr.keyrequest.algo"), help: "Key algorithm (ecdsa).")
+    @Option(name: .customLong("csr.keyrequest.algo"), help: "Key algorithm: ecdsa or ed25519 (Fabric 3).")
     var algorithm = "ecdsa"
 
     @Option(name: .customLong("csr.keyrequest.size"), help: "Key size: 256 or 384.")

@@ -45,6 +45,12 @@ struct ServerCommand: AsyncParsableCommand {
         @Option(name: .customLong("registry.maxenrollments"), help: "Default max enrollments (-1 unlimited).")
         var maxEnrollments: Int?
 
+        @Option(name: .customLong("csr.keyrequest.algo"), help: "The CA key of a new home: ecdsa (default) or ed25519.")
+        var keyAlgorithm: String?
+
+        @Option(name: .customLong("csr.keyrequest.size"), help: "ECDSA key size of a new CA: 256 (default) or 384.")
+        var keySize: Int?
+
         @Flag(name: [.customShort("d"), .long], help: "Debug logging.")
         var debug = false
 
@@ -64,6 +70,8 @@ struct ServerCommand: AsyncParsableCommand {
             if let caName { configuration.ca.name = caName }
             if let operationsAddress { configuration.operations.listenAddress = operationsAddress }
             if let maxEnrollments { configuration.registry.maxenrollments = maxEnrollments }
+            if let keyAlgorithm { configuration.csr.keyrequest.algo = keyAlgorithm }
+            if let keySize { configuration.csr.keyrequest.size = keySize }
             if debug { configuration.debug = true }
             configuration.apply(environment: ProcessInfo.processInfo.environment)
             return configuration

@@ -19,6 +19,8 @@ import Testing
         enrollment.keySize = 256
         enrollment.keyAlgorithm = "rsa"
         #expect(throws: CharterError.self) { try enrollment.key(existing: nil) }
+        enrollment.keyAlgorithm = "Ed25519"
+        #expect(try enrollment.key(existing: nil).algorithm == .ed25519)
     }
 
     @Test func mspOutputFilesStayInsideTheMSP() {

@@ -18,6 +18,9 @@ public struct CertificateAuthority: Sendable {
     public let validity: ValidityWindow
     let key: SigningKey
 
+    /// The CA key's algorithm, which everything the CA signs is signed with.
+    public var keyAlgorithm: SigningKey.Algorithm { key.algorithm }
+
     /// Pairs a CA certificate with its key, refusing a key that does not match the certificate.
     public init(certificate: Certificate, key: SigningKey, parents: [Certificate] = []) throws {
         guard certificate.publicKey == key.publicKey else {
@@ -35,7 +38,7 @@ public struct CertificateAuthority: Sendable {
             + "\n"
         self.subjectKeyIdentifier =
             (try? certificate.extensions.subjectKeyIdentifier).map { Array($0.keyIdentifier) }
-            ?? Array(SubjectKeyIdentifier(hash: certificate.publicKey).keyIdentifier)
+            ?? Array(Self.subjectKeyIdentifier(for: certificate.publicKey).keyIdentifier)
         self.validity = ValidityWindow(notBefore: certificate.notValidBefore, notAfter: certificate.notValidAfter)
     }
 
@@ -66,7 +69,7 @@ public struct CertificateAuthority: Sendable {
         )
         let ski =
             subjectKeyIdentifier.map { SubjectKeyIdentifier(keyIdentifier: $0[...]) }
-            ?? SubjectKeyIdentifier(hash: key.publicKey)
+            ?? Self.subjectKeyIdentifier(for: key.publicKey)
         try extensions.append(Certificate.Extension(ski, critical: false))
         let certificate = try Certificate(
             version: .v3,
@@ -76,7 +79,7 @@ public struct CertificateAuthority: Sendable {
             notValidAfter: window.notAfter,
             issuer: subject,
             subject: subject,
-            signatureAlgorithm: .ecdsaWithSHA256,
+            signatureAlgorithm: key.signatureAlgorithm,
             extensions: extensions,
             issuerPrivateKey: key.certificateKey
         )
@@ -104,7 +107,9 @@ public struct CertificateAuthority: Sendable {
         }
         try extensions.append(Certificate.Extension(BasicConstraints.notCertificateAuthority, critical: true))
         if request.profile.subjectKeyIdentifier {
-            try extensions.append(Certificate.Extension(SubjectKeyIdentifier(hash: request.publicKey), critical: false))
+            try extensions.append(
+                Certificate.Extension(Self.subjectKeyIdentifier(for: request.publicKey), critical: false)
+            )
         }
         try extensions.append(
             Certificate.Extension(
@@ -128,7 +133,7 @@ public struct CertificateAuthority: Sendable {
             notValidAfter: window.notAfter,
             issuer: certificate.subject,
             subject: request.subject,
-            signatureAlgorithm: .ecdsaWithSHA256,
+            signatureAlgorithm: key.signatureAlgorithm,
             extensions: extensions,
             issuerPrivateKey: key.certificateKey
         )
@@ -140,9 +145,19 @@ public struct CertificateAuthority: Sendable {
         )
     }
 
-    /// A DER ECDSA signature by the CA key (for CRLs and other CA-signed structures), low-S.
+    /// A signature by the CA key with its certificate signature algorithm (for CRLs and other
+    /// CA-signed structures): DER ECDSA, low-S, or raw Ed25519.
     public func sign(_ bytes: some DataProtocol) throws -> [UInt8] {
-        try key.signatureDER(over: bytes)
+        try key.signature(over: bytes, sha384: key.algorithm == .p384)
+    }
+
+    /// The SKI Charter gives a key: SHA-256 of the 32 raw bytes for Ed25519, as Fabric 3's
+    /// cryptogen computes it, and fabric-ca's SHA-1 of the public key bits for ECDSA.
+    public static func subjectKeyIdentifier(for publicKey: Certificate.PublicKey) -> SubjectKeyIdentifier {
+        if publicKey.algorithm == .ed25519 {
+            return SubjectKeyIdentifier(keyIdentifier: ArraySlice(SHA256.hash(data: publicKey.ecPoint)))
+        }
+        return SubjectKeyIdentifier(hash: publicKey)
     }
 
     /// True when `certificate` carries a valid signature by this CA's key and names it as issuer.

@@ -1,26 +1,44 @@
-// The private key of an issuer (or of a certificate holder signing a token), with signatures
-// normalised to low-S so that Fabric's verifiers, which reject high-S signatures, accept them.
+// The private key of an issuer (or of a certificate holder signing a token): ECDSA P-256 or P-384
+// with signatures normalised to low-S so that Fabric's verifiers accept them, or Ed25519 for
+// Fabric 3. Nothing else in Charter switches on the key algorithm.
 
 import Crypto
 import Foundation
 import SwiftASN1
 import X509
 
-/// An ECDSA private key on P-256 or P-384 whose signatures are always low-S.
+/// A private key Charter signs with.
 ///
 /// Fabric's BCCSP refuses ECDSA signatures whose S lies in the upper half of the group order
-/// (to stop signature malleability); BoringSSL does not normalise, so every signature Charter
-/// makes goes through here.
+/// (to stop signature malleability); BoringSSL does not normalise, so every ECDSA signature Charter
+/// makes goes through here. Ed25519 signatures are deterministic and not malleable.
 public struct SigningKey: Sendable, Hashable {
-    /// The curves Charter issues and signs with.
-    public enum Curve: String, Sendable, Hashable {
+    /// The algorithms Charter issues and signs with.
+    public enum Algorithm: String, Sendable, Hashable, CaseIterable {
         case p256 = "P-256"
         case p384 = "P-384"
+        case ed25519 = "Ed25519"
+
+        /// Parses fabric-ca's `csr.keyrequest` (`ecdsa` with size 256 or 384, `ed25519`) and the
+        /// names above, any case.
+        public init(algorithm: String, size: Int?) throws {
+            switch (algorithm.lowercased(), size) {
+            case ("ecdsa", nil), ("ecdsa", 256), ("p-256", _): self = .p256
+            case ("ecdsa", 384), ("p-384", _): self = .p384
+            case ("ed25519", _): self = .ed25519
+            default:
+                throw CharterError(
+                    .invalidRequest,
+                    "Key algorithm '\(algorithm)'\(size.map { " size \($0)" } ?? "") is not supported (ecdsa 256 or 384, ed25519)"
+                )
+            }
+        }
     }
 
     enum Backing: Sendable, Hashable {
         case p256(P256.Signing.PrivateKey)
         case p384(P384.Signing.PrivateKey)
+        case ed25519(Curve25519.Signing.PrivateKey)
 
         static func == (lhs: Backing, rhs: Backing) -> Bool {
             lhs.raw == rhs.raw
@@ -34,29 +52,39 @@ public struct SigningKey: Sendable, Hashable {
             switch self {
             case .p256(let key): return key.rawRepresentation
             case .p384(let key): return key.rawRepresentation
+            case .ed25519(let key): return key.rawRepresentation
             }
         }
     }
 
     let backing: Backing
 
-    /// A fresh random key. The uncompressed representation is twice as fast to generate.
-    public static func generate(_ curve: Curve = .p256) -> SigningKey {
-        switch curve {
+    /// A fresh random key. The uncompressed ECDSA representation is twice as fast to generate.
+    public static func generate(_ algorithm: Algorithm = .p256) -> SigningKey {
+        switch algorithm {
         case .p256: return SigningKey(backing: .p256(P256.Signing.PrivateKey(compactRepresentable: false)))
         case .p384: return SigningKey(backing: .p384(P384.Signing.PrivateKey(compactRepresentable: false)))
+        case .ed25519: return SigningKey(backing: .ed25519(Curve25519.Signing.PrivateKey()))
         }
     }
 
-    /// Reads a PEM key in PKCS#8 (`PRIVATE KEY`) or SEC1 (`EC PRIVATE KEY`) form, as fabric-ca's
-    /// `msp/keystore/*_sk` and cryptogen's `priv_sk` hold them.
+    /// Reads a PEM key: ECDSA in PKCS#8 (`PRIVATE KEY`) or SEC1 (`EC PRIVATE KEY`) form, as
+    /// fabric-ca's `msp/keystore/*_sk` and cryptogen's `priv_sk` hold them, or Ed25519 in PKCS#8.
     public init(pemEncoded pem: String) throws {
         if let key = try? P256.Signing.PrivateKey(pemRepresentation: pem) {
             backing = .p256(key)
         } else if let key = try? P384.Signing.PrivateKey(pemRepresentation: pem) {
             backing = .p384(key)
+        } else if let der = PEM.decode(pem.utf8, type: "PRIVATE KEY"), der.count == 48,
+            der.starts(with: Self.ed25519PKCS8Prefix),
+            let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: der.suffix(32))
+        {
+            backing = .ed25519(key)
         } else {
-            throw CharterError(.configuration, "The private key is neither a P-256 nor a P-384 ECDSA key in PEM form")
+            throw CharterError(
+                .configuration,
+                "The private key is not a P-256, P-384 or Ed25519 key in PEM form"
+            )
         }
     }
 
@@ -64,11 +92,26 @@ public struct SigningKey: Sendable, Hashable {
         self.backing = backing
     }
 
+    /// PKCS#8 for Ed25519 (RFC 8410): the fixed header before the 32-byte seed.
+    static let ed25519PKCS8Prefix: [UInt8] = [
+        0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
+    ]
+
+    /// The key's algorithm.
+    public var algorithm: Algorithm {
+        switch backing {
+        case .p256: return .p256
+        case .p384: return .p384
+        case .ed25519: return .ed25519
+        }
+    }
+
     /// PKCS#8 PEM, the form fabric-ca-client and cryptogen write.
     public var pkcs8PEM: String {
         switch backing {
         case .p256(let key): return key.pemRepresentation + "\n"
         case .p384(let key): return key.pemRepresentation + "\n"
+        case .ed25519(let key): return PEM.encode(Self.ed25519PKCS8Prefix + key.rawRepresentation, type: "PRIVATE KEY")
         }
     }
 
@@ -77,25 +120,43 @@ public struct SigningKey: Sendable, Hashable {
         switch backing {
         case .p256(let key): return Certificate.PublicKey(key.publicKey)
         case .p384(let key): return Certificate.PublicKey(key.publicKey)
+        case .ed25519(let key): return Certificate.PublicKey(key.publicKey)
         }
     }
 
-    /// A DER ECDSA signature over SHA-256 of `data`, low-S.
-    ///
-    /// SHA-256 for both curves, as Fabric's SW BCCSP with `hash: SHA2, security: 256` does.
+    /// What certificates, CSRs and CRLs this key signs are signed with: ecdsa-with-SHA256 for
+    /// P-256, ecdsa-with-SHA384 for P-384, Ed25519 for Ed25519.
+    public var signatureAlgorithm: Certificate.SignatureAlgorithm {
+        switch backing {
+        case .p256: return .ecdsaWithSHA256
+        case .p384: return .ecdsaWithSHA384
+        case .ed25519: return .ed25519
+        }
+    }
+
+    /// A token signature over `data`: ECDSA over SHA-256 (for both curves, as Fabric's SW BCCSP with
+    /// `hash: SHA2, security: 256` does) in DER, low-S; or the 64-byte Ed25519 signature.
     public func signatureDER(over data: some DataProtocol) throws -> [UInt8] {
-        let digest = SHA256.hash(data: data)
+        try signature(over: data, sha384: false)
+    }
+
+    /// The signature of `data` for ``signatureAlgorithm`` (SHA-384 digests for a P-384 key).
+    func signature(over data: some DataProtocol, sha384: Bool) throws -> [UInt8] {
         switch backing {
         case .p256(let key):
-            let signature = try key.signature(for: digest)
+            let signature = try key.signature(for: SHA256.hash(data: data))
             return try LowS.normalise(der: Array(signature.derRepresentation), order: LowS.p256Order)
         case .p384(let key):
-            let signature = try key.signature(for: digest)
+            let signature =
+                sha384
+                ? try key.signature(for: SHA384.hash(data: data)) : try key.signature(for: SHA256.hash(data: data))
             return try LowS.normalise(der: Array(signature.derRepresentation), order: LowS.p384Order)
+        case .ed25519(let key):
+            return Array(try key.signature(for: Data(data)))
         }
     }
 
-    /// Wraps this key for the certificate library, which then signs through ``signatureDER(over:)``.
+    /// Wraps this key for the certificate library, which then signs through this type.
     public var certificateKey: Certificate.PrivateKey {
         Certificate.PrivateKey(CertificateSigner(key: self))
     }
@@ -107,21 +168,24 @@ struct CertificateSigner: CustomPrivateKey {
 
     var publicKey: Certificate.PublicKey { key.publicKey }
 
-    var defaultSignatureAlgorithm: Certificate.SignatureAlgorithm { .ecdsaWithSHA256 }
+    var defaultSignatureAlgorithm: Certificate.SignatureAlgorithm { key.signatureAlgorithm }
 
-    var supportedSignatureAlgorithms: [Certificate.SignatureAlgorithm] { [.ecdsaWithSHA256] }
+    var supportedSignatureAlgorithms: [Certificate.SignatureAlgorithm] { [key.signatureAlgorithm] }
 
     func signSynchronously(
         bytes: some DataProtocol,
         signatureAlgorithm: Certificate.SignatureAlgorithm
     ) throws -> Certificate.Signature {
-        guard signatureAlgorithm == .ecdsaWithSHA256 else {
-            throw CharterError(.internalError, "Charter signs with ecdsa-with-SHA256 only, not \(signatureAlgorithm)")
+        guard signatureAlgorithm == key.signatureAlgorithm else {
+            throw CharterError(
+                .internalError,
+                "A \(key.algorithm.rawValue) key signs with \(key.signatureAlgorithm), not \(signatureAlgorithm)"
+            )
         }
-        let der = try key.signatureDER(over: bytes)
+        let signature = try key.signature(over: bytes, sha384: signatureAlgorithm == .ecdsaWithSHA384)
         return try Certificate.Signature(
-            signatureAlgorithm: .ecdsaWithSHA256,
-            signatureBytes: ASN1BitString(bytes: der[...])
+            signatureAlgorithm: signatureAlgorithm,
+            signatureBytes: ASN1BitString(bytes: signature[...])
         )
     }
 

@@ -9,9 +9,17 @@ public struct EnrollmentPolicy: Sendable {
     public var profiles: [String: SigningProfile]
     /// Gateway service names added to matching enrollments.
     public var gateway: GatewayPolicy
+    /// The key algorithms this CA issues for; a network that must be NIST-free or Ed25519-free
+    /// lists only what it allows.
+    public var keyAlgorithms: Set<SigningKey.Algorithm>
 
     /// Creates a policy; the default and `tls` profiles exist unless overridden.
-    public init(profiles: [SigningProfile] = [], gateway: GatewayPolicy = GatewayPolicy()) {
+    public init(
+        profiles: [SigningProfile] = [],
+        gateway: GatewayPolicy = GatewayPolicy(),
+        keyAlgorithms: Set<SigningKey.Algorithm> = Set(SigningKey.Algorithm.allCases)
+    ) {
+        self.keyAlgorithms = keyAlgorithms
         var byName = [
             SigningProfile.enrollment.name: SigningProfile.enrollment, SigningProfile.tls.name: SigningProfile.tls,
         ]
@@ -33,6 +41,13 @@ public struct EnrollmentPolicy: Sendable {
     /// Checks the request against the identity and builds what the authority signs.
     public func issuanceRequest(for identity: Identity, request: EnrollmentRequest) throws -> IssuanceRequest {
         let csr = try request.parsedCSR()
+        guard let algorithm = csr.publicKey.algorithm, keyAlgorithms.contains(algorithm) else {
+            let accepted = keyAlgorithms.map(\.rawValue).sorted().joined(separator: ", ")
+            throw CharterError(
+                .invalidRequest,
+                "This CA does not issue for \(csr.publicKey.algorithm?.rawValue ?? "this kind of") keys (accepted: \(accepted))"
+            )
+        }
         guard SubjectPolicy.commonName(of: csr.subject) == identity.id else {
             throw CharterError(
                 .commonNameMismatch,

@@ -24,7 +24,7 @@ public struct RevokedCertificate: Sendable, Hashable {
 
 /// A signed CRL.
 ///
-/// Shape: version 2; signature ecdsa-with-SHA256; issuer = the CA's subject; thisUpdate = now;
+/// Shape: version 2; signed with the CA key's algorithm (ecdsa-with-SHA256, -SHA384 or Ed25519); issuer = the CA's subject; thisUpdate = now;
 /// nextUpdate = now + `crl.expiry`; one entry per revoked certificate with its revocation date
 /// and, unless unspecified, a reasonCode entry extension; CRL extensions AKI (= CA SKI) and a CRL
 /// Number that increases with every CRL, so relying parties can tell the newest.
@@ -37,7 +37,14 @@ public struct CertificateRevocationList: Sendable {
         PEMDocument(type: "X509 CRL", derBytes: der).pemString + "\n"
     }
 
-    static let ecdsaWithSHA256: ASN1ObjectIdentifier = [1, 2, 840, 10045, 4, 3, 2]
+    /// The signature algorithm identifier of a CA key (no parameters for any of them).
+    static func algorithmIdentifier(_ algorithm: SigningKey.Algorithm) -> ASN1ObjectIdentifier {
+        switch algorithm {
+        case .p256: return [1, 2, 840, 10045, 4, 3, 2]
+        case .p384: return [1, 2, 840, 10045, 4, 3, 3]
+        case .ed25519: return [1, 3, 101, 112]
+        }
+    }
     static let reasonCode: ASN1ObjectIdentifier = [2, 5, 29, 21]
     static let crlNumber: ASN1ObjectIdentifier = [2, 5, 29, 20]
 
@@ -52,7 +59,7 @@ public struct CertificateRevocationList: Sendable {
         var tbs = DER.Serializer()
         try tbs.appendConstructedNode(identifier: .sequence) { coder in
             try coder.serialize(1)  // v2
-            try Self.algorithm(&coder)
+            try Self.algorithm(&coder, authority.key.algorithm)
             try coder.serialize(authority.certificate.subject)
             try Self.time(thisUpdate, &coder)
             try Self.time(nextUpdate, &coder)
@@ -103,14 +110,14 @@ public struct CertificateRevocationList: Sendable {
         var whole = DER.Serializer()
         try whole.appendConstructedNode(identifier: .sequence) { coder in
             coder.serializeRawBytes(tbsBytes)
-            try Self.algorithm(&coder)
+            try Self.algorithm(&coder, authority.key.algorithm)
             try coder.serialize(ASN1BitString(bytes: signature[...]))
         }
         der = whole.serializedBytes
     }
 
-    static func algorithm(_ coder: inout DER.Serializer) throws {
-        try coder.appendConstructedNode(identifier: .sequence) { try $0.serialize(ecdsaWithSHA256) }
+    static func algorithm(_ coder: inout DER.Serializer, _ algorithm: SigningKey.Algorithm) throws {
+        try coder.appendConstructedNode(identifier: .sequence) { try $0.serialize(algorithmIdentifier(algorithm)) }
     }
 
     /// RFC 5280: UTCTime through 2049, GeneralizedTime from 2050.

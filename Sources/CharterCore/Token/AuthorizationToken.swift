@@ -20,7 +20,7 @@ public struct AuthorizationToken: Sendable {
     public let certificate: Certificate
     /// The PEM the caller sent.
     public let certificatePEM: String
-    /// DER ECDSA signature.
+    /// DER ECDSA signature, or the 64 bytes of an Ed25519 one.
     public let signature: [UInt8]
 
     /// Parses a header value; throws an authentication failure on anything malformed.
@@ -70,7 +70,11 @@ public struct AuthorizationToken: Sendable {
         throw CharterError.authentication("Token signature does not verify for \(method) \(requestURI)")
     }
 
+    /// ECDSA over SHA-256 (either curve), or Ed25519 over the payload itself (Fabric 3).
     func isValid(payload: Data) -> Bool {
+        if let key = Curve25519.Signing.PublicKey(certificate.publicKey) {
+            return key.isValidSignature(signature, for: payload)
+        }
         let digest = SHA256.hash(data: payload)
         if let key = P256.Signing.PublicKey(certificate.publicKey),
             let signature = try? P256.Signing.ECDSASignature(derRepresentation: self.signature)

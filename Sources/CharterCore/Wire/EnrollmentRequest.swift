@@ -67,7 +67,7 @@ public struct EnrollmentRequest: Sendable, Codable {
         caName = try c.decodeGoField(String.self, CodingKeys.caName.rawValue)
     }
 
-    /// Parses and checks the CSR: PEM, signature by its own key, P-256 or P-384.
+    /// Parses and checks the CSR: PEM, signature by its own key, P-256, P-384 or Ed25519.
     public func parsedCSR() throws -> CertificateSigningRequest {
         guard let pem = certificateRequest, !pem.isEmpty else {
             throw CharterError(.badCSR, "CSR Decode failed: the request has no certificate_request")
@@ -85,8 +85,8 @@ public struct EnrollmentRequest: Sendable, Codable {
         } catch {
             throw CharterError(.badCSR, "CSR Decode failed: \(error)")
         }
-        guard P256.Signing.PublicKey(csr.publicKey) != nil || P384.Signing.PublicKey(csr.publicKey) != nil else {
-            throw CharterError(.badCSR, "CSR Decode failed: the key must be ECDSA P-256 or P-384")
+        guard csr.publicKey.algorithm != nil else {
+            throw CharterError(.badCSR, "CSR Decode failed: the key must be ECDSA P-256, P-384 or Ed25519")
         }
         guard csr.publicKey.isValidSignature(csr.signature, for: csr) else {
             throw CharterError(.badCSR, "CSR Decode failed: the CSR's signature does not verify with its own key")

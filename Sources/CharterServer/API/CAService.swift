@@ -34,7 +34,8 @@ struct CAService: Sendable {
         )
         self.policy = EnrollmentPolicy(
             profiles: try configuration.signingProfiles(),
-            gateway: GatewayPolicy(rules: configuration.gateways)
+            gateway: GatewayPolicy(rules: configuration.gateways),
+            keyAlgorithms: try configuration.acceptedKeyAlgorithms()
         )
         self.authenticator = Authenticator(
             registry: home.registry,

@@ -39,6 +39,8 @@ public struct ServerConfiguration: Sendable, Codable {
     public var compatibility = Compatibility()
     /// Connection timeouts and limits of the API listener.
     public var connections = Connections()
+    /// Key algorithms the CA issues for (`P-256`, `P-384`, `Ed25519`); all by default.
+    public var keyalgorithms: [String] = SigningKey.Algorithm.allCases.map(\.rawValue)
 
     /// The defaults.
     public init() {}
@@ -79,7 +81,23 @@ public struct ServerConfiguration: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case port, address, debug, tls, ca, crl, registry, db, affiliations, signing, csr, cfg, operations, gateways
-        case compatibility, connections
+        case compatibility, connections, keyalgorithms
+    }
+
+    /// ``keyalgorithms`` as the core models them; an unknown name is an error at start.
+    public func acceptedKeyAlgorithms() throws -> Set<SigningKey.Algorithm> {
+        Set(
+            try keyalgorithms.map { name in
+                guard
+                    let algorithm = SigningKey.Algorithm.allCases.first(where: {
+                        $0.rawValue.lowercased() == name.lowercased()
+                    })
+                else {
+                    throw CharterError(.configuration, "keyalgorithms: '\(name)' is not one of P-256, P-384, Ed25519")
+                }
+                return algorithm
+            }
+        )
     }
 
     /// fabric-ca's environment switches that Charter honours, applied over the file's values.
@@ -110,6 +128,7 @@ public struct ServerConfiguration: Sendable, Codable {
         gateways = try c.decodeIfPresent([GatewayRule].self, forKey: .gateways) ?? d.gateways
         compatibility = try c.decodeIfPresent(Compatibility.self, forKey: .compatibility) ?? d.compatibility
         connections = try c.decodeIfPresent(Connections.self, forKey: .connections) ?? d.connections
+        keyalgorithms = try c.decodeIfPresent([String].self, forKey: .keyalgorithms) ?? d.keyalgorithms
     }
 }
 
@@ -280,6 +299,8 @@ extension ServerConfiguration {
         public var names: [Name] = [Name()]
         public var hosts: [String] = []
         public var ca = CAExpiry()
+        /// The CA's key: fabric-ca's `ecdsa` with `size` 256 or 384, or `ed25519` (Fabric 3).
+        public var keyrequest = KeyRequest()
         public init() {}
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -288,6 +309,24 @@ extension ServerConfiguration {
             names = try c.decodeIfPresent([Name].self, forKey: .names) ?? d.names
             hosts = try c.decodeIfPresent([String].self, forKey: .hosts) ?? []
             ca = try c.decodeIfPresent(CAExpiry.self, forKey: .ca) ?? d.ca
+            keyrequest = try c.decodeIfPresent(KeyRequest.self, forKey: .keyrequest) ?? d.keyrequest
+        }
+    }
+
+    /// `csr.keyrequest`.
+    public struct KeyRequest: Sendable, Codable {
+        public var algo: String = "ecdsa"
+        public var size: Int?
+        public init() {}
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            algo = try c.decodeIfPresent(String.self, forKey: .algo) ?? "ecdsa"
+            size = try c.decodeIfPresent(Int.self, forKey: .size)
+        }
+
+        /// The algorithm it names.
+        public var algorithm: SigningKey.Algorithm {
+            get throws { try SigningKey.Algorithm(algorithm: algo, size: size) }
         }
     }
 

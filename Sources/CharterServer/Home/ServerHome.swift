@@ -117,7 +117,7 @@ public struct ServerHome: Sendable {
             )
         }
         let subject = try configuration.caSubject()
-        let key = SigningKey.generate()
+        let key = SigningKey.generate(try configuration.csr.keyrequest.algorithm)
         let authority = try CertificateAuthority.selfSigned(
             subject: subject,
             key: key,
@@ -181,7 +181,10 @@ public struct ServerHome: Sendable {
         {
             return (try files.read("tls-cert.pem") + authority.chainPEM, try files.read("tls-key.pem"))
         }
-        let key = SigningKey.generate()
+        // The TLS key stays ECDSA P-256 whatever the CA's algorithm (an Ed25519 CA still signs it
+        // with Ed25519): BoringSSL-based clients, Charter's own included, do not offer Ed25519 in
+        // the TLS handshake.
+        let key = SigningKey.generate(.p256)
         var hosts = [hostName, "localhost", "127.0.0.1", "::1"] + configuration.csr.hosts
         hosts = hosts.filter { !$0.isEmpty }
         let issued = try authority.issue(
