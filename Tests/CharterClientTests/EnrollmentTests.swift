@@ -12,7 +12,7 @@ import Testing
         #expect(try enrollment.key(existing: key).publicKey == key.publicKey)
     }
 
-    @Test func unsupportedKeysAreClearErrors() {
+    @Test func unsupportedKeysAreClearErrors() throws {
         var enrollment = Enrollment(commonName: "peer0", names: [], hosts: [])
         enrollment.keySize = 521
         #expect(throws: CharterError.self) { try enrollment.key(existing: nil) }
