@@ -31,7 +31,7 @@ enum Fixture {
             subject: try subject(cn: cn, ou: "ignored"),
             privateKey: key.certificateKey,
             attributes: attributes,
-            signatureAlgorithm: .ecdsaWithSHA256
+            signatureAlgorithm: key.signatureAlgorithm
         )
         return try csr.serializeAsPEM().pemString
     }

@@ -33,7 +33,7 @@ import X509
             subject: try DistinguishedName { CommonName(cn) },
             privateKey: key.certificateKey,
             attributes: .init(),
-            signatureAlgorithm: .ecdsaWithSHA256
+            signatureAlgorithm: key.signatureAlgorithm
         ).serializeAsPEM().pemString
     }
 
