@@ -18,7 +18,7 @@ import time
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
 from cryptography.x509.oid import NameOID
 
@@ -211,7 +211,8 @@ def make_csr(key, cn, hosts=None, ou="ignored"):
     builder = x509.CertificateSigningRequestBuilder().subject_name(name)
     if hosts:
         builder = builder.add_extension(x509.SubjectAlternativeName([x509.DNSName(h) for h in hosts]), critical=False)
-    return builder.sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM).decode()
+    algorithm = None if isinstance(key, ed25519.Ed25519PrivateKey) else hashes.SHA256()
+    return builder.sign(key, algorithm).public_bytes(serialization.Encoding.PEM).decode()
 
 
 def low_s(signature_der):
@@ -226,7 +227,10 @@ def token(identity, method, uri, body, legacy=False):
     b64cert = base64.b64encode(identity.cert_pem).decode()
     b64body = base64.b64encode(body).decode()
     payload = f"{b64body}.{b64cert}" if legacy else f"{method}.{base64.b64encode(uri.encode()).decode()}.{b64body}.{b64cert}"
-    signature = low_s(identity.key.sign(payload.encode(), ec.ECDSA(hashes.SHA256())))
+    if isinstance(identity.key, ed25519.Ed25519PrivateKey):
+        signature = identity.key.sign(payload.encode())  # Fabric 3: Ed25519 over the payload itself
+    else:
+        signature = low_s(identity.key.sign(payload.encode(), ec.ECDSA(hashes.SHA256())))
     return f"{b64cert}.{base64.b64encode(signature).decode()}"
 
 

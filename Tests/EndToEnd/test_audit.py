@@ -11,7 +11,7 @@ import subprocess
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
@@ -107,6 +107,7 @@ def fixture(tmp_path_factory):
         "issuer-not-ca": make_leaf("under-leaf", not_ca, not_ca_key, aki=x509.SubjectKeyIdentifier.from_public_key(not_ca_key.public_key()).digest),
         "weak-key": make_leaf("weak", ca, ca_key, key=rsa.generate_private_key(65537, 1024)),
         "high-s-signature": make_leaf("high-s", ca, ca_key, low_s=False),
+        "ed25519-needs-v3": make_leaf("fabric3", ca, ca_key, key=ed25519.Ed25519PrivateKey.generate()),
     }
     for index, (kind, cert) in enumerate(leaves.items()):
         for n, c in enumerate(cert if isinstance(cert, list) else [cert]):
@@ -138,6 +139,7 @@ EXPECTED = {
     "notbefore-before-issuer", "notafter-after-issuer", "expired", "expiring-soon", "bad-signature", "unknown-issuer",
     "aki-mismatch", "issuer-not-ca", "weak-key", "high-s-signature", "duplicate-serial", "gateway-name-missing",
     "host-name-missing", "tls-usage-missing", "revoked-in-msp", "not-recorded", "unreadable",
+    "ed25519-needs-v3",
 }
 
 
@@ -151,13 +153,15 @@ def test_every_finding_exactly_once_and_no_others(fixture):
     listed = audit("--list-checks").stdout.splitlines()
     assert {line.split()[0] for line in listed} == EXPECTED  # every check the tool has is in the fixture
     for finding in report["findings"]:
-        assert finding["why"] and finding["fix"] and finding["severity"] in ("error", "warning")
+        assert finding["why"] and finding["fix"] and finding["severity"] in ("error", "warning", "info")
     by_id = {f["id"]: f for f in report["findings"]}
     assert "peer1.example.com" in by_id["gateway-name-missing"]["location"]
     assert "peer2.example.com" in by_id["host-name-missing"]["location"]
     assert by_id["weak-key"]["detail"] == "RSA 1024 bits"
     assert by_id["unreadable"]["location"].endswith("broken/cert.pem") and by_id["unreadable"]["detail"]
-    assert report["summary"]["errors"] + report["summary"]["warnings"] == len(EXPECTED)
+    assert by_id["ed25519-needs-v3"]["severity"] == "info"
+    summary = report["summary"]
+    assert summary["errors"] + summary["warnings"] + summary["infos"] == len(EXPECTED)
 
 
 def test_unparsable_database_row_is_reported_with_its_serial(fixture, tmp_path):

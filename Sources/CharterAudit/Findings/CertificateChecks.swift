@@ -67,6 +67,9 @@ public struct CertificateChecks: Sendable {
         if audited.isTLS && !audited.isCA {
             findings += tls(audited)
         }
+        if certificate.publicKey.algorithm == .ed25519 {
+            findings.append(Finding(.ed25519NeedsV3, certificate: audited))
+        }
         return findings
     }
 

@@ -39,11 +39,13 @@ public enum FindingKind: String, Sendable, Codable, CaseIterable {
     case weakKey = "weak-key"
     case highS = "high-s-signature"
     case unreadable = "unreadable"
+    case ed25519NeedsV3 = "ed25519-needs-v3"
 
     /// How serious it is.
     public var severity: Severity {
         switch self {
         case .expiringSoon, .notAfterAfterIssuer, .highS, .gatewayNameMissing: return .warning
+        case .ed25519NeedsV3: return .info
         default: return .error
         }
     }
@@ -78,6 +80,9 @@ public enum FindingKind: String, Sendable, Codable, CaseIterable {
         case .weakKey: return "its key is weaker than P-256 / RSA 2048"
         case .highS: return "its signature is high-S: Fabric's verifiers reject malleable signatures"
         case .unreadable: return "it cannot be read or parsed, so nothing it stands for can be checked or trusted"
+        case .ed25519NeedsV3:
+            return
+                "an Ed25519 identity is accepted only by Fabric 3 peers and orderers on channels with the V3_0 capability"
         }
     }
 
@@ -98,6 +103,7 @@ public enum FindingKind: String, Sendable, Codable, CaseIterable {
         case .weakKey: return "reenroll with an ECDSA P-256 or P-384 key"
         case .highS: return "reissue it with Charter, which signs low-S"
         case .unreadable: return "replace it with the PEM certificate it should hold, or remove it"
+        case .ed25519NeedsV3: return "enable the V3_0 channel capability, or reissue it with an ECDSA key"
         }
     }
 }

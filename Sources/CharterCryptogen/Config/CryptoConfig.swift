@@ -1,5 +1,8 @@
 // The crypto-config.yaml model: organisations, their CA subject, nodes (explicit specs and a
-// template) and users, as Fabric's cryptogen reads them, plus Charter's gateway setting.
+// template) and users, as Fabric's cryptogen reads them (Fabric 3's `PublicKeyAlgorithm`
+// included), plus Charter's gateway setting.
+
+import CharterCore
 
 /// A whole crypto-config.yaml.
 public struct CryptoConfig: Sendable, Hashable {
@@ -34,6 +37,8 @@ public struct OrgSpec: Sendable, Hashable {
     public var template: NodeTemplate?
     /// `User1…UserN` (peer organisations only).
     public var userCount: Int
+    /// The users' key algorithm (`Users: PublicKeyAlgorithm`), Admin included.
+    public var userAlgorithm: SigningKey.Algorithm = .p256
     /// Charter: service names added to the peers' TLS SANs.
     public var gateway: GatewaySpec?
     /// The line of the organisation in the file, for error messages.
@@ -73,6 +78,8 @@ public struct CASpec: Sendable, Hashable {
     public var organizationalUnit: String?
     public var streetAddress: String?
     public var postalCode: String?
+    /// The key algorithm of the CA and of the TLS CA (Fabric 3: `ecdsa` or `ed25519`).
+    public var publicKeyAlgorithm: SigningKey.Algorithm = .p256
 
     /// Creates a CA section.
     public init() {}
@@ -88,13 +95,22 @@ public struct NodeSpec: Sendable, Hashable {
     public var sans: [String]
     /// Line in the file.
     public var line: Int
+    /// The node's key algorithm, for its enrollment and TLS keys alike.
+    public var publicKeyAlgorithm: SigningKey.Algorithm
 
     /// Creates a spec.
-    public init(hostname: String, commonName: String? = nil, sans: [String] = [], line: Int = 0) {
+    public init(
+        hostname: String,
+        commonName: String? = nil,
+        sans: [String] = [],
+        line: Int = 0,
+        publicKeyAlgorithm: SigningKey.Algorithm = .p256
+    ) {
         self.hostname = hostname
         self.commonName = commonName
         self.sans = sans
         self.line = line
+        self.publicKeyAlgorithm = publicKeyAlgorithm
     }
 }
 
@@ -106,6 +122,8 @@ public struct NodeTemplate: Sendable, Hashable {
     public var hostname: String?
     public var sans: [String]
     public var line: Int
+    /// The nodes' key algorithm.
+    public var publicKeyAlgorithm: SigningKey.Algorithm = .p256
 
     /// Creates a template.
     public init(count: Int, start: Int = 0, hostname: String? = nil, sans: [String] = [], line: Int = 0) {

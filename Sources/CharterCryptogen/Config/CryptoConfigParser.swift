@@ -106,7 +106,7 @@ public enum CryptoConfigParser {
                     caNode,
                     allowed: [
                         "Hostname", "CommonName", "Country", "Province", "Locality", "OrganizationalUnit",
-                        "StreetAddress", "PostalCode",
+                        "StreetAddress", "PostalCode", "PublicKeyAlgorithm",
                     ],
                     context: "CA"
                 )
@@ -118,11 +118,16 @@ public enum CryptoConfigParser {
                 ca.organizationalUnit = try string(c["OrganizationalUnit"], "OrganizationalUnit")
                 ca.streetAddress = try string(c["StreetAddress"], "StreetAddress")
                 ca.postalCode = try string(c["PostalCode"], "PostalCode")
+                ca.publicKeyAlgorithm = try algorithm(c["PublicKeyAlgorithm"])
             }
             let specs = try fields["Specs"].map { try sequence($0, "Specs").map(spec) } ?? []
             var template: NodeTemplate?
             if let t = fields["Template"] {
-                let tf = try mapping(t, allowed: ["Count", "Start", "Hostname", "SANS"], context: "Template")
+                let tf = try mapping(
+                    t,
+                    allowed: ["Count", "Start", "Hostname", "SANS", "PublicKeyAlgorithm"],
+                    context: "Template"
+                )
                 template = NodeTemplate(
                     count: try int(tf["Count"], "Count") ?? 0,
                     start: try int(tf["Start"], "Start") ?? 0,
@@ -130,10 +135,14 @@ public enum CryptoConfigParser {
                     sans: try strings(tf["SANS"], "SANS"),
                     line: line(t)
                 )
+                template?.publicKeyAlgorithm = try algorithm(tf["PublicKeyAlgorithm"])
             }
             var users = 0
+            var userAlgorithm = SigningKey.Algorithm.p256
             if let u = fields["Users"] {
-                users = try int(try mapping(u, allowed: ["Count"], context: "Users")["Count"], "Count") ?? 0
+                let uf = try mapping(u, allowed: ["Count", "PublicKeyAlgorithm"], context: "Users")
+                users = try int(uf["Count"], "Count") ?? 0
+                userAlgorithm = try algorithm(uf["PublicKeyAlgorithm"])
             }
             var gateway: GatewaySpec?
             if let g = fields["Gateway"] {
@@ -143,7 +152,7 @@ public enum CryptoConfigParser {
                     namespace: try string(gf["Namespace"], "Namespace")
                 )
             }
-            return OrgSpec(
+            var org = OrgSpec(
                 name: try string(fields["Name"], "Name") ?? domain,
                 domain: domain,
                 enableNodeOUs: try bool(fields["EnableNodeOUs"], "EnableNodeOUs"),
@@ -154,10 +163,27 @@ public enum CryptoConfigParser {
                 gateway: gateway,
                 line: line(node)
             )
+            org.userAlgorithm = userAlgorithm
+            return org
+        }
+
+        /// Fabric 3's `PublicKeyAlgorithm`: `ecdsa` (the default, P-256) or `ed25519`.
+        func algorithm(_ node: Node?) throws -> SigningKey.Algorithm {
+            guard let node, let text = try string(node, "PublicKeyAlgorithm") else { return .p256 }
+            switch text.lowercased() {
+            case "ecdsa": return .p256
+            case "ed25519": return .ed25519
+            default:
+                throw error(node, "'PublicKeyAlgorithm' is ecdsa or ed25519, not '\(text)'")
+            }
         }
 
         func spec(_ node: Node) throws -> NodeSpec {
-            let fields = try mapping(node, allowed: ["Hostname", "CommonName", "SANS"], context: "a Specs entry")
+            let fields = try mapping(
+                node,
+                allowed: ["Hostname", "CommonName", "SANS", "PublicKeyAlgorithm"],
+                context: "a Specs entry"
+            )
             guard let hostname = try string(fields["Hostname"], "Hostname") else {
                 throw error(node, "a Specs entry has no Hostname")
             }
@@ -165,7 +191,8 @@ public enum CryptoConfigParser {
                 hostname: hostname,
                 commonName: try string(fields["CommonName"], "CommonName"),
                 sans: try strings(fields["SANS"], "SANS"),
-                line: line(node)
+                line: line(node),
+                publicKeyAlgorithm: try algorithm(fields["PublicKeyAlgorithm"])
             )
         }
 

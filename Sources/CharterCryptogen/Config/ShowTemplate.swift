@@ -44,6 +44,9 @@ public enum ShowTemplate {
             #   OrganizationalUnit: Hyperledger Fabric
             #   StreetAddress: address for org
             #   PostalCode: postalCode for org
+            #   # Key algorithm of the CA and the TLS CA: ecdsa (P-256, the default) or ed25519.
+            #   # Ed25519 identities need Fabric 3 and the channel capability V3_0.
+            #   PublicKeyAlgorithm: ecdsa
             # Numbered nodes: Count of them, from Start (default 0), named by Hostname, a template
             # over {{.Prefix}} ("peer") and {{.Index}} (default "{{.Prefix}}{{.Index}}").
             Template:
@@ -52,13 +55,16 @@ public enum ShowTemplate {
               # Hostname: "{{.Prefix}}{{.Index}}"
               # SANS:
               #   - localhost
+              # PublicKeyAlgorithm: ecdsa     # the nodes' enrollment and TLS keys (or ed25519)
             # Nodes may also be listed one by one, as for the orderers:
             # Specs:
             #   - Hostname: foo
             #     CommonName: foo27.org5.example.com
+            #     PublicKeyAlgorithm: ed25519
             # Users besides Admin: User1 … User<Count>.
             Users:
               Count: 1
+              # PublicKeyAlgorithm: ecdsa     # the users' keys, Admin included (or ed25519)
             # Charter only: Kubernetes services that front several peers. Each name (and, with a
             # namespace, <svc>.<ns>, <svc>.<ns>.svc, <svc>.<ns>.svc.cluster.local) is added to every
             # peer's TLS certificate, so a client reaching the service can verify any of them.

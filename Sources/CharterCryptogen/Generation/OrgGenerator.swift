@@ -35,8 +35,9 @@ struct OrgGenerator: Sendable {
 
     /// Creates both CAs, the org MSP and the Admin user; returns the material the members need.
     func createOrganisation(in writer: TreeWriter) throws -> (OrgMaterial, [CertificateRecord]) {
-        let caKey = SigningKey.generate()
-        let tlsKey = SigningKey.generate()
+        // The CA's algorithm covers its TLS CA too, as in Fabric 3's cryptogen.
+        let caKey = SigningKey.generate(plan.spec.ca.publicKeyAlgorithm)
+        let tlsKey = SigningKey.generate(plan.spec.ca.publicKeyAlgorithm)
         let ca = try CryptogenProfiles.authority(
             commonName: plan.caCommonName,
             org: plan.spec,
@@ -104,7 +105,13 @@ struct OrgGenerator: Sendable {
             commonName = name
             unit = name.hasPrefix("Admin@") ? "admin" : "client"
         }
-        let signKey = SigningKey.generate()
+        // A node's algorithm covers its enrollment and TLS keys; users follow `Users:`.
+        let algorithm: SigningKey.Algorithm
+        switch member {
+        case .node(let node): algorithm = node.publicKeyAlgorithm
+        case .user: algorithm = plan.spec.userAlgorithm
+        }
+        let signKey = SigningKey.generate(algorithm)
         let sign = try material.ca.issue(
             IssuanceRequest(
                 publicKey: signKey.publicKey,
@@ -118,7 +125,7 @@ struct OrgGenerator: Sendable {
             ),
             now: now
         )
-        let tlsKey = SigningKey.generate()
+        let tlsKey = SigningKey.generate(algorithm)
         let tls = try material.tlsCA.issue(
             IssuanceRequest(
                 publicKey: tlsKey.publicKey,

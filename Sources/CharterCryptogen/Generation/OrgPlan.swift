@@ -20,6 +20,7 @@ struct NodePlan: Sendable, Hashable {
     var commonName: String
     var sans: [String]
     var line: Int
+    var publicKeyAlgorithm: SigningKey.Algorithm
 }
 
 /// One organisation, expanded.
@@ -54,7 +55,14 @@ struct OrgPlan: Sendable {
                     template.hostname ?? "{{.Prefix}}{{.Index}}",
                     ["Prefix": kind.rawValue, "Index": String(index + template.start), "Domain": spec.domain]
                 )
-                specs.append(NodeSpec(hostname: hostname, sans: template.sans, line: template.line))
+                specs.append(
+                    NodeSpec(
+                        hostname: hostname,
+                        sans: template.sans,
+                        line: template.line,
+                        publicKeyAlgorithm: template.publicKeyAlgorithm
+                    )
+                )
             }
         }
         specs += spec.specs
@@ -69,7 +77,8 @@ struct OrgPlan: Sendable {
                 hostname: node.hostname,
                 commonName: commonName,
                 sans: [commonName, node.hostname] + sans,
-                line: node.line
+                line: node.line,
+                publicKeyAlgorithm: node.publicKeyAlgorithm
             )
         }
     }
