@@ -8,6 +8,7 @@ import subprocess
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
@@ -272,3 +273,81 @@ def test_gateway_env_and_record(tmp_path):
     rows = sqlite3.connect(str(db)).execute("SELECT COUNT(*), COUNT(DISTINCT serial_number) FROM certificates").fetchone()
     certs_on_disk = {load(p).serial_number for p in glob.glob(str(out / "**" / "*"), recursive=True) if p.endswith(("-cert.pem", ".crt"))}
     assert rows[0] == rows[1] == len(certs_on_disk)
+
+
+V3 = os.path.join(REF, "v3")
+
+
+def raw_key(cert):
+    return cert.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+@pytest.fixture(scope="module")
+def fabric3(tmp_path_factory):
+    out = tmp_path_factory.mktemp("fabric3") / "out"
+    result = cryptogen("generate", "--config", os.path.join(V3, "configs", "crypto-config-ed25519.yaml"), "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_ed25519_tree_matches_fabric3_cryptogen(fabric3):
+    lines = [l.split() for l in open(os.path.join(V3, "trees", "find-listing-ed25519-detailed.txt")) if l.strip()]
+    assert listing(str(fabric3)) == sorted(f"{l[0]} {l[1]} {l[2]}" for l in lines)
+
+
+def test_ed25519_profiles_match_fabric3_cryptogen(fabric3):
+    org1 = fabric3 / "peerOrganizations" / "org1.example.com"
+    org2 = fabric3 / "peerOrganizations" / "org2.example.com"
+    ca = load(str(org1 / "ca" / "ca.org1.example.com-cert.pem"))
+    tlsca = load(str(org1 / "tlsca" / "tlsca.org1.example.com-cert.pem"))
+    sign = load(str(org1 / "peers" / "peer0.org1.example.com" / "msp" / "signcerts" / "peer0.org1.example.com-cert.pem"))
+    server = load(str(org1 / "peers" / "peer0.org1.example.com" / "tls" / "server.crt"))
+    under_ecdsa = load(str(org2 / "peers" / "peer0.org2.example.com" / "msp" / "signcerts" / "peer0.org2.example.com-cert.pem"))
+    ecdsa_user = load(str(org2 / "users" / "User1@org2.example.com" / "msp" / "signcerts" / "User1@org2.example.com-cert.pem"))
+    ed = x509.ObjectIdentifier("1.3.101.112")
+    # The CA's algorithm covers its TLS CA; both keep the ECDSA CA's usages; SKI = SHA-256 of the raw key.
+    for authority in (ca, tlsca):
+        assert authority.signature_algorithm_oid == ed and authority.public_key_algorithm_oid == ed
+        ku = ext(authority, x509.KeyUsage)
+        assert ku.digital_signature and ku.key_encipherment and ku.key_cert_sign and ku.crl_sign
+        assert list(ext(authority, x509.ExtendedKeyUsage)) == [ExtendedKeyUsageOID.CLIENT_AUTH, ExtendedKeyUsageOID.SERVER_AUTH]
+        assert ext(authority, x509.SubjectKeyIdentifier).digest == hashlib.sha256(raw_key(authority)).digest()
+    # A node's algorithm covers its enrollment and TLS keys; its CA's algorithm signs.
+    for cert in (sign, server):
+        assert cert.signature_algorithm_oid == ed and cert.public_key_algorithm_oid == ed
+    assert sign.subject.rfc4514_string() == "CN=peer0.org1.example.com,OU=peer,L=San Francisco,ST=California,C=US"
+    ku = ext(server, x509.KeyUsage)
+    assert ku.digital_signature and ku.key_encipherment
+    assert ext(sign, x509.AuthorityKeyIdentifier).key_identifier == ext(ca, x509.SubjectKeyIdentifier).digest
+    assert ext(sign, x509.SubjectKeyIdentifier) is None
+    # An Ed25519 node under an ECDSA CA, and an ECDSA user.
+    assert under_ecdsa.public_key_algorithm_oid == ed
+    assert under_ecdsa.signature_algorithm_oid == x509.SignatureAlgorithmOID.ECDSA_WITH_SHA256
+    assert isinstance(ecdsa_user.public_key(), ec.EllipticCurvePublicKey)
+    # keys: PKCS#8, Ed25519, matching their certificates
+    key = serialization.load_pem_private_key((org1 / "peers" / "peer0.org1.example.com" / "msp" / "keystore" / "priv_sk").read_bytes(), None)
+    assert isinstance(key, ed25519.Ed25519PrivateKey) and raw_key(sign) == key.public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def test_every_ed25519_leaf_verifies_and_lies_inside_its_ca(fabric3):
+    count = 0
+    for leaf_path in every_leaf(str(fabric3)):
+        ca_path = issuer_file(str(fabric3), leaf_path)
+        out = subprocess.run(["openssl", "verify", "-CAfile", ca_path, leaf_path], capture_output=True, text=True)
+        assert out.returncode == 0, (leaf_path, out.stdout, out.stderr)
+        leaf, ca = load(leaf_path), load(ca_path)
+        assert ca.not_valid_before_utc <= leaf.not_valid_before_utc and leaf.not_valid_after_utc <= ca.not_valid_after_utc
+        count += 1
+    assert count > 10
+
+
+def test_showtemplate_documents_the_key_algorithm():
+    assert "PublicKeyAlgorithm" in cryptogen("showtemplate").stdout
+
+
+def test_unknown_key_algorithm_is_an_error_naming_the_line(tmp_path):
+    config = tmp_path / "c.yaml"
+    config.write_text("PeerOrgs:\n  - Name: Org1\n    Domain: org1.example.com\n    CA:\n      PublicKeyAlgorithm: rsa\n")
+    result = cryptogen("generate", "--config", str(config), "--output", str(tmp_path / "out"))
+    assert result.returncode != 0 and "PublicKeyAlgorithm" in result.stderr and "line" in result.stderr
