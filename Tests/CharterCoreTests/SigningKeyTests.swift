@@ -5,6 +5,16 @@ import Testing
 import X509
 
 @Suite struct SigningKeyTests {
+    func leaf(for key: SigningKey, by authority: CertificateAuthority) throws -> IssuedCertificate {
+        try authority.issue(
+            IssuanceRequest(
+                publicKey: key.publicKey,
+                subject: try SubjectPolicy.name(SubjectPolicy.Fields(commonName: "leaf")),
+                profile: .enrollment
+            )
+        )
+    }
+
     @Test(arguments: SigningKey.Algorithm.allCases)
     func keysRoundTripThroughPKCS8(algorithm: SigningKey.Algorithm) throws {
         let key = SigningKey.generate(algorithm)
@@ -31,29 +41,15 @@ import X509
         #expect(authority.subjectKeyIdentifier == Array(SHA256.hash(data: key.publicKey.ecPoint)))
         #expect(key.publicKey.ecPoint.count == 32)
         for leafAlgorithm in SigningKey.Algorithm.allCases {
-            let leafKey = SigningKey.generate(leafAlgorithm)
-            let issued = try authority.issue(
-                IssuanceRequest(
-                    publicKey: leafKey.publicKey,
-                    subject: try SubjectPolicy.name(SubjectPolicy.Fields(commonName: "leaf")),
-                    profile: .enrollment
-                )
-            )
+            let issued = try leaf(for: .generate(leafAlgorithm), by: authority)
             #expect(issued.certificate.signatureAlgorithm == .ed25519)
             #expect(authority.didIssue(issued.certificate))
         }
     }
 
     @Test func anECDSACAIssuesForEd25519KeysWithItsOwnAlgorithm() throws {
-        let authority = try Fixture.authority()
         let leafKey = SigningKey.generate(.ed25519)
-        let issued = try authority.issue(
-            IssuanceRequest(
-                publicKey: leafKey.publicKey,
-                subject: try SubjectPolicy.name(SubjectPolicy.Fields(commonName: "leaf")),
-                profile: .enrollment
-            )
-        )
+        let issued = try leaf(for: leafKey, by: try Fixture.authority())
         #expect(issued.certificate.signatureAlgorithm == .ecdsaWithSHA256)
         #expect(issued.certificate.publicKey.algorithm == .ed25519)
         let ski = try #require(try issued.certificate.extensions.subjectKeyIdentifier)
@@ -62,14 +58,7 @@ import X509
 
     @Test func ed25519TokensVerifyAndTamperingFails() throws {
         let key = SigningKey.generate(.ed25519)
-        let authority = try Fixture.authority()
-        let issued = try authority.issue(
-            IssuanceRequest(
-                publicKey: key.publicKey,
-                subject: try SubjectPolicy.name(SubjectPolicy.Fields(commonName: "peer0")),
-                profile: .enrollment
-            )
-        )
+        let issued = try leaf(for: key, by: try Fixture.authority())
         let body = Array(#"{"id":"x"}"#.utf8)
         let header = try AuthorizationToken.header(
             key: key,
