@@ -8,6 +8,8 @@ import GRDB
 /// A ``Registry`` in a SQLite database file.
 public struct SQLiteRegistry: Registry {
     let pool: DatabasePool
+    /// Enrollments share write transactions when they arrive together.
+    let commits: GroupCommit
 
     /// Opens (creating and migrating as needed) the database at `path`.
     ///
@@ -27,6 +29,7 @@ public struct SQLiteRegistry: Registry {
         do {
             if !readOnly { try Self.makePrivate(path) }
             pool = try DatabasePool(path: path, configuration: configuration)
+            commits = GroupCommit(pool: pool)
             if !readOnly {
                 try Schema.migrator.migrate(pool)
             }
@@ -126,7 +129,7 @@ public struct SQLiteRegistry: Registry {
 
     public func recordEnrollment(_ enrollment: EnrollmentRecord) async throws {
         let certificate = enrollment.certificate
-        try await write { db in
+        try await commits.submit { db in
             // Re-check under the write lock: a concurrent enrollment or revocation may have won.
             let state = try Row.fetchOne(
                 db.cachedStatement(

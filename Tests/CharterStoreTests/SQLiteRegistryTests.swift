@@ -91,6 +91,48 @@ import Testing
         #expect(try await registry.counts().certificates == 2)
     }
 
+    @Test func concurrentEnrollmentsShareCommitsButLimitsStayExact() async throws {
+        try await registry.insert(identity("peer0", max: 5))
+        let registry = self.registry
+        let records = (0..<40).map { _ in record(for: "peer0") }
+        let accepted = await withTaskGroup(of: Bool.self) { group in
+            for certificate in records {
+                group.addTask {
+                    (try? await registry.recordEnrollment(
+                        EnrollmentRecord(certificate: certificate, countsAsEnrollment: true)
+                    )) != nil
+                }
+            }
+            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(accepted == 5)
+        #expect(try await registry.counts().certificates == 5)
+        #expect(try await registry.identity("peer0")?.enrollments == 5)
+    }
+
+    @Test func aRefusedEnrollmentDoesNotFailItsBatch() async throws {
+        try await registry.insert(identity("peer0"))
+        let registry = self.registry
+        let good = record(for: "peer0")
+        let orphan = record(for: "nobody")
+        let first = Task {
+            try await registry.recordEnrollment(EnrollmentRecord(certificate: good, countsAsEnrollment: true))
+        }
+        let second = Task {
+            try await registry.recordEnrollment(EnrollmentRecord(certificate: orphan, countsAsEnrollment: true))
+        }
+        try await first.value
+        await #expect(throws: CharterError.self) { try await second.value }
+        #expect(
+            try await registry.certificate(serial: good.serial, authorityKeyIdentifier: good.authorityKeyIdentifier)
+                != nil
+        )
+        #expect(
+            try await registry.certificate(serial: orphan.serial, authorityKeyIdentifier: orphan.authorityKeyIdentifier)
+                == nil
+        )
+    }
+
     @Test func loginAttemptsAccumulateUpToTheLimit() async throws {
         try await registry.insert(identity("peer0"))
         #expect(try await registry.countLoginAttempt("peer0", limit: 2) == 1)
