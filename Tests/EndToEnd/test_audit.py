@@ -166,7 +166,9 @@ def test_every_finding_exactly_once_and_no_others(fixture):
 
 def test_unparsable_database_row_is_reported_with_its_serial(fixture, tmp_path):
     db = tmp_path / "copy.db"
-    shutil.copy(fixture["db"], db)
+    # The backup API copies what the WAL holds too, checkpointed or not.
+    with sqlite3.connect(f"file:{fixture['db']}?mode=ro", uri=True) as source, sqlite3.connect(db) as target:
+        source.backup(target)
     with sqlite3.connect(db) as conn:
         serial = conn.execute("SELECT serial_number FROM certificates LIMIT 1").fetchone()[0]
         conn.execute("UPDATE certificates SET pem = ? WHERE serial_number = ?",
