@@ -5,6 +5,7 @@ WORKDIR /src
 COPY Package.swift ./
 COPY Sources ./Sources
 COPY Benchmarks ./Benchmarks
+COPY Fuzz ./Fuzz
 COPY Tests ./Tests
 RUN swift build -c release --product charter --static-swift-stdlib \
     && cp "$(swift build -c release --show-bin-path)/charter" /charter
@@ -20,5 +21,6 @@ WORKDIR /var/lib/charter
 ENV CHARTER_HOME=/var/lib/charter/home
 EXPOSE 7054 9443
 HEALTHCHECK --interval=10s --timeout=3s --retries=3 CMD curl -sf http://127.0.0.1:9443/healthz || exit 1
+# No bootstrap secret is baked in: pass `-b <admin>:<secret>` (or list registry.identities in a
+# mounted config) when starting the container.
 ENTRYPOINT ["charter", "server", "start"]
-CMD ["-b", "admin:adminpw"]

@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from harness import Server, openssl_verify
+from harness import BINARY, Server, openssl_verify
 
 
 def test_server_tls_certificate_names_every_local_host(server):
@@ -150,3 +150,12 @@ def test_sample_config_is_valid_and_its_gateway_rule_applies():
         assert "org1-peer-gateway-svc.fabric.svc.cluster.local" in names
     finally:
         server.stop()
+
+
+def test_an_unsupported_database_type_stops_the_start(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "charter-server-config.yaml").write_text("db:\n  type: postgres\n  datasource: host=localhost\n")
+    result = subprocess.run([BINARY, "server", "init", "-b", "admin:adminpw", "-H", str(home)], capture_output=True, text=True)
+    assert result.returncode != 0 and "db.type 'postgres'" in result.stderr
+    assert sorted(os.listdir(home)) == ["charter-server-config.yaml"]  # nothing written

@@ -37,6 +37,14 @@ public struct ServerHome: Sendable {
         bootstrap: ServerConfiguration.BootstrapIdentity?,
         hostName: String = ProcessInfo.processInfo.hostName
     ) async throws -> ServerHome {
+        // Checked before anything is written. Never a silent fallback: a config that asks for
+        // another database must not run on SQLite.
+        guard ["sqlite3", "sqlite"].contains(configuration.db.type.lowercased()) else {
+            throw CharterError(
+                .configuration,
+                "db.type '\(configuration.db.type)' is not supported: this Charter stores its registry in SQLite (db.type: sqlite3)"
+            )
+        }
         let files = HomeFiles(root: path)
         // The home and the keystore hold private keys and the database: owner only.
         try files.makeDirectory("", private: true)
