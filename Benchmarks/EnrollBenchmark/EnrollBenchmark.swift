@@ -74,6 +74,8 @@ struct EnrollBenchmark {
     static func run(_ options: Options, api: API) async throws {
 
         let parts = options.admin.split(separator: ":", maxSplits: 1).map(String.init)
+        // The server's resident memory before any load: its idle footprint.
+        let idleRSS = options.pid.flatMap { memory($0, "VmRSS") }
         let admin = try await api.enroll(id: parts[0], secret: parts.count > 1 ? parts[1] : "")
         let maxClients = options.concurrency.max() ?? 1
         let run = UUID().uuidString.prefix(8)
@@ -110,7 +112,12 @@ struct EnrollBenchmark {
                 summary.append("\(mode.rawValue)@\(clients)=\(String(format: "%.0f", result.opsPerSecond))/s")
             }
         }
-        print("enroll-benchmark: durability=\(options.durability) " + summary.joined(separator: " "))
+        let peakRSS = options.pid.flatMap { memory($0, "VmHWM") }
+        let megabytes = { (kilobytes: Double?) in kilobytes.map { String(format: "%.1f", $0 / 1024) } ?? "?" }
+        print(
+            "enroll-benchmark: durability=\(options.durability) rss_idle_mb=\(megabytes(idleRSS)) "
+                + "rss_peak_mb=\(megabytes(peakRSS)) " + summary.joined(separator: " ")
+        )
     }
 
     struct Result {
@@ -175,6 +182,15 @@ struct EnrollBenchmark {
     }
 
     /// utime + stime of a process, from /proc/<pid>/stat (Linux).
+    /// A `/proc/<pid>/status` figure in kB: `VmRSS` (resident now) or `VmHWM` (peak resident).
+    static func memory(_ pid: Int32, _ field: String) -> Double? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix(field + ":") {
+            return line.split(separator: " ").dropFirst().first.flatMap { Double($0) }
+        }
+        return nil
+    }
+
     static func cpuSeconds(_ pid: Int32) -> Double? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
             let close = stat.lastIndex(of: ")")
