@@ -1,21 +1,53 @@
 #!/usr/bin/env bash
 # Builds Charter in release mode, starts a server in a temporary home on loopback, and runs the
-# enrollment load generator against it. Usage: Benchmarks/enroll.sh [seconds-per-phase]
+# enrollment load generator against it. With FABRIC_CA_SERVER=<path to a fabric-ca-server binary>,
+# runs the same load against fabric-ca-server (TLS on, its defaults otherwise) in the same run, so
+# both are measured on the same machine state.
+#   bash Benchmarks/enroll.sh [seconds-per-phase]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_PHASE="${1:-5}"
 swift build -c release --product charter
 swift build -c release --product EnrollBenchmark
 BIN="$(swift build -c release --show-bin-path)"
-HOME_DIR="$(mktemp -d)"
 PORT="${CHARTER_BENCH_PORT:-17154}"
+HOMES=()
+SERVERS=()
+cleanup() {
+    for pid in "${SERVERS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+    for home in "${HOMES[@]}"; do rm -rf "$home"; done
+}
+trap cleanup EXIT
+
+wait_for() {
+    for _ in $(seq 1 150); do
+        curl -sf --cacert "$2" "https://localhost:$1/cainfo" >/dev/null 2>&1 && return 0
+        sleep 0.2
+    done
+    echo "server on port $1 did not start" >&2
+    return 1
+}
+
+# Charter
+HOME_DIR="$(mktemp -d)"
+HOMES+=("$HOME_DIR")
 "$BIN/charter" server start -b admin:adminpw -H "$HOME_DIR" -p "$PORT" --address 127.0.0.1 \
     --operations.listenaddress "127.0.0.1:$((PORT + 1))" > "$HOME_DIR/server.log" 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$HOME_DIR"' EXIT
-for _ in $(seq 1 100); do
-    curl -sf --cacert "$HOME_DIR/ca-cert.pem" "https://localhost:$PORT/cainfo" >/dev/null 2>&1 && break
-    sleep 0.2
-done
-"$BIN/EnrollBenchmark" --url "https://localhost:$PORT" --ca "$HOME_DIR/ca-cert.pem" --pid "$SERVER" \
-    --seconds "$SECONDS_PER_PHASE" --durability "sqlite-wal-synchronous-full"
+SERVERS+=($!)
+wait_for "$PORT" "$HOME_DIR/ca-cert.pem"
+echo "== Charter"
+"$BIN/EnrollBenchmark" --url "https://localhost:$PORT" --ca "$HOME_DIR/ca-cert.pem" --pid "${SERVERS[0]}" \
+    --seconds "$SECONDS_PER_PHASE" --durability "sqlite-wal-synchronous-full-group-commit"
+
+# fabric-ca-server, when given
+if [ -n "${FABRIC_CA_SERVER:-}" ]; then
+    FABRIC_HOME="$(mktemp -d)"
+    HOMES+=("$FABRIC_HOME")
+    "$FABRIC_CA_SERVER" start -b admin:adminpw --home "$FABRIC_HOME" -p "$((PORT + 2))" --address 127.0.0.1 \
+        --tls.enabled --operations.listenaddress "127.0.0.1:$((PORT + 3))" > "$FABRIC_HOME/server.log" 2>&1 &
+    SERVERS+=($!)
+    wait_for "$((PORT + 2))" "$FABRIC_HOME/ca-cert.pem"
+    echo "== fabric-ca-server ($("$FABRIC_CA_SERVER" version | awk '/Version/ {print $2}'))"
+    "$BIN/EnrollBenchmark" --url "https://localhost:$((PORT + 2))" --ca "$FABRIC_HOME/ca-cert.pem" \
+        --pid "${SERVERS[1]}" --seconds "$SECONDS_PER_PHASE" --durability "fabric-ca-sqlite-default"
+fi
