@@ -2,6 +2,8 @@
 // client's MSP folders and cryptogen's trees all write through it, so a key is never readable by
 // others for an instant, a crash never leaves half a file, and nothing depends on the umask.
 
+import Foundation
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -45,7 +47,9 @@ public enum FileWriter {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else { throw failure("create", path) }
         defer { close(fd) }
-        guard fchmod(fd, mode) == 0 else { throw failure("set the mode of", path) }
+        if !umaskKeeps(mode) {
+            guard fchmod(fd, mode) == 0 else { throw failure("set the mode of", path) }
+        }
         let written =
             bytes.withContiguousStorageIfAvailable { writeAll(fd, $0) }
             ?? Array(bytes).withUnsafeBufferPointer { writeAll(fd, $0) }
@@ -59,7 +63,9 @@ public enum FileWriter {
     /// to `mode` when `enforce` is true (a home or MSP folder that must be private).
     public static func makeFolder(_ path: String, mode: mode_t, enforce: Bool = false) throws {
         if mkdir(path, mode) == 0 {
-            guard chmod(path, mode) == 0 else { throw failure("set the mode of", path) }
+            if !umaskKeeps(mode) {
+                guard chmod(path, mode) == 0 else { throw failure("set the mode of", path) }
+            }
             return
         }
         switch errno {
@@ -95,6 +101,23 @@ public enum FileWriter {
         guard fd >= 0 else { return }
         fsync(fd)
         close(fd)
+    }
+
+    /// The process umask, read once from `/proc/self/status` (reading it with `umask(2)` would
+    /// change it); nil where that file does not say, and then every mode is set explicitly.
+    static let processUmask: mode_t? = {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix("Umask:") {
+            return line.split(separator: "\t").last.flatMap { mode_t($0.trimmingCharacters(in: .whitespaces), radix: 8) }
+        }
+        return nil
+    }()
+
+    /// True when creating with `mode` already gives exactly `mode`: the umask strips none of its
+    /// bits, so the extra `chmod` (one system call per file of a cryptogen tree) can be skipped.
+    static func umaskKeeps(_ mode: mode_t) -> Bool {
+        guard let mask = processUmask else { return false }
+        return mode & mask == 0
     }
 
     static func failure(_ action: String, _ path: String) -> CharterError {
