@@ -108,7 +108,9 @@ public enum FileWriter {
     static let processUmask: mode_t? = {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
         for line in status.split(separator: "\n") where line.hasPrefix("Umask:") {
-            return line.split(separator: "\t").last.flatMap { mode_t($0.trimmingCharacters(in: .whitespaces), radix: 8) }
+            return line.split(separator: "\t").last.flatMap {
+                mode_t($0.trimmingCharacters(in: .whitespaces), radix: 8)
+            }
         }
         return nil
     }()
