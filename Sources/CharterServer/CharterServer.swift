@@ -46,13 +46,23 @@ public struct CharterServer: Sendable {
         )
         let (opsHost, opsPort) = try Self.split(configuration.operations.listenAddress)
         let operations = Application(
-            router: OperationsRouter.build(registry: home.registry, metrics: metrics),
+            router: OperationsRouter.build(
+                registry: home.registry,
+                metrics: metrics,
+                caExpiry: (configuration.ca.name, home.authority.certificate.notValidAfter)
+            ),
             configuration: .init(address: .hostname(opsHost, port: opsPort), serverName: nil),
+            logger: logger
+        )
+        let expiryWatch = CAExpiryWatch(
+            caName: configuration.ca.name,
+            notAfter: home.authority.certificate.notValidAfter,
+            window: try DurationText.parse(configuration.ca.expirywarning),
             logger: logger
         )
         let group = ServiceGroup(
             configuration: .init(
-                services: [api, operations],
+                services: [api, operations, expiryWatch],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

@@ -1,7 +1,9 @@
 import CharterCore
-import CharterServer
 import Foundation
+import Logging
 import Testing
+
+@testable import CharterServer
 
 @Suite struct ServerConfigurationTests {
     @Test(arguments: ["admin:", ":pw", "nocolon", ""])
@@ -48,5 +50,24 @@ import Testing
         #expect(configuration.db.datasource == "charter.db")
         #expect(configuration.operations.listenAddress == "127.0.0.1:9443")
         #expect(!configuration.cfg.affiliations.allowremove && !configuration.compatibility.v1_3)
+    }
+}
+
+@Suite struct CAExpiryWatchTests {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    func watch(daysLeft: Double) -> CAExpiryWatch {
+        CAExpiryWatch(
+            caName: "",
+            notAfter: now.addingTimeInterval(daysLeft * 86_400),
+            window: .seconds(90 * 86_400),
+            logger: Logger(label: "test")
+        )
+    }
+
+    @Test func warnsInsideTheWindowOnly() {
+        #expect(watch(daysLeft: 91).warning(at: now) == nil)
+        #expect(watch(daysLeft: 30).warning(at: now)?.contains("in 30 days") == true)
+        #expect(watch(daysLeft: -1).warning(at: now)?.contains("expired") == true)
     }
 }

@@ -159,3 +159,21 @@ def test_an_unsupported_database_type_stops_the_start(tmp_path):
     result = subprocess.run([BINARY, "server", "init", "-b", "admin:adminpw", "-H", str(home)], capture_output=True, text=True)
     assert result.returncode != 0 and "db.type 'postgres'" in result.stderr
     assert sorted(os.listdir(home)) == ["charter-server-config.yaml"]  # nothing written
+
+
+def test_ca_expiry_is_a_metric_and_a_warning_inside_its_window(tmp_path):
+    server = Server("csr:\n  ca:\n    expiry: 100h\n", home=str(tmp_path / "home")).start()
+    try:
+        status, body = server.ops("/metrics")
+        assert status == 200
+        expected = int(server.ca_cert().not_valid_after_utc.timestamp())
+        assert f'charter_ca_expiration_timestamp_seconds{{ca=""}} {expected}' in body.decode()
+        log = open(server.log_path).read()
+        assert "The CA certificate expires at" in log and "renew the CA" in log
+    finally:
+        server.stop()
+
+
+def test_no_expiry_warning_for_a_long_lived_ca(server):
+    assert server.ops("/metrics")[0] == 200
+    assert "The CA certificate expires" not in open(server.log_path).read()

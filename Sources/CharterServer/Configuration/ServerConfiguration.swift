@@ -175,6 +175,8 @@ extension ServerConfiguration {
         public var certfile: String = ""
         /// Parent chain file for an intermediate CA.
         public var chainfile: String = ""
+        /// How long before the CA certificate expires the server warns, at start and daily (Charter).
+        public var expirywarning: String = "90d"
         public init() {}
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -182,6 +184,7 @@ extension ServerConfiguration {
             keyfile = try c.decodeIfPresent(String.self, forKey: .keyfile) ?? ""
             certfile = try c.decodeIfPresent(String.self, forKey: .certfile) ?? ""
             chainfile = try c.decodeIfPresent(String.self, forKey: .chainfile) ?? ""
+            expirywarning = try c.decodeIfPresent(String.self, forKey: .expirywarning) ?? "90d"
         }
     }
 

@@ -8,7 +8,12 @@ import Hummingbird
 
 /// Builds the operations router.
 enum OperationsRouter {
-    static func build(registry: any Registry, metrics: ServerMetrics) -> Router<BasicRequestContext> {
+    /// `caExpiry` is the CA's name and NotAfter, exposed as a gauge so alerts can fire weeks ahead.
+    static func build(
+        registry: any Registry,
+        metrics: ServerMetrics,
+        caExpiry: (name: String, notAfter: Date)
+    ) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.get("healthz") { _, _ -> Response in
             let time = ISO8601DateFormatter().string(from: Date())
@@ -28,11 +33,16 @@ enum OperationsRouter {
                 status: .ok
             )
         }
+        let expiry =
+            "# HELP charter_ca_expiration_timestamp_seconds When the CA certificate expires (Unix time)\n"
+            + "# TYPE charter_ca_expiration_timestamp_seconds gauge\n"
+            + "charter_ca_expiration_timestamp_seconds{ca=\(GoJSON.quote(caExpiry.name))} "
+            + "\(Int64(exactly: caExpiry.notAfter.timeIntervalSince1970.rounded(.down)) ?? 0)\n"
         router.get("metrics") { _, _ -> Response in
             Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4"],
-                body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.prometheusText()))
+                body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.prometheusText() + expiry))
             )
         }
         return router
