@@ -10,7 +10,7 @@ struct ServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "server",
         abstract: "Run the CA server (replaces fabric-ca-server).",
-        subcommands: [Init.self, Start.self]
+        subcommands: [Init.self, Start.self, RenewCA.self]
     )
 
     /// Flags shared by init and start, named as fabric-ca-server names them.
@@ -137,6 +137,34 @@ struct ServerCommand: AsyncParsableCommand {
             let scheme = home.tls == nil ? "http" : "https"
             try await server.run { port in
                 logger.info("Charter CA listening on \(scheme)://\(home.configuration.address):\(port)")
+            }
+        }
+    }
+
+    struct RenewCA: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "renew-ca",
+            abstract: "Re-issue the root CA certificate with the same key and subject; restart the server to serve it."
+        )
+        @OptionGroup var options: Options
+
+        @Option(help: "Lifetime of the renewed CA certificate, e.g. 131400h (15 years, the default).")
+        var expiry: String?
+
+        func run() async throws {
+            do {
+                let configuration = try options.effectiveConfiguration()
+                let outcome = try CARenewal.renew(
+                    home: options.home,
+                    configuration: configuration,
+                    expiry: try DurationText.parse(expiry ?? configuration.csr.ca.expiry)
+                )
+                print(
+                    "Renewed the CA certificate: valid \(GoTime.format(outcome.certificate.notValidBefore)) to \(GoTime.format(outcome.certificate.notValidAfter)); the old one is kept at \(outcome.archivedPath)"
+                )
+            } catch let error as CharterError {
+                printError(error)
+                throw ExitCode.failure
             }
         }
     }

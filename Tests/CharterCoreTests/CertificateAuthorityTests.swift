@@ -118,3 +118,31 @@ import X509
         }
     }
 }
+
+@Suite struct CARenewalTests {
+    @Test func aRenewedRootKeepsKeySubjectSKIAndStartAndOutlivesTheOld() throws {
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        let old = try CertificateAuthority.selfSigned(
+            subject: try SubjectPolicy.name(SubjectPolicy.Fields(commonName: "ca")),
+            now: start,
+            expiry: .hours(100)
+        )
+        let leaf = try old.issue(
+            IssuanceRequest(
+                publicKey: SigningKey.generate().publicKey,
+                subject: try SubjectPolicy.name(SubjectPolicy.Fields(commonName: "leaf")),
+                profile: .enrollment
+            ),
+            now: start.addingTimeInterval(60)
+        )
+        let renewed = try old.renewed(now: start.addingTimeInterval(90 * 3600), expiry: .hours(1000))
+        #expect(renewed.certificate.subject == old.certificate.subject)
+        #expect(renewed.certificate.publicKey == old.certificate.publicKey)
+        #expect(renewed.subjectKeyIdentifier == old.subjectKeyIdentifier)
+        #expect(renewed.certificate.notValidBefore == old.certificate.notValidBefore)
+        #expect(renewed.certificate.notValidAfter > old.certificate.notValidAfter)
+        #expect(renewed.certificate.serialNumber != old.certificate.serialNumber)
+        #expect(renewed.didIssue(leaf.certificate))
+        #expect(leaf.window.isInside(renewed.validity))
+    }
+}

@@ -1,5 +1,7 @@
 """TLS, the operations listener, health probes, a just-created CA, and taking over a fabric-ca home."""
+import base64
 import datetime
+import json
 import os
 import socket
 import ssl
@@ -177,3 +179,46 @@ def test_ca_expiry_is_a_metric_and_a_warning_inside_its_window(tmp_path):
 def test_no_expiry_warning_for_a_long_lived_ca(server):
     assert server.ops("/metrics")[0] == 200
     assert "The CA certificate expires" not in open(server.log_path).read()
+
+
+def test_renew_ca_keeps_old_certificates_verifying_and_is_served_after_a_restart(tmp_path):
+    home = tmp_path / "home"
+    server = Server(home=str(home)).start()
+    old_pem = open(server.ca_file, "rb").read()
+    leaf = server.enroll("admin", "adminpw")
+    assert leaf.status == 201
+    server.stop()
+    old = x509.load_pem_x509_certificate(old_pem)
+
+    result = subprocess.run([BINARY, "server", "renew-ca", "-H", str(home), "--expiry", "200000h"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    new_pem = open(home / "ca-cert.pem", "rb").read()
+    new = x509.load_pem_x509_certificate(new_pem)
+    assert new.subject == old.subject and new.public_key() == old.public_key()
+    assert new.serial_number != old.serial_number and new.not_valid_after_utc > old.not_valid_after_utc
+    assert new.not_valid_before_utc == old.not_valid_before_utc
+    ski = lambda c: c.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value.digest
+    assert ski(new) == ski(old)
+    # the old certificate is kept, named by its dates
+    archived = [p for p in os.listdir(home) if p.startswith("ca-cert-") and p.endswith(".pem")]
+    assert len(archived) == 1 and open(home / archived[0], "rb").read() == old_pem
+    # what the old CA issued verifies against the new one
+    assert openssl_verify(str(home / "ca-cert.pem"), leaf.cert_pem)[0] == 0
+
+    again = Server(home=str(home)).start()
+    try:
+        info = again.request("GET", "/cainfo")
+        chain = base64.b64decode(json.loads(info[1])["result"]["CAChain"])
+        assert chain.startswith(new_pem.strip())
+        # new leaves may live past the old CA's end, inside the new one's
+        fresh = again.enroll("admin", "adminpw")
+        assert fresh.status == 201 and fresh.cert.not_valid_after_utc <= new.not_valid_after_utc
+        # a client refreshes its cacerts with getcainfo
+        client_home = tmp_path / "client"
+        env = dict(os.environ, FABRIC_CA_CLIENT_HOME=str(client_home))
+        subprocess.run([BINARY, "getcainfo", "-u", f"https://localhost:{again.port}", "--tls.certfiles", str(home / "ca-cert.pem")],
+                       check=True, capture_output=True, env=env)
+        assert (client_home / "msp" / "cacerts" / f"localhost-{again.port}.pem").read_bytes().strip() == new_pem.strip()
+    finally:
+        again.stop()

@@ -56,9 +56,11 @@ public struct CertificateAuthority: Sendable {
         pathLength: Int? = 1,
         keyUsage: KeyUsage = KeyUsage(keyCertSign: true, cRLSign: true),
         extendedKeyUsages: [ExtendedKeyUsage.Usage] = [],
-        subjectKeyIdentifier: [UInt8]? = nil
+        subjectKeyIdentifier: [UInt8]? = nil,
+        validFrom: Date? = nil
     ) throws -> CertificateAuthority {
-        let window = ValidityWindow(now: now, backdate: backdate, expiry: expiry)
+        var window = ValidityWindow(now: now, backdate: backdate, expiry: expiry)
+        if let validFrom { window.notBefore = validFrom }
         var extensions = Certificate.Extensions()
         try extensions.append(Certificate.Extension(keyUsage, critical: true))
         if !extendedKeyUsages.isEmpty {
@@ -142,6 +144,40 @@ public struct CertificateAuthority: Sendable {
             authorityKeyIdentifier: subjectKeyIdentifier,
             profile: request.profile.name,
             window: window
+        )
+    }
+
+    /// This root CA re-issued for a new lifetime: same subject, key, SKI, key usages, EKUs, path
+    /// length and NotBefore, a new serial and NotAfter. Every certificate the old one signed still
+    /// verifies against it (same issuer name, key and key identifier) and still lies inside its
+    /// validity, so a CA renewed before it expires keeps its network working. An intermediate is
+    /// renewed by its parent instead.
+    public func renewed(now: Date = Date(), expiry: Duration = defaultExpiry) throws -> CertificateAuthority {
+        guard certificate.issuer == certificate.subject,
+            certificate.publicKey.isValidSignature(
+                certificate.signature,
+                for: certificate
+            )
+        else {
+            throw CharterError(
+                .configuration,
+                "The CA certificate is not self-signed: an intermediate CA is renewed by reenrolling with its parent"
+            )
+        }
+        let constraints = try certificate.extensions.basicConstraints
+        guard case .isCertificateAuthority(let pathLength) = constraints else {
+            throw CharterError(.configuration, "The CA certificate is not a CA (BasicConstraints CA:TRUE is missing)")
+        }
+        return try Self.selfSigned(
+            subject: certificate.subject,
+            key: key,
+            now: now,
+            expiry: expiry,
+            pathLength: pathLength,
+            keyUsage: try certificate.extensions.keyUsage ?? KeyUsage(keyCertSign: true, cRLSign: true),
+            extendedKeyUsages: (try certificate.extensions.extendedKeyUsage).map(Array.init) ?? [],
+            subjectKeyIdentifier: subjectKeyIdentifier,
+            validFrom: certificate.notValidBefore
         )
     }
 
