@@ -21,6 +21,6 @@ WORKDIR /var/lib/charter
 ENV CHARTER_HOME=/var/lib/charter/home
 EXPOSE 7054 9443
 HEALTHCHECK --interval=10s --timeout=3s --retries=3 CMD curl -sf http://127.0.0.1:9443/healthz || exit 1
-# No bootstrap secret is baked in: pass `-b <admin>:<secret>` (or list registry.identities in a
-# mounted config) when starting the container.
+# No bootstrap secret is baked in: give FABRIC_CA_SERVER_BOOT or --boot-file (a mounted secret);
+# with neither, the first start creates `admin` with a random secret and prints it once.
 ENTRYPOINT ["charter", "server", "start"]

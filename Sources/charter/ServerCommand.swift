@@ -24,8 +24,17 @@ struct ServerCommand: AsyncParsableCommand {
         )
         var config: String?
 
-        @Option(name: [.customShort("b"), .long], help: "Bootstrap identity as <name>:<secret>.")
+        @Option(
+            name: [.customShort("b"), .long],
+            help: "Bootstrap identity as <name>:<secret> (default $FABRIC_CA_SERVER_BOOT)."
+        )
         var boot: String?
+
+        @Option(
+            name: .customLong("boot-file"),
+            help: "A file holding <name>:<secret>, e.g. a mounted secret (keeps it out of the process list)."
+        )
+        var bootFile: String?
 
         @Option(name: [.customShort("p"), .long], help: "API listening port.")
         var port: Int?
@@ -77,16 +86,44 @@ struct ServerCommand: AsyncParsableCommand {
             return configuration
         }
 
+        /// `-b`, then `--boot-file`, then `FABRIC_CA_SERVER_BOOT`; none: a fresh home gets a
+        /// generated admin secret, printed once.
         func bootstrapIdentity() throws -> ServerConfiguration.BootstrapIdentity? {
-            try boot.map(ServerConfiguration.BootstrapIdentity.init(parsing:))
+            if let boot { return try ServerConfiguration.BootstrapIdentity(parsing: boot) }
+            if let bootFile {
+                let text: String
+                do {
+                    text = try String(contentsOfFile: bootFile, encoding: .utf8)
+                } catch {
+                    throw CharterError(
+                        .configuration,
+                        "Cannot read --boot-file \(bootFile): \(error.localizedDescription)"
+                    )
+                }
+                return try ServerConfiguration.BootstrapIdentity(
+                    parsing: text.trimmingCharacters(in: .whitespacesAndNewlines)
+                )
+            }
+            return try ProcessInfo.processInfo.environment["FABRIC_CA_SERVER_BOOT"].map(
+                ServerConfiguration.BootstrapIdentity.init(parsing:)
+            )
         }
 
         func open() async throws -> ServerHome {
-            try await ServerHome.open(
+            let opened = try await ServerHome.open(
                 path: home,
                 configuration: try effectiveConfiguration(),
                 bootstrap: try bootstrapIdentity()
             )
+            if let secret = opened.generatedBootstrapSecret {
+                FileHandle.standardError.write(
+                    Data(
+                        "No bootstrap identity was given: created 'admin' with secret \(secret)\nStore it now: it is not shown again.\n"
+                            .utf8
+                    )
+                )
+            }
+            return opened
         }
     }
 

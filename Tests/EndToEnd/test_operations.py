@@ -8,12 +8,14 @@ import ssl
 import subprocess
 import time
 
+import pytest
+
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from harness import BINARY, Server, openssl_verify
+from harness import BINARY, Server, free_port, openssl_verify
 
 
 def test_server_tls_certificate_names_every_local_host(server):
@@ -119,9 +121,9 @@ def test_init_writes_the_home_without_serving(tmp_path):
     assert oct((home / "tls-key.pem").stat().st_mode & 0o777) == "0o600"
     keys = list((home / "msp" / "keystore").glob("*_sk"))
     assert len(keys) == 1 and oct(keys[0].stat().st_mode & 0o777) == "0o600"
-    # no bootstrap identity anywhere: a clear error, non-zero exit
+    # no bootstrap identity anywhere: an admin with a random secret, told once on standard error
     out = subprocess.run([BINARY, "server", "init", "-H", str(tmp_path / "other")], capture_output=True, text=True)
-    assert out.returncode != 0 and "-b" in out.stderr
+    assert out.returncode == 0 and "created 'admin' with secret" in out.stderr and "not shown again" in out.stderr
 
 
 def test_revocation_state_and_identities_survive_restart(tmp_path):
@@ -222,3 +224,64 @@ def test_renew_ca_keeps_old_certificates_verifying_and_is_served_after_a_restart
         assert (client_home / "msp" / "cacerts" / f"localhost-{again.port}.pem").read_bytes().strip() == new_pem.strip()
     finally:
         again.stop()
+
+
+def start_without_boot(home, env=None, args=(), run=1):
+    port, ops = free_port(), free_port()
+    log_path = home.parent / f"{home.name}-{run}.log"
+    log = open(log_path, "ab")
+    process = subprocess.Popen([BINARY, "server", "start", "-H", str(home), "-p", str(port), "--address", "127.0.0.1",
+                                "--operations.listenaddress", f"127.0.0.1:{ops}", *args],
+                               stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
+    return process, port, log_path
+
+
+def wait_for_log(path, text, process):
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if text in open(path).read():
+            return open(path).read()
+        assert process.poll() is None, open(path).read()
+        time.sleep(0.1)
+    raise AssertionError(open(path).read())
+
+
+def test_without_a_bootstrap_identity_a_random_admin_secret_is_printed_once(tmp_path):
+    home = tmp_path / "home"
+    process, port, log = start_without_boot(home)
+    try:
+        text = wait_for_log(log, "Charter CA listening", process)
+        secret = text.split("created 'admin' with secret ")[1].split()[0]
+        assert len(secret) >= 20 and "adminpw" not in text
+        server = Server(home=str(home))
+        server.port = port
+        assert server.enroll("admin", secret).status == 201
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    # a second start finds the admin and prints no new secret
+    again, _, log2 = start_without_boot(home, run=2)
+    try:
+        assert "created 'admin'" not in wait_for_log(log2, "Charter CA listening", again)
+    finally:
+        again.terminate()
+        again.wait(timeout=20)
+
+
+@pytest.mark.parametrize("how", ["environment", "file"])
+def test_bootstrap_from_the_environment_or_a_secret_file(tmp_path, how):
+    home = tmp_path / "home"
+    secret_file = tmp_path / "boot"
+    secret_file.write_text("boss:s3cret-from-" + how + "\n")
+    env = {"FABRIC_CA_SERVER_BOOT": f"boss:s3cret-from-{how}"} if how == "environment" else {}
+    args = ["--boot-file", str(secret_file)] if how == "file" else []
+    process, port, log = start_without_boot(home, env=env, args=args)
+    try:
+        text = wait_for_log(log, "Charter CA listening", process)
+        assert "created 'admin'" not in text
+        server = Server(home=str(home))
+        server.port = port
+        assert server.enroll("boss", f"s3cret-from-{how}").status == 201
+    finally:
+        process.terminate()
+        process.wait(timeout=20)

@@ -22,6 +22,9 @@ public struct ServerHome: Sendable {
     public let hasher: SecretHasher
     /// The API's TLS certificate chain (leaf, then CA) and key, when TLS is on.
     public let tls: (chainPEM: String, keyPEM: String)?
+    /// The secret of a bootstrap admin this start created because the home had no identity and
+    /// none was given: shown to the operator once, never stored in clear.
+    public var generatedBootstrapSecret: String?
 
     /// The config file name inside the home.
     public static let configFileName = "charter-server-config.yaml"
@@ -30,7 +33,9 @@ public struct ServerHome: Sendable {
     ///
     /// - Parameters:
     ///   - configuration: the effective configuration (file plus flags).
-    ///   - bootstrap: `-b user:pass`, registered as the admin when no such identity exists.
+    ///   - bootstrap: `-b user:pass`, registered as the admin when no such identity exists. With
+    ///     none, a home without identities gets `admin` with a random secret
+    ///     (``generatedBootstrapSecret``).
     public static func open(
         path: String,
         configuration: ServerConfiguration,
@@ -65,24 +70,30 @@ public struct ServerHome: Sendable {
             try EnrollmentID.validate(entry.name)
             try SecretHasher.validate(entry.pass)
         }
-        for entry in identities where try await registry.identity(entry.name) == nil {
-            let attributes = entry.attrs.keys.sorted().map { IdentityAttribute(name: $0, value: entry.attrs[$0] ?? "") }
+        func register(_ entry: ServerConfiguration.BootstrapIdentity, generated: Bool) async throws {
             try await registry.insert(
                 Identity(
                     id: entry.name,
                     type: entry.type,
                     affiliation: entry.affiliation,
-                    attributes: attributes,
+                    attributes: entry.attrs.keys.sorted().map {
+                        IdentityAttribute(name: $0, value: entry.attrs[$0] ?? "")
+                    },
                     maxEnrollments: entry.maxenrollments ?? configuration.registry.maxenrollments,
-                    secretHash: hasher.hash(entry.pass, generated: false)
+                    secretHash: hasher.hash(entry.pass, generated: generated)
                 )
             )
         }
+        for entry in identities where try await registry.identity(entry.name) == nil {
+            try await register(entry, generated: false)
+        }
+        // A fresh home with no identity given gets an admin with a random secret, told once:
+        // no default password is ever baked into an image or a script.
+        var generatedSecret: String?
         if try await registry.counts().identities == 0 {
-            throw CharterError(
-                .configuration,
-                "No identity is registered: start with -b <admin>:<secret> or list registry.identities in the config"
-            )
+            let secret = SecretHasher.generateSecret()
+            try await register(ServerConfiguration.BootstrapIdentity(name: "admin", pass: secret), generated: true)
+            generatedSecret = secret
         }
 
         var tls: (chainPEM: String, keyPEM: String)?
@@ -101,7 +112,8 @@ public struct ServerHome: Sendable {
             authority: authority,
             registry: registry,
             hasher: hasher,
-            tls: tls
+            tls: tls,
+            generatedBootstrapSecret: generatedSecret
         )
     }
 
