@@ -269,13 +269,7 @@ public struct Auditor: Sendable {
         }
         var authorities: [AuditedCertificate] = []
         for file in files {
-            let text: String
-            do {
-                text = try String(contentsOfFile: file, encoding: .utf8)
-            } catch {
-                throw CharterError(.configuration, "Cannot read CA file \(file): \(error.localizedDescription)")
-            }
-            authorities += try PEMBundle.certificates(in: text).map {
+            authorities += try PEMBundle.certificates(in: try TextFile.read(file, as: "CA file")).map {
                 AuditedCertificate($0, location: file, isTLS: false)
             }
         }

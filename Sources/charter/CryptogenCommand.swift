@@ -26,12 +26,7 @@ struct CryptogenCommand: AsyncParsableCommand {
         var record: String?
 
         func generator(output: String) throws -> CryptoGenerator {
-            let text: String
-            do {
-                text = try String(contentsOfFile: config, encoding: .utf8)
-            } catch {
-                throw CharterError(.configuration, "Cannot read \(config): \(error.localizedDescription)")
-            }
+            let text = try TextFile.read(config)
             var generator = CryptoGenerator(config: try CryptoConfigParser.parse(text, source: config), output: output)
             if let backdate { generator.backdate = try DurationText.parse(backdate) }
             generator.environmentFiles = env

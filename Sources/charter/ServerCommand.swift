@@ -91,15 +91,7 @@ struct ServerCommand: AsyncParsableCommand {
         func bootstrapIdentity() throws -> ServerConfiguration.BootstrapIdentity? {
             if let boot { return try ServerConfiguration.BootstrapIdentity(parsing: boot) }
             if let bootFile {
-                let text: String
-                do {
-                    text = try String(contentsOfFile: bootFile, encoding: .utf8)
-                } catch {
-                    throw CharterError(
-                        .configuration,
-                        "Cannot read --boot-file \(bootFile): \(error.localizedDescription)"
-                    )
-                }
+                let text = try TextFile.read(bootFile, as: "--boot-file")
                 return try ServerConfiguration.BootstrapIdentity(
                     parsing: text.trimmingCharacters(in: .whitespacesAndNewlines)
                 )

@@ -62,16 +62,7 @@ public struct ServerConfiguration: Sendable, Codable {
 
     /// Reads a configuration file; a missing or unreadable file is an error naming it.
     public static func load(contentsOf path: String) throws -> ServerConfiguration {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw CharterError(
-                .configuration,
-                "Cannot read the configuration file \(path): \(error.localizedDescription)"
-            )
-        }
-        return try load(yaml: text)
+        try load(yaml: try TextFile.read(path, as: "the configuration file"))
     }
 
     /// The configuration as YAML, written into a new home so operators can see and edit it.

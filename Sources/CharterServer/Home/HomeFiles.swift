@@ -16,11 +16,7 @@ struct HomeFiles: Sendable {
     }
 
     func read(_ path: String) throws -> String {
-        do {
-            return try String(contentsOfFile: resolve(path), encoding: .utf8)
-        } catch {
-            throw CharterError(.configuration, "Cannot read \(resolve(path)): \(error.localizedDescription)")
-        }
+        try TextFile.read(resolve(path))
     }
 
     /// Creates a folder; `private` folders (the home, the keystore) are 0700, even when they existed.
