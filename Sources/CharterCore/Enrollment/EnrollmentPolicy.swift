@@ -55,19 +55,22 @@ public struct EnrollmentPolicy: Sendable {
             )
         }
         let profile = try profile(named: request.profile)
-        var requested: [GeneralName]
+        // The request's hosts, else the CSR's own SANs: either way validated once, here.
+        let validated: [GeneralName]
         if let hosts = request.hosts, !hosts.isEmpty {
-            requested = try HostPolicy.subjectAlternativeNames(for: hosts)
+            validated = try HostPolicy.subjectAlternativeNames(for: hosts)
         } else {
+            let requested: [GeneralName]
             do {
                 requested =
                     try csr.attributes.extensionRequest?.extensions.subjectAlternativeNames.map(Array.init) ?? []
             } catch {
                 throw CharterError(.badCSR, "The CSR's extension request does not parse: \(error)")
             }
+            validated = try HostPolicy.subjectAlternativeNames(requested: requested)
         }
-        let names = try gateway.subjectAlternativeNames(
-            requested: requested,
+        let names = try gateway.appendingServices(
+            to: validated,
             profile: profile.name,
             type: identity.type,
             affiliation: identity.affiliation

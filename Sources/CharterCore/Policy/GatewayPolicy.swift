@@ -74,25 +74,37 @@ public struct GatewayPolicy: Sendable, Hashable {
         type: String,
         affiliation: String
     ) throws -> [GeneralName] {
-        var names = try HostPolicy.subjectAlternativeNames(requested: requested)
+        try appendingServices(
+            to: try HostPolicy.subjectAlternativeNames(requested: requested),
+            profile: profile,
+            type: type,
+            affiliation: affiliation
+        )
+    }
+
+    /// ``subjectAlternativeNames(requested:profile:type:affiliation:)`` for host strings (DNS
+    /// names, IP and e-mail addresses), each validated once.
+    public func subjectAlternativeNames(hosts: [String], profile: String, type: String, affiliation: String) throws
+        -> [GeneralName]
+    {
+        try appendingServices(
+            to: try HostPolicy.subjectAlternativeNames(for: hosts),
+            profile: profile,
+            type: type,
+            affiliation: affiliation
+        )
+    }
+
+    /// Already validated names, then the service names that apply, without duplicates.
+    func appendingServices(to validated: [GeneralName], profile: String, type: String, affiliation: String) throws
+        -> [GeneralName]
+    {
+        var names = validated
         let services = hosts(adding: [], profile: profile, type: type, affiliation: affiliation)
         for name in try HostPolicy.subjectAlternativeNames(for: services) where !names.contains(name) {
             names.append(name)
         }
         return names
-    }
-
-    /// ``subjectAlternativeNames(requested:profile:type:affiliation:)`` for host strings (DNS
-    /// names, IP and e-mail addresses).
-    public func subjectAlternativeNames(hosts: [String], profile: String, type: String, affiliation: String) throws
-        -> [GeneralName]
-    {
-        try subjectAlternativeNames(
-            requested: try HostPolicy.subjectAlternativeNames(for: hosts),
-            profile: profile,
-            type: type,
-            affiliation: affiliation
-        )
     }
 
     /// The requested hosts followed by every service name that applies, without duplicates.
