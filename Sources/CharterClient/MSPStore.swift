@@ -48,16 +48,16 @@ public struct MSPStore: Sendable {
         else {
             throw CharterError(.configuration, "No enrollment certificate at \(certPath): enroll first")
         }
-        guard let (key, _) = try keyFile(for: certificate.publicKey) else {
+        guard let (key, _) = keyFile(for: certificate.publicKey) else {
             throw CharterError(.configuration, "No private key in \(directory) matches \(certPath)")
         }
         return ClientIdentity(key: key, certificatePEM: pem)
     }
 
     /// The key file whose key matches `publicKey`: the custom key file, or one in keystore/.
-    func keyFile(for publicKey: Certificate.PublicKey) throws -> (SigningKey, String)? {
+    func keyFile(for publicKey: Certificate.PublicKey) -> (key: SigningKey, path: String)? {
         let candidates = keyFile.map { ["\(directory)/\($0)"] } ?? Keystore.candidates(in: "\(directory)/keystore")
-        return Keystore.key(matching: publicKey, among: candidates).map { ($0.key, $0.path) }
+        return Keystore.key(matching: publicKey, among: candidates)
     }
 
     /// Writes an enrollment's certificate, key and CA chain; on reenroll, removes the key of the
@@ -73,7 +73,7 @@ public struct MSPStore: Sendable {
     {
         let previous = (try? String(contentsOfFile: "\(directory)/\(certificateFile)", encoding: .utf8))
             .flatMap { try? Certificate(pemEncoded: $0) }
-        let oldKey = try previous.flatMap { try keyFile(for: $0.publicKey) }
+        let oldKey = previous.flatMap { keyFile(for: $0.publicKey) }
         let keyPath = keyFile ?? "keystore/\(Keystore.fileName(for: key.publicKey))"
         try write(keyPath, key.pkcs8PEM, mode: 0o600)
         try write(certificateFile, certificatePEM, mode: 0o644)
