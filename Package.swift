@@ -15,6 +15,8 @@ let package = Package(
         .executable(name: "charter", targets: ["charter"]),
         .library(name: "CharterCore", targets: ["CharterCore"]),
         .library(name: "CharterStore", targets: ["CharterStore"]),
+        .library(name: "CharterPostgres", targets: ["CharterPostgres"]),
+        .library(name: "CharterImport", targets: ["CharterImport"]),
         .library(name: "CharterServer", targets: ["CharterServer"]),
         .library(name: "CharterCryptogen", targets: ["CharterCryptogen"]),
         .library(name: "CharterClient", targets: ["CharterClient"]),
@@ -36,6 +38,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .target(
@@ -57,10 +60,36 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "CharterPostgres",
+            dependencies: [
+                "CharterCore",
+                "CharterStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CharterImport",
+            dependencies: [
+                "CharterCore",
+                "CharterStore",
+                "CharterPostgres",
+                "CharterServer",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "X509", package: "swift-certificates"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "CharterServer",
             dependencies: [
                 "CharterCore",
                 "CharterStore",
+                "CharterPostgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -118,6 +147,9 @@ let package = Package(
             name: "charter",
             dependencies: [
                 "CharterCore",
+                "CharterImport",
+                "CharterPostgres",
+                "CharterStore",
                 "CharterServer",
                 "CharterCryptogen",
                 "CharterClient",
@@ -163,7 +195,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CharterStoreTests",
-            dependencies: ["CharterCore", "CharterStore"],
+            dependencies: ["CharterCore", "CharterStore", "CharterPostgres"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building Charter and running its tests need on a fresh Debian machine:
 # SQLite headers for GRDB, openssl for the end-to-end checks, chromium for the audit report test,
-# and a Python virtualenv with the real clients the end-to-end tests drive (cryptography,
+# PostgreSQL and HAProxy for the registry and replica tests (the tests start their own private
+# instances; nothing here runs as a service), and a Python virtualenv with the real clients the end-to-end tests drive (cryptography,
 # fabric-sdk-py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +13,10 @@ command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 command -v sqlite3 >/dev/null 2>&1 || need_apt+=(sqlite3)
 # The audit's HTML report is checked in a real headless browser.
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+# The PostgreSQL registry tests create a private cluster with initdb; the replica test puts
+# HAProxy in front of two servers.
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || need_apt+=(postgresql)
+command -v haproxy >/dev/null 2>&1 || need_apt+=(haproxy)
 if [ ${#need_apt[@]} -gt 0 ]; then
     SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
     $SUDO apt-get update -qq

@@ -12,8 +12,10 @@ public struct AuditRequest: Sendable {
     public var directories: [String] = []
     /// Extra CA certificate files.
     public var caFiles: [String] = []
-    /// A Charter database, opened read-only.
-    public var database: String?
+    /// A Charter registry (SQLite or PostgreSQL), read only.
+    public var database: (any CertificateArchive)?
+    /// The SQLite file behind ``database``: a `ca-cert.pem` beside it is a CA to check against.
+    public var databaseFile: String?
     /// Certificates listed by a server, with the CA chain it reported.
     public var serverCertificates: [String]?
     public var serverChainPEM: String?
@@ -89,7 +91,7 @@ public struct Auditor: Sendable {
             sink(finding)
         }
         let scanned = try DirectoryScanner.scan(request.directories)
-        let registry = try request.database.map { try SQLiteRegistry(path: $0, readOnly: true) }
+        let registry = request.database
         let checks = CertificateChecks(
             authorities: try authorities(scanned),
             within: request.within,
@@ -175,7 +177,7 @@ public struct Auditor: Sendable {
 
     /// Streams the database in batches, checking each batch on every core.
     func auditDatabase(
-        _ registry: SQLiteRegistry,
+        _ registry: any CertificateArchive,
         checks: CertificateChecks,
         sink: @escaping @Sendable (Finding) -> Void
     ) async throws
@@ -261,7 +263,7 @@ public struct Auditor: Sendable {
     /// CAs from `--ca` files, from the folders, from the server's chain, and beside the database.
     func authorities(_ scanned: [ScannedItem]) throws -> [AuditedCertificate] {
         var files = request.caFiles
-        if let database = request.database {
+        if let database = request.databaseFile {
             let besides = ((database as NSString).deletingLastPathComponent as NSString).appendingPathComponent(
                 "ca-cert.pem"
             )

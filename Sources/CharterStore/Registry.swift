@@ -37,6 +37,9 @@ public protocol Registry: Sendable {
     func addAffiliations(_ names: [String]) async throws
     /// Counts of what is stored, for operations metrics and tests.
     func counts() async throws -> RegistryCounts
+    /// Throws when the database cannot serve a query now (the operations health check): cheap
+    /// enough for a load balancer to call every second.
+    func ping() async throws
 
     /// Every identity, by ID.
     func identities() async throws -> [Identity]
@@ -89,4 +92,11 @@ public struct RegistryCounts: Sendable, Hashable {
     public var certificates: Int
     /// Affiliations.
     public var affiliations: Int
+
+    /// Creates counts.
+    public init(identities: Int, certificates: Int, affiliations: Int) {
+        self.identities = identities
+        self.certificates = certificates
+        self.affiliations = affiliations
+    }
 }

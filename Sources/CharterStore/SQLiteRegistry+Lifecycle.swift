@@ -246,4 +246,10 @@ public struct AffiliationChange: Sendable {
     public var identities: [Identity]
     /// Certificates revoked by the change.
     public var revoked: [CertificateRecord] = []
+
+    /// Creates a change (before its revocations are added).
+    public init(affiliations: [String], identities: [Identity]) {
+        self.affiliations = affiliations
+        self.identities = identities
+    }
 }

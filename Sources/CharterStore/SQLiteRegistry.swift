@@ -6,7 +6,7 @@ import Foundation
 import GRDB
 
 /// A ``Registry`` in a SQLite database file.
-public struct SQLiteRegistry: Registry {
+public struct SQLiteRegistry: Registry, CertificateArchive {
     let pool: DatabasePool
     /// Enrollments share write transactions when they arrive together.
     let commits: GroupCommit
@@ -187,6 +187,10 @@ public struct SQLiteRegistry: Registry {
         }
     }
 
+    public func ping() async throws {
+        _ = try await read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
     public func counts() async throws -> RegistryCounts {
         try await read { db in
             RegistryCounts(
@@ -197,15 +201,6 @@ public struct SQLiteRegistry: Registry {
         }
     }
 
-    /// What an audit reads of each recorded certificate.
-    public struct AuditRow: Sendable {
-        public var rowID: Int64
-        public var serial: String
-        public var profile: String
-        public var pem: String
-    }
-
-    /// Certificates in row order after `rowID`, for streaming audits of any size.
     public func certificateBatch(after rowID: Int64, limit: Int) async throws -> [AuditRow] {
         try await read { db in
             let rows = try Row.fetchCursor(
@@ -224,7 +219,6 @@ public struct SQLiteRegistry: Registry {
         }
     }
 
-    /// (serial, AKI) pairs recorded more than once; empty in a Charter database, whose key forbids it.
     public func duplicateSerials() async throws -> [(serial: String, authorityKeyIdentifier: String)] {
         try await read { db in
             try Row.fetchAll(
@@ -237,7 +231,6 @@ public struct SQLiteRegistry: Registry {
         }
     }
 
-    /// Number of recorded certificates issued under this AKI.
     public func certificateCount(authorityKeyIdentifier: String) async throws -> Int {
         try await read { db in
             try Int.fetchOne(

@@ -4,7 +4,9 @@ import ArgumentParser
 import CharterAudit
 import CharterClient
 import CharterCore
+import CharterPostgres
 import CharterServer
+import CharterStore
 import Foundation
 import Synchronization
 
@@ -15,7 +17,10 @@ struct AuditCommand: AsyncParsableCommand {
             "Find certificates that will break a Fabric network: exit 0 clean, 1 findings at --fail-on or worse, 2 could not run."
     )
 
-    @Option(help: "A Charter database (read-only; safe while the server runs).") var db: String?
+    @Option(
+        help:
+            "A Charter database, read only (safe while the server runs): a SQLite file, or a PostgreSQL datasource ('host=… dbname=…' or postgres://…)."
+    ) var db: String?
     @Option(help: "Folders of certificates: cryptogen trees, MSP folders, any PEM files (repeatable).") var dir:
         [String] = []
     @Option(help: "CA certificate files to check against (repeatable).") var ca: [String] = []
@@ -66,7 +71,14 @@ struct AuditCommand: AsyncParsableCommand {
         var request = AuditRequest()
         request.directories = dir
         request.caFiles = ca
-        request.database = db
+        if let db {
+            if PostgresDataSource.isPostgres(db) {
+                request.database = try await PostgresRegistry(try PostgresDataSource(parsing: db), migrate: false)
+            } else {
+                request.database = try SQLiteRegistry(path: db, readOnly: true)
+                request.databaseFile = db
+            }
+        }
         request.within = try DurationText.parse(within)
         if let config {
             request.gateway = GatewayPolicy(rules: try ServerConfiguration.load(contentsOf: config).gateways)

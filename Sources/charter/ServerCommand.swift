@@ -10,7 +10,7 @@ struct ServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "server",
         abstract: "Run the CA server (replaces fabric-ca-server).",
-        subcommands: [Init.self, Start.self, RenewCA.self]
+        subcommands: [Init.self, Start.self, RenewCA.self, ImportCommand.self]
     )
 
     /// Flags shared by init and start, named as fabric-ca-server names them.
@@ -129,7 +129,7 @@ struct ServerCommand: AsyncParsableCommand {
             do {
                 let home = try await options.open()
                 print(
-                    "Initialized \(home.path): CA '\(home.authority.certificate.subject)', database \(home.configuration.db.datasource)"
+                    "Initialized \(home.path): CA '\(home.authority.certificate.subject)', database \(home.configuration.db.redactedDatasource)"
                 )
             } catch let error as CharterError {
                 printError(error)

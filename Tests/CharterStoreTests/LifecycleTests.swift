@@ -4,15 +4,9 @@ import Foundation
 import Testing
 
 @Suite struct LifecycleTests {
-    let registry: SQLiteRegistry
     let authority: CertificateAuthority
 
     init() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "charter-lifecycle-\(UUID().uuidString).db"
-        ).path
-        registry = try SQLiteRegistry(path: path)
-        try await registry.addAffiliations(["org1.department1", "org10"])
         authority = try CertificateAuthority.selfSigned(
             subject: try SubjectPolicy.subject(from: .init(), enrollmentID: "ca", type: "", affiliation: "")
         )
@@ -22,7 +16,7 @@ import Testing
         Identity(id: id, type: "peer", affiliation: affiliation, attributes: [], maxEnrollments: -1, secretHash: "h")
     }
 
-    func enroll(_ id: String) async throws -> CertificateRecord {
+    func enroll(_ id: String, in registry: any Registry) async throws -> CertificateRecord {
         let issued = try authority.issue(
             IssuanceRequest(
                 publicKey: SigningKey.generate().publicKey,
@@ -35,20 +29,24 @@ import Testing
         return record
     }
 
-    @Test func revokingAnIdentityRevokesItsCertificatesAndBlocksEnrollment() async throws {
+    @Test(arguments: RegistryBackend.all) func revokingAnIdentityRevokesItsCertificatesAndBlocksEnrollment(
+        _ backend: RegistryBackend
+    ) async throws {
+        let registry = try await backend.open(affiliations: ["org1.department1", "org10"])
         try await registry.insert(identity("p1"))
-        _ = try await enroll("p1")
-        _ = try await enroll("p1")
+        _ = try await enroll("p1", in: registry)
+        _ = try await enroll("p1", in: registry)
         let revoked = try await registry.revokeIdentity("p1", reason: .keyCompromise, at: Date())
         #expect(revoked.count == 2)
         #expect(revoked.allSatisfy { $0.isRevoked && $0.reason == RevocationReason.keyCompromise.rawValue })
         #expect(try await registry.identity("p1")?.revoked == true)
-        await #expect(throws: CharterError.self) { _ = try await enroll("p1") }
+        await #expect(throws: CharterError.self) { _ = try await enroll("p1", in: registry) }
     }
 
-    @Test func aCertificateIsRevokedOnce() async throws {
+    @Test(arguments: RegistryBackend.all) func aCertificateIsRevokedOnce(_ backend: RegistryBackend) async throws {
+        let registry = try await backend.open(affiliations: ["org1.department1", "org10"])
         try await registry.insert(identity("p1"))
-        let record = try await enroll("p1")
+        let record = try await enroll("p1", in: registry)
         _ = try await registry.revokeCertificate(
             serial: record.serial,
             authorityKeyIdentifier: record.authorityKeyIdentifier,
@@ -75,11 +73,14 @@ import Testing
         #expect(unknown?.code == .unknownCertificate)
     }
 
-    @Test func filtersSelectByOwnerStatusAndScope() async throws {
+    @Test(arguments: RegistryBackend.all) func filtersSelectByOwnerStatusAndScope(_ backend: RegistryBackend)
+        async throws
+    {
+        let registry = try await backend.open(affiliations: ["org1.department1", "org10"])
         try await registry.insert(identity("a", affiliation: "org1.department1"))
         try await registry.insert(identity("b", affiliation: "org10"))
-        _ = try await enroll("a")
-        let b = try await enroll("b")
+        _ = try await enroll("a", in: registry)
+        let b = try await enroll("b", in: registry)
         _ = try await registry.revokeCertificate(
             serial: b.serial,
             authorityKeyIdentifier: b.authorityKeyIdentifier,
@@ -98,13 +99,17 @@ import Testing
         #expect(try await registry.certificates(matching: filter).isEmpty)
     }
 
-    @Test func crlNumbersIncrease() async throws {
+    @Test(arguments: RegistryBackend.all) func crlNumbersIncrease(_ backend: RegistryBackend) async throws {
+        let registry = try await backend.open(affiliations: ["org1.department1", "org10"])
         let first = try await registry.nextCRLNumber()
         let second = try await registry.nextCRLNumber()
         #expect(second == first + 1)
     }
 
-    @Test func renamingAnAffiliationMovesItsTreeAndIdentities() async throws {
+    @Test(arguments: RegistryBackend.all) func renamingAnAffiliationMovesItsTreeAndIdentities(
+        _ backend: RegistryBackend
+    ) async throws {
+        let registry = try await backend.open(affiliations: ["org1.department1", "org10"])
         try await registry.addAffiliation("org5.dept", createParents: true)
         try await registry.insert(identity("m", affiliation: "org5.dept"))
         let change = try await registry.renameAffiliation("org5", to: "org6")
@@ -114,10 +119,13 @@ import Testing
         #expect(try await registry.identity("m")?.affiliation == "org6.dept")
     }
 
-    @Test func removingAnAffiliationRemovesItsIdentitiesAndRevokes() async throws {
+    @Test(arguments: RegistryBackend.all) func removingAnAffiliationRemovesItsIdentitiesAndRevokes(
+        _ backend: RegistryBackend
+    ) async throws {
+        let registry = try await backend.open(affiliations: ["org1.department1", "org10"])
         try await registry.addAffiliation("org5.dept", createParents: true)
         try await registry.insert(identity("m", affiliation: "org5.dept"))
-        _ = try await enroll("m")
+        _ = try await enroll("m", in: registry)
         let change = try await registry.removeAffiliation("org5", at: Date())
         #expect(change.identities.map(\.id) == ["m"])
         #expect(change.revoked.count == 1)
@@ -128,7 +136,8 @@ import Testing
         #expect(missing?.code == .affiliationNotFound)
     }
 
-    @Test func parentsMustExistUnlessForced() async throws {
+    @Test(arguments: RegistryBackend.all) func parentsMustExistUnlessForced(_ backend: RegistryBackend) async throws {
+        let registry = try await backend.open(affiliations: ["org1.department1", "org10"])
         let error = await #expect(throws: CharterError.self) {
             try await registry.addAffiliation("orgX.a", createParents: false)
         }

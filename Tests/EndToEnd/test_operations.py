@@ -156,12 +156,19 @@ def test_sample_config_is_valid_and_its_gateway_rule_applies():
         server.stop()
 
 
-def test_an_unsupported_database_type_stops_the_start(tmp_path):
+@pytest.mark.parametrize("db, message", [
+    ("type: mysql\n  datasource: root:rootpw@tcp(localhost:3306)/fabric_ca", "db.type 'mysql' is not supported"),
+    ("type: postgres\n  datasource: host=127.0.0.1 port=1 user=ca password=topsecret dbname=ca", "did not answer"),
+    ("type: postgres\n  datasource: host=127.0.0.1 sslmode=sometimes", "sslmode 'sometimes'"),
+])
+def test_a_database_that_cannot_work_stops_the_start_before_anything_is_written(tmp_path, db, message):
     home = tmp_path / "home"
     home.mkdir()
-    (home / "charter-server-config.yaml").write_text("db:\n  type: postgres\n  datasource: host=localhost\n")
-    result = subprocess.run([BINARY, "server", "init", "-b", "admin:adminpw", "-H", str(home)], capture_output=True, text=True)
-    assert result.returncode != 0 and "db.type 'postgres'" in result.stderr
+    (home / "charter-server-config.yaml").write_text(f"db:\n  {db}\n")
+    result = subprocess.run([BINARY, "server", "init", "-b", "admin:adminpw", "-H", str(home)], capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode != 0 and message in result.stderr, result.stderr
+    assert "topsecret" not in result.stderr + result.stdout
     assert sorted(os.listdir(home)) == ["charter-server-config.yaml"]  # nothing written
 
 

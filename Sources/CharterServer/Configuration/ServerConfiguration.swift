@@ -2,6 +2,7 @@
 // Charter's own (gateway service names, backdate). Every field has fabric-ca's default.
 
 import CharterCore
+import CharterPostgres
 import Foundation
 import Yams
 
@@ -93,6 +94,13 @@ public struct ServerConfiguration: Sendable, Codable {
 
     /// fabric-ca's environment switches that Charter honours, applied over the file's values.
     public mutating func apply(environment: [String: String]) {
+        if let value = environment["FABRIC_CA_SERVER_DB_TYPE"] { db.type = value }
+        if let value = environment["FABRIC_CA_SERVER_DB_DATASOURCE"] { db.datasource = value }
+        if let value = environment["FABRIC_CA_SERVER_DB_TLS_CERTFILES"] {
+            db.tls.certfiles = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+        if let value = environment["FABRIC_CA_SERVER_DB_TLS_CLIENT_CERTFILE"] { db.tls.client.certfile = value }
+        if let value = environment["FABRIC_CA_SERVER_DB_TLS_CLIENT_KEYFILE"] { db.tls.client.keyfile = value }
         if let value = environment["FABRIC_CA_SERVER_COMPATIBILITY_MODE_V1_3"].flatMap(AccessControl.parseBool) {
             compatibility.v1_3 = value
         }
@@ -243,16 +251,65 @@ extension ServerConfiguration {
         }
     }
 
-    /// `db:` — the embedded SQLite database.
+    /// `db:` — the registry: an embedded SQLite file (default) or a PostgreSQL database shared by
+    /// several replicas, with fabric-ca's keys.
     public struct DB: Sendable, Codable {
+        /// `sqlite3` (also `sqlite`) or `postgres`; anything else is refused at start.
         public var type: String = "sqlite3"
-        /// File name, relative to the home.
+        /// SQLite: a file name relative to the home. PostgreSQL: libpq's `host=… port=… user=…
+        /// password=… dbname=… sslmode=…` or a `postgres://` URL.
         public var datasource: String = "charter.db"
+        /// TLS to PostgreSQL.
+        public var tls = DBTLS()
         public init() {}
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             type = try c.decodeIfPresent(String.self, forKey: .type) ?? "sqlite3"
             datasource = try c.decodeIfPresent(String.self, forKey: .datasource) ?? "charter.db"
+            tls = try c.decodeIfPresent(DBTLS.self, forKey: .tls) ?? DBTLS()
+        }
+
+        /// The datasource as it may be logged: a PostgreSQL password never is.
+        public var redactedDatasource: String {
+            guard (try? isPostgres()) == true else { return datasource }
+            return (try? PostgresDataSource(parsing: datasource).redacted) ?? "(unparsable datasource)"
+        }
+
+        /// True for PostgreSQL; throws for a type Charter does not have, never falling back.
+        public func isPostgres() throws -> Bool {
+            switch type.lowercased() {
+            case "sqlite3", "sqlite": return false
+            case "postgres", "postgresql": return true
+            default:
+                throw CharterError(
+                    .configuration,
+                    "db.type '\(type)' is not supported: use sqlite3 (embedded) or postgres (several replicas)"
+                )
+            }
+        }
+    }
+
+    /// `db.tls`: the roots PostgreSQL's certificate must chain to and an optional client pair.
+    public struct DBTLS: Sendable, Codable {
+        public var certfiles: [String] = []
+        public var client = DBTLSClient()
+        public init() {}
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            certfiles = try c.decodeIfPresent([String]?.self, forKey: .certfiles).flatMap { $0 } ?? []
+            client = try c.decodeIfPresent(DBTLSClient.self, forKey: .client) ?? DBTLSClient()
+        }
+    }
+
+    /// `db.tls.client`: the certificate and key Charter presents to PostgreSQL.
+    public struct DBTLSClient: Sendable, Codable {
+        public var certfile = ""
+        public var keyfile = ""
+        public init() {}
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            certfile = try c.decodeIfPresent(String.self, forKey: .certfile) ?? ""
+            keyfile = try c.decodeIfPresent(String.self, forKey: .keyfile) ?? ""
         }
     }
 

@@ -3,6 +3,7 @@
 // home (`ca-cert.pem`, `msp/keystore/*_sk`) is taken over as it is.
 
 import CharterCore
+import CharterPostgres
 import CharterStore
 import Foundation
 import SwiftASN1
@@ -16,8 +17,8 @@ public struct ServerHome: Sendable {
     public let configuration: ServerConfiguration
     /// The CA.
     public let authority: CertificateAuthority
-    /// The registry.
-    public let registry: SQLiteRegistry
+    /// The registry: SQLite in the home, or a PostgreSQL database shared with other replicas.
+    public let registry: any Registry
     /// Secret hashing, keyed by the home's key.
     public let hasher: SecretHasher
     /// The API's TLS certificate chain (leaf, then CA) and key, when TLS is on.
@@ -42,14 +43,9 @@ public struct ServerHome: Sendable {
         bootstrap: ServerConfiguration.BootstrapIdentity?,
         hostName: String = ProcessInfo.processInfo.hostName
     ) async throws -> ServerHome {
-        // Checked before anything is written. Never a silent fallback: a config that asks for
-        // another database must not run on SQLite.
-        guard ["sqlite3", "sqlite"].contains(configuration.db.type.lowercased()) else {
-            throw CharterError(
-                .configuration,
-                "db.type '\(configuration.db.type)' is not supported: this Charter stores its registry in SQLite (db.type: sqlite3)"
-            )
-        }
+        // The registry first: an unsupported db.type or an unreachable shared database stops the
+        // start before any key or certificate is written.
+        let registry = try await openRegistry(configuration: configuration, home: path)
         let files = HomeFiles(root: path)
         // The home and the keystore hold private keys and the database: owner only.
         try files.makeDirectory("", private: true)
@@ -61,7 +57,6 @@ public struct ServerHome: Sendable {
         }
         let authority = try loadOrCreateAuthority(files: files, configuration: configuration)
         let hasher = try SecretHasher(hmacKey: try loadOrCreateSecretKey(files: files))
-        let registry = try SQLiteRegistry(path: files.resolve(configuration.db.datasource))
 
         try await registry.addAffiliations(Affiliation.paths(of: configuration.affiliations))
         var identities = configuration.registry.identities
@@ -70,30 +65,38 @@ public struct ServerHome: Sendable {
             try EnrollmentID.validate(entry.name)
             try SecretHasher.validate(entry.pass)
         }
-        func register(_ entry: ServerConfiguration.BootstrapIdentity, generated: Bool) async throws {
-            try await registry.insert(
-                Identity(
-                    id: entry.name,
-                    type: entry.type,
-                    affiliation: entry.affiliation,
-                    attributes: entry.attrs.keys.sorted().map {
-                        IdentityAttribute(name: $0, value: entry.attrs[$0] ?? "")
-                    },
-                    maxEnrollments: entry.maxenrollments ?? configuration.registry.maxenrollments,
-                    secretHash: hasher.hash(entry.pass, generated: generated)
+        // Returns false when the identity exists already: a replica sharing the database
+        // registered it first.
+        func register(_ entry: ServerConfiguration.BootstrapIdentity, generated: Bool) async throws -> Bool {
+            do {
+                try await registry.insert(
+                    Identity(
+                        id: entry.name,
+                        type: entry.type,
+                        affiliation: entry.affiliation,
+                        attributes: entry.attrs.keys.sorted().map {
+                            IdentityAttribute(name: $0, value: entry.attrs[$0] ?? "")
+                        },
+                        maxEnrollments: entry.maxenrollments ?? configuration.registry.maxenrollments,
+                        secretHash: hasher.hash(entry.pass, generated: generated)
+                    )
                 )
-            )
+                return true
+            } catch let error as CharterError where error.code == .duplicateIdentity {
+                return false
+            }
         }
         for entry in identities where try await registry.identity(entry.name) == nil {
-            try await register(entry, generated: false)
+            _ = try await register(entry, generated: false)
         }
         // A fresh home with no identity given gets an admin with a random secret, told once:
         // no default password is ever baked into an image or a script.
         var generatedSecret: String?
         if try await registry.counts().identities == 0 {
             let secret = SecretHasher.generateSecret()
-            try await register(ServerConfiguration.BootstrapIdentity(name: "admin", pass: secret), generated: true)
-            generatedSecret = secret
+            if try await register(ServerConfiguration.BootstrapIdentity(name: "admin", pass: secret), generated: true) {
+                generatedSecret = secret
+            }
         }
 
         var tls: (chainPEM: String, keyPEM: String)?
@@ -115,6 +118,26 @@ public struct ServerHome: Sendable {
             tls: tls,
             generatedBootstrapSecret: generatedSecret
         )
+    }
+
+    /// The registry `db` names: a SQLite file in the home (created with the home folder), or a
+    /// PostgreSQL database shared with other replicas. Never a silent fallback: a configuration
+    /// that asks for another database does not run on SQLite.
+    public static func openRegistry(configuration: ServerConfiguration, home path: String) async throws
+        -> any Registry
+    {
+        let files = HomeFiles(root: path)
+        guard try configuration.db.isPostgres() else {
+            try files.makeDirectory("", private: true)
+            return try SQLiteRegistry(path: files.resolve(configuration.db.datasource))
+        }
+        var tls = PostgresRegistry.TLSFiles()
+        tls.certfiles = configuration.db.tls.certfiles.map(files.resolve)
+        if !configuration.db.tls.client.certfile.isEmpty {
+            tls.clientCertfile = files.resolve(configuration.db.tls.client.certfile)
+            tls.clientKeyfile = files.resolve(configuration.db.tls.client.keyfile)
+        }
+        return try await PostgresRegistry(try PostgresDataSource(parsing: configuration.db.datasource), tls: tls)
     }
 
     static func loadOrCreateAuthority(files: HomeFiles, configuration: ServerConfiguration) throws
@@ -189,7 +212,7 @@ public struct ServerHome: Sendable {
         files: HomeFiles,
         configuration: ServerConfiguration,
         authority: CertificateAuthority,
-        registry: SQLiteRegistry,
+        registry: any Registry,
         hostName: String
     ) async throws -> (chainPEM: String, keyPEM: String) {
         if !configuration.tls.certfile.isEmpty {

@@ -79,6 +79,35 @@ public struct CertificateRecord: Sendable, Hashable, Codable, FetchableRecord, P
         ])
     }
 
+    /// A record as a registry backend or an import reads it.
+    public init(
+        serial: String,
+        authorityKeyIdentifier: String,
+        enrollmentID: String,
+        caName: String,
+        profile: String,
+        issuedAt: Date,
+        notBefore: Date,
+        notAfter: Date,
+        status: String,
+        reason: Int,
+        revokedAt: Date?,
+        pem: String
+    ) {
+        self.serial = serial
+        self.authorityKeyIdentifier = authorityKeyIdentifier
+        self.enrollmentID = enrollmentID
+        self.caName = caName
+        self.profile = profile
+        self.issuedAt = issuedAt
+        self.notBefore = notBefore
+        self.notAfter = notAfter
+        self.status = status
+        self.reason = reason
+        self.revokedAt = revokedAt
+        self.pem = pem
+    }
+
     /// The record for a certificate just issued.
     public init(_ issued: IssuedCertificate, enrollmentID: String, caName: String, issuedAt: Date = Date()) {
         self.serial = issued.serialHex

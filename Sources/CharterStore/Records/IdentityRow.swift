@@ -44,7 +44,7 @@ struct IdentityRow: Codable, FetchableRecord, PersistableRecord {
         secretHash = identity.secretHash
         type = identity.type
         affiliation = identity.affiliation
-        attributes = String(decoding: try JSONEncoder().encode(identity.attributes), as: UTF8.self)
+        attributes = try StoredAttributes.encode(identity.attributes)
         enrollments = identity.enrollments
         maxEnrollments = identity.maxEnrollments
         incorrectPasswordAttempts = identity.incorrectPasswordAttempts
@@ -56,7 +56,7 @@ struct IdentityRow: Codable, FetchableRecord, PersistableRecord {
             id: id,
             type: type,
             affiliation: affiliation,
-            attributes: try JSONDecoder().decode([IdentityAttribute].self, from: Data(attributes.utf8)),
+            attributes: try StoredAttributes.decode(attributes),
             maxEnrollments: maxEnrollments,
             secretHash: secretHash,
             enrollments: enrollments,

@@ -3,16 +3,7 @@ import CharterStore
 import Foundation
 import Testing
 
-@Suite struct SQLiteRegistryTests {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("charter-store-\(UUID().uuidString).db")
-        .path
-    let registry: SQLiteRegistry
-
-    init() async throws {
-        registry = try SQLiteRegistry(path: path)
-        try await registry.addAffiliations(["org1"])
-    }
-
+@Suite struct RegistryTests {
     func identity(_ id: String, max: Int = -1) -> Identity {
         Identity(
             id: id,
@@ -38,14 +29,20 @@ import Testing
         return CertificateRecord(issued, enrollmentID: id, caName: "")
     }
 
-    @Test func identitiesRoundTripWithAttributes() async throws {
+    @Test(arguments: RegistryBackend.all) func identitiesRoundTripWithAttributes(_ backend: RegistryBackend)
+        async throws
+    {
+        let registry = try await backend.open(affiliations: ["org1"])
         try await registry.insert(identity("peer0"))
         let loaded = try #require(try await registry.identity("peer0"))
         #expect(loaded == identity("peer0"))
         #expect(try await registry.identity("nobody") == nil)
     }
 
-    @Test func duplicateIdentityIsRefusedAndTheFirstKept() async throws {
+    @Test(arguments: RegistryBackend.all) func duplicateIdentityIsRefusedAndTheFirstKept(_ backend: RegistryBackend)
+        async throws
+    {
+        let registry = try await backend.open(affiliations: ["org1"])
         try await registry.insert(identity("peer0"))
         var other = identity("peer0")
         other.secretHash = "other"
@@ -54,7 +51,8 @@ import Testing
         #expect(try await registry.identity("peer0")?.secretHash == "h")
     }
 
-    @Test func enrollmentIsRecordedAndCounted() async throws {
+    @Test(arguments: RegistryBackend.all) func enrollmentIsRecordedAndCounted(_ backend: RegistryBackend) async throws {
+        let registry = try await backend.open(affiliations: ["org1"])
         try await registry.insert(identity("peer0", max: 1))
         _ = try await registry.countLoginAttempt("peer0", limit: 10)
         let certificate = record(for: "peer0")
@@ -69,7 +67,10 @@ import Testing
         #expect(after.incorrectPasswordAttempts == 0)
     }
 
-    @Test func maxEnrollmentsIsEnforcedInTheTransaction() async throws {
+    @Test(arguments: RegistryBackend.all) func maxEnrollmentsIsEnforcedInTheTransaction(_ backend: RegistryBackend)
+        async throws
+    {
+        let registry = try await backend.open(affiliations: ["org1"])
         try await registry.insert(identity("peer0", max: 1))
         try await registry.recordEnrollment(
             EnrollmentRecord(certificate: record(for: "peer0"), countsAsEnrollment: true)
@@ -91,9 +92,11 @@ import Testing
         #expect(try await registry.counts().certificates == 2)
     }
 
-    @Test func concurrentEnrollmentsShareCommitsButLimitsStayExact() async throws {
+    @Test(arguments: RegistryBackend.all) func concurrentEnrollmentsShareCommitsButLimitsStayExact(
+        _ backend: RegistryBackend
+    ) async throws {
+        let registry = try await backend.open(affiliations: ["org1"])
         try await registry.insert(identity("peer0", max: 5))
-        let registry = self.registry
         let records = (0..<40).map { _ in record(for: "peer0") }
         let accepted = await withTaskGroup(of: Bool.self) { group in
             for certificate in records {
@@ -110,9 +113,11 @@ import Testing
         #expect(try await registry.identity("peer0")?.enrollments == 5)
     }
 
-    @Test func aRefusedEnrollmentDoesNotFailItsBatch() async throws {
+    @Test(arguments: RegistryBackend.all) func aRefusedEnrollmentDoesNotFailItsBatch(_ backend: RegistryBackend)
+        async throws
+    {
+        let registry = try await backend.open(affiliations: ["org1"])
         try await registry.insert(identity("peer0"))
-        let registry = self.registry
         let good = record(for: "peer0")
         let orphan = record(for: "nobody")
         let first = Task {
@@ -133,7 +138,10 @@ import Testing
         )
     }
 
-    @Test func loginAttemptsAccumulateUpToTheLimit() async throws {
+    @Test(arguments: RegistryBackend.all) func loginAttemptsAccumulateUpToTheLimit(_ backend: RegistryBackend)
+        async throws
+    {
+        let registry = try await backend.open(affiliations: ["org1"])
         try await registry.insert(identity("peer0"))
         #expect(try await registry.countLoginAttempt("peer0", limit: 2) == 1)
         #expect(try await registry.countLoginAttempt("peer0", limit: 2) == 2)
@@ -144,9 +152,11 @@ import Testing
         #expect(try await registry.countLoginAttempt("peer0", limit: 0) == 2)
     }
 
-    @Test func concurrentLoginAttemptsNeverPassTheLimit() async throws {
+    @Test(arguments: RegistryBackend.all) func concurrentLoginAttemptsNeverPassTheLimit(_ backend: RegistryBackend)
+        async throws
+    {
+        let registry = try await backend.open(affiliations: ["org1"])
         try await registry.insert(identity("peer0"))
-        let registry = self.registry
         let granted = try await withThrowingTaskGroup(of: Bool.self) { group in
             for _ in 0..<40 { group.addTask { try await registry.countLoginAttempt("peer0", limit: 10) != nil } }
             return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
@@ -154,7 +164,10 @@ import Testing
         #expect(granted == 10)
     }
 
-    @Test func identityUpdatesWriteOnlyWhatChanged() async throws {
+    @Test(arguments: RegistryBackend.all) func identityUpdatesWriteOnlyWhatChanged(_ backend: RegistryBackend)
+        async throws
+    {
+        let registry = try await backend.open(affiliations: ["org1"])
         try await registry.insert(identity("peer0"))
         // A revocation lands between the caller's read and its update: the update must not undo it.
         _ = try await registry.revokeIdentity("peer0", reason: .keyCompromise, at: Date())
@@ -165,7 +178,10 @@ import Testing
         #expect(stored.secretHash == "new")
     }
 
-    @Test func identityUpdatesCheckTheAffiliationAndRollBack() async throws {
+    @Test(arguments: RegistryBackend.all) func identityUpdatesCheckTheAffiliationAndRollBack(_ backend: RegistryBackend)
+        async throws
+    {
+        let registry = try await backend.open(affiliations: ["org1"])
         try await registry.insert(identity("peer0"))
         let error = await #expect(throws: CharterError.self) {
             try await registry.updateIdentity("peer0") {
@@ -177,7 +193,8 @@ import Testing
         #expect(try await registry.identity("peer0")?.secretHash == "h")
     }
 
-    @Test func affiliationsAddTheirParents() async throws {
+    @Test(arguments: RegistryBackend.all) func affiliationsAddTheirParents(_ backend: RegistryBackend) async throws {
+        let registry = try await backend.open(affiliations: ["org1"])
         try await registry.addAffiliations(["org1.department1.team1"])
         #expect(try await registry.affiliationExists("org1"))
         #expect(try await registry.affiliationExists("org1.department1"))
@@ -185,7 +202,8 @@ import Testing
         #expect(try await !registry.affiliationExists("org2"))
     }
 
-    @Test func concurrentEnrollmentsNeverLock() async throws {
+    @Test(arguments: RegistryBackend.all) func concurrentEnrollmentsNeverLock(_ backend: RegistryBackend) async throws {
+        let registry = try await backend.open(affiliations: ["org1"])
         for i in 0..<32 { try await registry.insert(identity("p\(i)")) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for i in 0..<32 {
@@ -201,7 +219,10 @@ import Testing
         #expect(try await registry.counts().certificates == 32)
     }
 
-    @Test func aReadOnlyRegistryReadsWhatTheWriterCommitted() async throws {
+    @Test func aReadOnlySQLiteRegistryReadsWhatTheWriterCommitted() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("charter-\(UUID().uuidString).db").path
+        let registry = try SQLiteRegistry(path: path)
+        try await registry.addAffiliations(["org1"])
         try await registry.insert(identity("peer0"))
         let reader = try SQLiteRegistry(path: path, readOnly: true)
         #expect(try await reader.identity("peer0") != nil)

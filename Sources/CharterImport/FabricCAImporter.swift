@@ -1,0 +1,163 @@
+// Moves a fabric-ca-server into Charter: its CA key and certificate, its TLS pair, the
+// configuration keys Charter shares, and every identity, affiliation and certificate of its
+// registry. Everything is read and checked before the first byte is written; a failure while
+// writing removes what the import made, so a home is imported whole or not at all.
+
+import CharterCore
+import CharterServer
+import CharterStore
+import Foundation
+import X509
+
+/// One import from a fabric-ca-server home.
+public struct FabricCAImporter: Sendable {
+    /// The fabric-ca-server home (`fabric-ca-server-config.yaml`, `ca-cert.pem`, `msp/keystore`).
+    public var source: String
+    /// fabric-ca's registry; nil: the SQLite file its configuration names.
+    public var sourceDatabase: FabricCADatabase?
+    /// The new Charter home; it must not exist or be empty.
+    public var target: String
+    /// The target's `db` section; nil: SQLite in the new home.
+    public var targetDB: ServerConfiguration.DB?
+
+    /// What the import carried over.
+    public struct Summary: Sendable, Hashable {
+        /// Identities, with their secrets, counts and states.
+        public var identities = 0
+        /// Affiliations.
+        public var affiliations = 0
+        /// Certificates, good and revoked.
+        public var certificates = 0
+        /// Of which revoked.
+        public var revoked = 0
+    }
+
+    /// Describes an import.
+    public init(
+        source: String,
+        sourceDatabase: FabricCADatabase? = nil,
+        target: String,
+        targetDB: ServerConfiguration.DB? = nil
+    ) {
+        self.source = source
+        self.sourceDatabase = sourceDatabase
+        self.target = target
+        self.targetDB = targetDB
+    }
+
+    /// Runs the import.
+    public func run() async throws -> Summary {
+        try refuseExistingHome()
+        let sourceFiles = HomeFiles(root: source)
+        let configPath = sourceFiles.resolve("fabric-ca-server-config.yaml")
+        var configuration =
+            FileManager.default.fileExists(atPath: configPath)
+            ? try ServerConfiguration.load(contentsOf: configPath) : ServerConfiguration()
+
+        // The CA and TLS pairs, matched by public key in fabric-ca's keystore.
+        let caCertPath = sourceFiles.resolve(
+            configuration.ca.certfile.isEmpty ? "ca-cert.pem" : configuration.ca.certfile
+        )
+        let caPEM = try TextFile.read(caCertPath, as: "the fabric-ca CA certificate")
+        guard let caCertificate = try PEMBundle.certificates(in: caPEM).first else {
+            throw CharterError(.configuration, "\(caCertPath) holds no certificate")
+        }
+        let keystore =
+            configuration.ca.keyfile.isEmpty
+            ? Keystore.candidates(in: sourceFiles.resolve("msp/keystore"))
+            : [sourceFiles.resolve(configuration.ca.keyfile)]
+        guard let (caKey, _) = Keystore.key(matching: caCertificate.publicKey, among: keystore) else {
+            throw CharterError(.configuration, "No key in \(source)/msp/keystore matches the CA certificate")
+        }
+        let chainPEM =
+            configuration.ca.chainfile.isEmpty
+            ? nil : try TextFile.read(sourceFiles.resolve(configuration.ca.chainfile))
+        var tlsPair: (certificate: String, key: String)?
+        let tlsCertPath = sourceFiles.resolve(
+            configuration.tls.certfile.isEmpty ? "tls-cert.pem" : configuration.tls.certfile
+        )
+        if FileManager.default.fileExists(atPath: tlsCertPath),
+            let tlsCertificate = try PEMBundle.certificates(in: try TextFile.read(tlsCertPath)).first
+        {
+            let candidates =
+                configuration.tls.keyfile.isEmpty ? keystore : [sourceFiles.resolve(configuration.tls.keyfile)]
+            if let (key, _) = Keystore.key(matching: tlsCertificate.publicKey, among: candidates) {
+                tlsPair = (try TextFile.read(tlsCertPath), key.pkcs8PEM)
+            }
+        }
+
+        // The registry, converted in full before anything is written.
+        let database = try sourceDatabase ?? defaultDatabase(configuration, sourceFiles)
+        let rows = try await database.read()
+        let issued = Dictionary(grouping: rows.certificates, by: \.id).mapValues(\.count)
+        let identities = try rows.users.map { try $0.identity(certificatesIssued: issued[$0.id] ?? 0) }
+        let records = try rows.certificates.map { try $0.record(defaultCAName: configuration.ca.name) }
+
+        // The target: fabric-ca's files under the names Charter takes over, its configuration
+        // with paths that now point inside the new home.
+        configuration.db = targetDB ?? ServerConfiguration.DB()
+        configuration.ca.certfile = ""
+        configuration.ca.keyfile = ""
+        configuration.ca.chainfile = chainPEM == nil ? "" : "ca-chain.pem"
+        configuration.tls.certfile = ""
+        configuration.tls.keyfile = ""
+        let registry = try await ServerHome.openRegistry(configuration: configuration, home: target)
+        guard try await registry.counts() == RegistryCounts(identities: 0, certificates: 0, affiliations: 0) else {
+            throw CharterError(.configuration, "The target registry already holds data: import into an empty one")
+        }
+        do {
+            let files = HomeFiles(root: target)
+            try files.makeDirectory("", private: true)
+            try files.makeDirectory("msp")
+            try files.makeDirectory("msp/keystore", private: true)
+            try files.makeDirectory("msp/signcerts")
+            try files.write(ServerHome.configFileName, try configuration.yaml(), mode: 0o644)
+            try files.write("ca-cert.pem", caPEM, mode: 0o644)
+            try files.write("msp/signcerts/cert.pem", caPEM, mode: 0o644)
+            try files.write("msp/keystore/" + Keystore.fileName(for: caKey.publicKey), caKey.pkcs8PEM, mode: 0o600)
+            if let chainPEM { try files.write("ca-chain.pem", chainPEM, mode: 0o644) }
+            if let tlsPair {
+                try files.write("tls-cert.pem", tlsPair.certificate, mode: 0o644)
+                try files.write("tls-key.pem", tlsPair.key, mode: 0o600)
+            }
+            try await registry.addAffiliations(rows.affiliations)
+            for identity in identities {
+                try await registry.insert(identity)
+            }
+            try await registry.record(records)
+            // Load the result as the server will: it must start on what was written.
+            _ = try await ServerHome.open(path: target, configuration: configuration, bootstrap: nil)
+        } catch {
+            try? FileManager.default.removeItem(atPath: target)
+            throw error
+        }
+        return Summary(
+            identities: identities.count,
+            affiliations: rows.affiliations.count,
+            certificates: records.count,
+            revoked: records.filter(\.isRevoked).count
+        )
+    }
+
+    /// An existing, non-empty target is never touched.
+    func refuseExistingHome() throws {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: target) else { return }
+        guard entries.isEmpty else {
+            throw CharterError(
+                .configuration,
+                "\(target) already exists and is not empty: import into a new home (nothing was written)"
+            )
+        }
+    }
+
+    func defaultDatabase(_ configuration: ServerConfiguration, _ files: HomeFiles) throws -> FabricCADatabase {
+        guard try !configuration.db.isPostgres() else {
+            throw CharterError(
+                .configuration,
+                "The fabric-ca registry is on PostgreSQL: give it with --from-db (its datasource)"
+            )
+        }
+        let name = configuration.db.datasource == "charter.db" ? "fabric-ca-server.db" : configuration.db.datasource
+        return .sqlite(path: files.resolve(name))
+    }
+}

@@ -1,0 +1,125 @@
+// fabric-ca's registry rows as either of its databases returns them, and what each becomes in
+// Charter's registry.
+
+import CharterCore
+import CharterStore
+import Foundation
+import X509
+
+/// One row of fabric-ca's `users` table.
+public struct FabricCAUser: Sendable, Hashable {
+    /// Enrollment ID.
+    public var id: String
+    /// The bcrypt hash (`$2a$…`), fabric-ca's `token`.
+    public var token: String
+    /// Identity type.
+    public var type: String
+    /// Affiliation path.
+    public var affiliation: String
+    /// fabric-ca's attribute JSON, which Charter stores in the same form.
+    public var attributes: String
+    /// Enrollments so far; -1 once revoked.
+    public var state: Int
+    /// Enrollment limit; -1 unlimited.
+    public var maxEnrollments: Int
+    /// Consecutive wrong secrets.
+    public var incorrectPasswordAttempts: Int
+
+    /// The identity as Charter stores it. A revoked identity's count is lost in fabric-ca
+    /// (its state becomes -1); the number of certificates issued to it stands in for it.
+    func identity(certificatesIssued: Int) throws -> Identity {
+        guard token.hasPrefix("$2a$") || token.hasPrefix("$2b$") || token.hasPrefix("$2y$") else {
+            throw CharterError(.invalidRequest, "Identity '\(id)': its secret is not a bcrypt hash")
+        }
+        let revoked = state < 0
+        return Identity(
+            id: id,
+            type: type,
+            affiliation: affiliation,
+            attributes: try StoredAttributes.decode(attributes),
+            maxEnrollments: maxEnrollments,
+            secretHash: token,
+            enrollments: revoked ? certificatesIssued : state,
+            incorrectPasswordAttempts: incorrectPasswordAttempts,
+            revoked: revoked
+        )
+    }
+}
+
+/// One row of fabric-ca's `certificates` table.
+public struct FabricCACertificate: Sendable, Hashable {
+    /// Owner's enrollment ID (the host name for the server's TLS certificate).
+    public var id: String
+    /// Serial, lower-case hex as fabric-ca writes it.
+    public var serial: String
+    /// AKI, lower-case hex.
+    public var authorityKeyIdentifier: String
+    /// The CA's name (empty for the default CA).
+    public var caLabel: String
+    /// `good` or `revoked`.
+    public var status: String
+    /// RFC 5280 reason.
+    public var reason: Int
+    /// When revoked; nil for Go's zero time.
+    public var revokedAt: Date?
+    /// The certificate.
+    public var pem: String
+
+    /// The record Charter keeps. fabric-ca stores no profile nor issue time: the profile is `tls`
+    /// for a certificate that may authenticate a TLS server, the issue time its NotBefore.
+    func record(defaultCAName: String) throws -> CertificateRecord {
+        guard let certificate = try? PEMBundle.certificates(in: pem).first else {
+            throw CharterError(.invalidRequest, "Certificate \(serial) of '\(id)': its PEM is not a certificate")
+        }
+        let serverAuth =
+            (try? certificate.extensions.extendedKeyUsage)??.contains(ExtendedKeyUsage.Usage.serverAuth) ?? false
+        let issuedAt = certificate.notValidBefore
+        return CertificateRecord(
+            serial: serial.lowercased(),
+            authorityKeyIdentifier: authorityKeyIdentifier.lowercased(),
+            enrollmentID: id,
+            caName: caLabel.isEmpty ? defaultCAName : caLabel,
+            profile: serverAuth ? SigningProfile.tls.name : SigningProfile.enrollment.name,
+            issuedAt: issuedAt,
+            notBefore: certificate.notValidBefore,
+            notAfter: certificate.notValidAfter,
+            status: status == "revoked" ? "revoked" : "good",
+            reason: reason,
+            revokedAt: status == "revoked" ? (revokedAt ?? issuedAt) : nil,
+            pem: pem
+        )
+    }
+}
+
+/// Everything read from a fabric-ca database.
+public struct FabricCARegistry: Sendable {
+    /// `users`.
+    public var users: [FabricCAUser] = []
+    /// `affiliations` names.
+    public var affiliations: [String] = []
+    /// `certificates`.
+    public var certificates: [FabricCACertificate] = []
+
+    /// Creates an empty set.
+    public init() {}
+
+    /// Go writes a zero `time.Time` (`0001-01-01 00:00:00+00:00`) for "never"; SQLite keeps the
+    /// text, with or without fraction and zone.
+    static func time(_ text: String?) -> Date? {
+        guard let text, !text.isEmpty, !text.hasPrefix("0001-01-01") else { return nil }
+        var trimmed = text.replacingOccurrences(of: "T", with: " ")
+        if let dot = trimmed.firstIndex(of: ".") {
+            let zone = trimmed[dot...].firstIndex { $0 == "+" || $0 == "-" || $0 == "Z" }
+            trimmed = String(trimmed[..<dot]) + (zone.map { String(trimmed[$0...]) } ?? "")
+        }
+        if trimmed.hasSuffix("Z") { trimmed = String(trimmed.dropLast()) + "+00:00" }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        for format in ["yyyy-MM-dd HH:mm:ssxxx", "yyyy-MM-dd HH:mm:ss"] {
+            formatter.dateFormat = format
+            if let date = formatter.date(from: trimmed) { return date }
+        }
+        return nil
+    }
+}

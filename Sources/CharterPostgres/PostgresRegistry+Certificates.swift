@@ -1,0 +1,229 @@
+// Certificates, CRL numbers and counts on PostgreSQL.
+
+import CharterCore
+import CharterStore
+import Foundation
+import PostgresNIO
+
+extension PostgresRegistry {
+    public func record(_ certificate: CertificateRecord) async throws {
+        try await read { connection in
+            _ = try await connection.query(PostgresRows.insert(certificate), logger: logger)
+        }
+    }
+
+    public func record(_ certificates: [CertificateRecord]) async throws {
+        try await transaction { connection in
+            for certificate in certificates {
+                try await connection.query(PostgresRows.insert(certificate), logger: logger)
+            }
+        }
+    }
+
+    public func certificate(serial: String, authorityKeyIdentifier: String) async throws -> CertificateRecord? {
+        try await read { connection in
+            try await PostgresRows.certificates(
+                try await connection.query(
+                    """
+                    SELECT \(unescaped: PostgresRows.certificateColumns) FROM certificates
+                    WHERE serial_number = \(serial) AND authority_key_identifier = \(authorityKeyIdentifier)
+                    """,
+                    logger: logger
+                )
+            ).first
+        }
+    }
+
+    public func certificateAndOwner(serial: String, authorityKeyIdentifier: String) async throws
+        -> (certificate: CertificateRecord, owner: Identity?)?
+    {
+        // Two reads in one snapshot, as SQLite's read transaction gives.
+        try await transaction { connection in
+            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
+            let certificate = try await PostgresRows.certificates(
+                try await connection.query(
+                    """
+                    SELECT \(unescaped: PostgresRows.certificateColumns) FROM certificates
+                    WHERE serial_number = \(serial) AND authority_key_identifier = \(authorityKeyIdentifier)
+                    """,
+                    logger: logger
+                )
+            ).first
+            guard let certificate else { return nil }
+            let owner = try await PostgresRows.identities(
+                try await connection.query(
+                    """
+                    SELECT \(unescaped: PostgresRows.identityColumns) FROM identities
+                    WHERE id = \(certificate.enrollmentID)
+                    """,
+                    logger: logger
+                )
+            ).first
+            return (certificate, owner)
+        }
+    }
+
+    public func revokeCertificate(
+        serial: String,
+        authorityKeyIdentifier: String,
+        reason: RevocationReason,
+        at date: Date
+    ) async throws -> CertificateRecord {
+        try await transaction { connection in
+            let rows = try await connection.query(
+                """
+                SELECT status FROM certificates
+                WHERE serial_number = \(serial) AND authority_key_identifier = \(authorityKeyIdentifier) FOR UPDATE
+                """,
+                logger: logger
+            )
+            var status: String?
+            for try await value in rows.decode(String.self) { status = value }
+            guard let status else {
+                throw CharterError(
+                    .unknownCertificate,
+                    "Certificate \(serial) (AKI \(authorityKeyIdentifier)) was not issued by this CA"
+                )
+            }
+            guard status != "revoked" else {
+                throw CharterError(.alreadyRevoked, "Certificate \(serial) is already revoked")
+            }
+            let revoked = try await PostgresRows.certificates(
+                try await connection.query(
+                    """
+                    UPDATE certificates SET status = 'revoked', reason = \(reason.rawValue), revoked_at = \(date)
+                    WHERE serial_number = \(serial) AND authority_key_identifier = \(authorityKeyIdentifier)
+                    RETURNING \(unescaped: PostgresRows.certificateColumns)
+                    """,
+                    logger: logger
+                )
+            )
+            guard let record = revoked.first else {
+                throw CharterError(.unknownCertificate, "Certificate \(serial) disappeared while being revoked")
+            }
+            return record
+        }
+    }
+
+    public func certificates(matching filter: CertificateFilter) async throws -> [CertificateRecord] {
+        var clauses: [String] = []
+        var bindings = PostgresBindings()
+        func add<Value: PostgresEncodable>(_ clause: (String) -> String, _ value: Value?) throws {
+            guard let value else { return }
+            try bindings.append(value)
+            clauses.append(clause("$\(bindings.count)"))
+        }
+        try add({ "c.enrollment_id = \($0)" }, filter.enrollmentID)
+        try add({ "c.serial_number = \($0)" }, filter.serial)
+        try add({ "c.authority_key_identifier = \($0)" }, filter.authorityKeyIdentifier)
+        try add({ "c.revoked_at >= \($0)" }, filter.revokedStart)
+        try add({ "c.revoked_at <= \($0)" }, filter.revokedEnd)
+        try add({ "c.not_after >= \($0)" }, filter.expiredStart)
+        try add({ "c.not_after <= \($0)" }, filter.expiredEnd)
+        if filter.notExpired { try add({ "c.not_after > \($0)" }, filter.now) }
+        if filter.notRevoked { clauses.append("c.status = 'good'") }
+        if filter.revokedOnly { clauses.append("c.status = 'revoked'") }
+        var join = ""
+        if let scope = filter.affiliationScope, !scope.isEmpty {
+            join = "JOIN identities i ON i.id = c.enrollment_id"
+            bindings.append(scope)
+            let exact = bindings.count
+            bindings.append(scope + ".")
+            clauses.append("(i.affiliation = $\(exact) OR starts_with(i.affiliation, $\(bindings.count)))")
+        }
+        let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+        let columns = PostgresRows.certificateColumns.split(separator: ",").map {
+            "c." + $0.trimmingCharacters(in: .whitespaces)
+        }.joined(separator: ", ")
+        let query = PostgresQuery(
+            unsafeSQL: """
+                SELECT \(columns) FROM certificates c \(join) \(whereClause)
+                ORDER BY c.issued_at, c.serial_number COLLATE "C"
+                """,
+            binds: bindings
+        )
+        return try await read { connection in
+            try await PostgresRows.certificates(try await connection.query(query, logger: logger))
+        }
+    }
+
+    public func nextCRLNumber() async throws -> Int {
+        // One atomic upsert: two replicas generating CRLs at once get two different numbers.
+        try await read { connection in
+            let rows = try await connection.query(
+                """
+                INSERT INTO properties (name, value) VALUES ('crl_number', 1)
+                ON CONFLICT (name) DO UPDATE SET value = properties.value + 1
+                RETURNING value
+                """,
+                logger: logger
+            )
+            for try await number in rows.decode(Int.self) { return number }
+            throw CharterError(.storage, "The CRL number was not returned")
+        }
+    }
+
+    public func counts() async throws -> RegistryCounts {
+        try await read { connection in
+            let rows = try await connection.query(
+                """
+                SELECT (SELECT count(*) FROM identities), (SELECT count(*) FROM certificates),
+                    (SELECT count(*) FROM affiliations)
+                """,
+                logger: logger
+            )
+            for try await (identities, certificates, affiliations) in rows.decode((Int, Int, Int).self) {
+                return RegistryCounts(identities: identities, certificates: certificates, affiliations: affiliations)
+            }
+            throw CharterError(.storage, "The registry counts were not returned")
+        }
+    }
+
+    // MARK: CertificateArchive
+
+    public func certificateBatch(after rowID: Int64, limit: Int) async throws -> [AuditRow] {
+        try await read { connection in
+            let rows = try await connection.query(
+                """
+                SELECT row_id, serial_number, profile, pem FROM certificates
+                WHERE row_id > \(rowID) ORDER BY row_id LIMIT \(limit)
+                """,
+                logger: logger
+            )
+            var batch: [AuditRow] = []
+            for try await (id, serial, profile, pem) in rows.decode((Int64, String, String, String).self) {
+                batch.append(AuditRow(rowID: id, serial: serial, profile: profile, pem: pem))
+            }
+            return batch
+        }
+    }
+
+    public func duplicateSerials() async throws -> [(serial: String, authorityKeyIdentifier: String)] {
+        // The primary key forbids duplicates; kept for the audit's uniform view of every backend.
+        try await read { connection in
+            let rows = try await connection.query(
+                """
+                SELECT serial_number, authority_key_identifier FROM certificates
+                GROUP BY serial_number, authority_key_identifier HAVING count(*) > 1
+                """,
+                logger: logger
+            )
+            var pairs: [(serial: String, authorityKeyIdentifier: String)] = []
+            for try await (serial, aki) in rows.decode((String, String).self) {
+                pairs.append((serial, aki))
+            }
+            return pairs
+        }
+    }
+
+    public func certificateCount(authorityKeyIdentifier: String) async throws -> Int {
+        try await read { connection in
+            let rows = try await connection.query(
+                "SELECT count(*) FROM certificates WHERE authority_key_identifier = \(authorityKeyIdentifier)",
+                logger: logger
+            )
+            for try await count in rows.decode(Int.self) { return count }
+            return 0
+        }
+    }
+}

@@ -1,0 +1,196 @@
+// Identities and enrollments on PostgreSQL. An identity's row lock (`FOR UPDATE`, or the lock a
+// conditional UPDATE takes) orders everything that changes it, whichever replica asks.
+
+import CharterCore
+import CharterStore
+import Foundation
+import PostgresNIO
+
+extension PostgresRegistry {
+    public func identity(_ id: String) async throws -> Identity? {
+        try await read { connection in
+            let rows = try await connection.query(
+                "SELECT \(unescaped: PostgresRows.identityColumns) FROM identities WHERE id = \(id)",
+                logger: logger
+            )
+            return try await PostgresRows.identities(rows).first
+        }
+    }
+
+    public func identities() async throws -> [Identity] {
+        try await read { connection in
+            try await PostgresRows.identities(
+                try await connection.query(
+                    "SELECT \(unescaped: PostgresRows.identityColumns) FROM identities ORDER BY id COLLATE \"C\"",
+                    logger: logger
+                )
+            )
+        }
+    }
+
+    public func insert(_ identity: Identity) async throws {
+        let attributes = try StoredAttributes.encode(identity.attributes)
+        try await transaction { connection in
+            try await lockAffiliations(connection, exclusive: false)
+            try await requireAffiliation(connection, identity.affiliation)
+            let inserted = try await connection.query(
+                """
+                INSERT INTO identities (id, secret_hash, type, affiliation, attributes, enrollments, max_enrollments,
+                    incorrect_password_attempts, revoked)
+                VALUES (\(identity.id), \(identity.secretHash), \(identity.type), \(identity.affiliation),
+                    \(attributes), \(identity.enrollments), \(identity.maxEnrollments),
+                    \(identity.incorrectPasswordAttempts), \(identity.revoked))
+                ON CONFLICT (id) DO NOTHING RETURNING 1
+                """,
+                logger: logger
+            ).collect()
+            guard !inserted.isEmpty else {
+                throw CharterError(.duplicateIdentity, "Identity '\(identity.id)' is already registered")
+            }
+        }
+    }
+
+    public func countLoginAttempt(_ id: String, limit: Int) async throws -> Int? {
+        try await read { connection in
+            let rows = try await connection.query(
+                """
+                UPDATE identities SET incorrect_password_attempts = incorrect_password_attempts + 1
+                WHERE id = \(id) AND (\(limit) <= 0 OR incorrect_password_attempts < \(limit))
+                RETURNING incorrect_password_attempts
+                """,
+                logger: logger
+            )
+            for try await count in rows.decode(Int.self) { return count }
+            return nil
+        }
+    }
+
+    public func resetLoginAttempts(_ id: String) async throws {
+        try await read { connection in
+            _ = try await connection.query(
+                """
+                UPDATE identities SET incorrect_password_attempts = 0
+                WHERE id = \(id) AND incorrect_password_attempts != 0
+                """,
+                logger: logger
+            )
+        }
+    }
+
+    public func recordEnrollment(_ enrollment: EnrollmentRecord) async throws {
+        let certificate = enrollment.certificate
+        let id = certificate.enrollmentID
+        try await transaction { connection in
+            // The row lock makes concurrent enrollments of one identity, on any replica, take turns.
+            let rows = try await connection.query(
+                """
+                SELECT revoked, enrollments, max_enrollments, incorrect_password_attempts
+                FROM identities WHERE id = \(id) FOR UPDATE
+                """,
+                logger: logger
+            )
+            var state: (Bool, Int, Int, Int)?
+            for try await row in rows.decode((Bool, Int, Int, Int).self) { state = row }
+            guard let (revoked, enrollments, max, attempts) = state else {
+                throw CharterError.authentication("Identity '\(id)' no longer exists")
+            }
+            if revoked {
+                throw CharterError.authentication("Identity '\(id)' is revoked")
+            }
+            if enrollment.countsAsEnrollment && max >= 0 && enrollments >= max {
+                throw CharterError.authentication("Identity '\(id)' has reached its maximum of \(max) enrollments")
+            }
+            try await connection.query(PostgresRows.insert(certificate), logger: logger)
+            if enrollment.countsAsEnrollment || attempts != 0 {
+                let increment = enrollment.countsAsEnrollment ? 1 : 0
+                try await connection.query(
+                    """
+                    UPDATE identities SET enrollments = enrollments + \(increment), incorrect_password_attempts = 0
+                    WHERE id = \(id)
+                    """,
+                    logger: logger
+                )
+            }
+        }
+    }
+
+    public func updateIdentity(_ id: String, _ modify: @escaping @Sendable (inout Identity) throws -> Void)
+        async throws -> Identity
+    {
+        try await transaction { connection in
+            try await lockAffiliations(connection, exclusive: false)
+            let rows = try await connection.query(
+                "SELECT \(unescaped: PostgresRows.identityColumns) FROM identities WHERE id = \(id) FOR UPDATE",
+                logger: logger
+            )
+            guard let current = try await PostgresRows.identities(rows).first else {
+                throw CharterError(.unknownIdentity, "Identity '\(id)' does not exist")
+            }
+            var updated = current
+            try modify(&updated)
+            guard updated.id == current.id else {
+                throw CharterError(.invalidRequest, "An identity's enrollment ID cannot be changed")
+            }
+            if updated.affiliation != current.affiliation {
+                try await requireAffiliation(connection, updated.affiliation)
+            }
+            // The row is locked: writing every column cannot overwrite a concurrent change.
+            try await connection.query(
+                """
+                UPDATE identities SET secret_hash = \(updated.secretHash), type = \(updated.type),
+                    affiliation = \(updated.affiliation), attributes = \(try StoredAttributes.encode(updated.attributes)),
+                    enrollments = \(updated.enrollments), max_enrollments = \(updated.maxEnrollments),
+                    incorrect_password_attempts = \(updated.incorrectPasswordAttempts), revoked = \(updated.revoked)
+                WHERE id = \(id)
+                """,
+                logger: logger
+            )
+            return updated
+        }
+    }
+
+    public func removeIdentity(_ id: String, at date: Date) async throws -> [CertificateRecord] {
+        try await transaction { connection in
+            let deleted = try await connection.query(
+                "DELETE FROM identities WHERE id = \(id) RETURNING 1",
+                logger: logger
+            ).collect()
+            guard !deleted.isEmpty else {
+                throw CharterError(.unknownIdentity, "Identity '\(id)' does not exist")
+            }
+            return try await revokeAll(connection, of: id, reason: .cessationOfOperation, at: date)
+        }
+    }
+
+    public func revokeIdentity(_ id: String, reason: RevocationReason, at date: Date) async throws
+        -> [CertificateRecord]
+    {
+        try await transaction { connection in
+            let updated = try await connection.query(
+                "UPDATE identities SET revoked = true WHERE id = \(id) RETURNING 1",
+                logger: logger
+            ).collect()
+            guard !updated.isEmpty else {
+                throw CharterError(.unknownIdentity, "Identity '\(id)' does not exist")
+            }
+            return try await revokeAll(connection, of: id, reason: reason, at: date)
+        }
+    }
+
+    /// Revokes every good certificate of `id` in one statement; returns them as revoked.
+    func revokeAll(_ connection: PostgresConnection, of id: String, reason: RevocationReason, at date: Date)
+        async throws -> [CertificateRecord]
+    {
+        let revoked = try await PostgresRows.certificates(
+            try await connection.query(
+                """
+                UPDATE certificates SET status = 'revoked', reason = \(reason.rawValue), revoked_at = \(date)
+                WHERE enrollment_id = \(id) AND status = 'good'
+                RETURNING \(unescaped: PostgresRows.certificateColumns)
+                """,
+                logger: logger
+            )
+        )
+        return revoked.sorted { ($0.issuedAt, $0.serial) < ($1.issuedAt, $1.serial) }
+    }
+}

@@ -1,0 +1,234 @@
+// The shared registry: one PostgreSQL database behind several Charter replicas. Every decision
+// that must hold across replicas (max enrollments, the wrong-secret lockout, revocations, CRL
+// numbers) is made by the database with row locks or conditional updates inside one transaction,
+// never by one process's memory.
+
+import CharterCore
+import CharterStore
+import Foundation
+import Logging
+import NIOSSL
+import PostgresNIO
+
+/// A ``Registry`` in a PostgreSQL database.
+public struct PostgresRegistry: Registry, CertificateArchive {
+    let client: PostgresClient
+    let runner: Task<Void, Never>
+    let logger: Logger
+    /// Where the registry lives, for messages (``PostgresDataSource/redacted`` only).
+    public let dataSource: PostgresDataSource
+
+    /// TLS material for the database connection (`db.tls.*`).
+    public struct TLSFiles: Sendable {
+        /// PEM roots the server's certificate must chain to (`db.tls.certfiles`).
+        public var certfiles: [String] = []
+        /// Client certificate (`db.tls.client.certfile`).
+        public var clientCertfile = ""
+        /// Client key (`db.tls.client.keyfile`).
+        public var clientKeyfile = ""
+        /// No files.
+        public init() {}
+    }
+
+    /// Connects, checks the database answers, and brings its schema up to date (unless
+    /// `migrate` is false: an audit never writes).
+    ///
+    /// Fails within `timeout` when the database cannot be reached: a server must not start (nor
+    /// report itself healthy) on a database it cannot use.
+    public init(
+        _ dataSource: PostgresDataSource,
+        tls: TLSFiles = TLSFiles(),
+        migrate: Bool = true,
+        maximumConnections: Int = 16,
+        timeout: Duration = .seconds(15),
+        logger: Logger = Logger(label: "charter.postgres")
+    ) async throws {
+        var configuration = try Self.clientConfiguration(dataSource, tls: tls)
+        configuration.options.maximumConnections = max(1, maximumConnections)
+        configuration.options.connectTimeout = timeout
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.client = client
+        self.runner = Task { await client.run() }
+        self.logger = logger
+        self.dataSource = dataSource
+        do {
+            let registry = self
+            try await Self.within(timeout, dataSource) {
+                if migrate { try await registry.migrate() } else { try await registry.ping() }
+            }
+        } catch {
+            runner.cancel()
+            throw error
+        }
+    }
+
+    /// Stops the connection pool.
+    public func close() {
+        runner.cancel()
+    }
+
+    public func ping() async throws {
+        let client = client
+        let logger = logger
+        _ = try await Self.within(.seconds(2), dataSource) {
+            try await client.query("SELECT 1", logger: logger).collect().count
+        }
+    }
+
+    /// The connection settings for a datasource: one place turns `sslmode` and `db.tls` into TLS.
+    public static func clientConfiguration(_ dataSource: PostgresDataSource, tls: TLSFiles) throws
+        -> PostgresClient.Configuration
+    {
+        PostgresClient.Configuration(
+            host: dataSource.host,
+            port: dataSource.port,
+            username: dataSource.user,
+            password: dataSource.password,
+            database: dataSource.database,
+            tls: try Self.tls(dataSource.sslMode, tls)
+        )
+    }
+
+    static func tls(_ mode: PostgresDataSource.SSLMode, _ files: TLSFiles) throws -> PostgresClient.Configuration.TLS {
+        guard mode != .disable else { return .disable }
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        switch mode {
+        case .disable, .require: configuration.certificateVerification = .none
+        case .verifyCA: configuration.certificateVerification = .noHostnameVerification
+        case .verifyFull: configuration.certificateVerification = .fullVerification
+        }
+        do {
+            if !files.certfiles.isEmpty {
+                configuration.trustRoots = .certificates(
+                    try files.certfiles.flatMap {
+                        try NIOSSLCertificate.fromPEMBytes(Array(try TextFile.read($0).utf8))
+                    }
+                )
+            }
+            if !files.clientCertfile.isEmpty || !files.clientKeyfile.isEmpty {
+                configuration.certificateChain = try NIOSSLCertificate.fromPEMBytes(
+                    Array(try TextFile.read(files.clientCertfile).utf8)
+                ).map { .certificate($0) }
+                configuration.privateKey = .privateKey(
+                    try NIOSSLPrivateKey(bytes: Array(try TextFile.read(files.clientKeyfile).utf8), format: .pem)
+                )
+            }
+        } catch let error as CharterError {
+            throw error
+        } catch {
+            throw CharterError(.configuration, "db.tls: \(error)")
+        }
+        return .require(configuration)
+    }
+
+    static func within<T: Sendable>(
+        _ timeout: Duration,
+        _ dataSource: PostgresDataSource,
+        _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        try await withThrowingTaskGroup(of: T.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw CharterError(
+                    .storage,
+                    "The database \(dataSource.redacted) did not answer within \(timeout.components.seconds) s"
+                )
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next() else {
+                throw CharterError(.storage, "The database \(dataSource.redacted) did not answer")
+            }
+            return first
+        }
+    }
+
+    func migrate() async throws {
+        try await transaction { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.migrationLock))", logger: logger)
+            try await connection.query(
+                "CREATE TABLE IF NOT EXISTS charter_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
+                logger: logger
+            )
+            var applied: Set<String> = []
+            for try await name in try await connection.query("SELECT name FROM charter_migrations", logger: logger)
+                .decode(String.self)
+            {
+                applied.insert(name)
+            }
+            for migration in PostgresSchema.migrations where !applied.contains(migration.name) {
+                for statement in migration.statements {
+                    try await connection.query(statement, logger: logger)
+                }
+                try await connection.query(
+                    "INSERT INTO charter_migrations (name) VALUES (\(migration.name))",
+                    logger: logger
+                )
+            }
+        }
+    }
+
+    // MARK: transactions
+
+    /// Runs `body` in one transaction on one pooled connection. Deadlocks and serialization
+    /// failures (which PostgreSQL resolves by aborting one side) are retried; typed errors from
+    /// `body` roll back and pass through; anything else becomes a storage error.
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T
+    {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await client.withConnection { connection in
+                    try await connection.query("BEGIN", logger: logger)
+                    do {
+                        let value = try await body(connection)
+                        try await connection.query("COMMIT", logger: logger)
+                        return value
+                    } catch {
+                        _ = try? await connection.query("ROLLBACK", logger: logger)
+                        throw error
+                    }
+                }
+            } catch let error as PSQLError where Self.isRetryable(error) && attempt < 5 {
+                continue
+            } catch {
+                throw Self.storageError(error)
+            }
+        }
+    }
+
+    /// One statement outside an explicit transaction.
+    func read<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            return try await client.withConnection { connection in try await body(connection) }
+        } catch {
+            throw Self.storageError(error)
+        }
+    }
+
+    static func isRetryable(_ error: PSQLError) -> Bool {
+        guard let state = error.serverInfo?[.sqlState] else { return false }
+        return state == "40001" || state == "40P01"
+    }
+
+    static func sqlState(_ error: any Error) -> String? {
+        (error as? PSQLError)?.serverInfo?[.sqlState]
+    }
+
+    /// PSQLError's description hides everything; this keeps the server's message and state but
+    /// never the query's bound values (which may be secret hashes).
+    public static func storageError(_ error: any Error) -> CharterError {
+        if let error = error as? CharterError { return error }
+        if let error = error as? PSQLError {
+            if let info = error.serverInfo {
+                return CharterError(
+                    .storage,
+                    "Database error \(info[.sqlState] ?? "?"): \(info[.message] ?? "no message")"
+                )
+            }
+            return CharterError(.storage, "Database error: \(error.code)")
+        }
+        return CharterError(.storage, "Database error: \(error)")
+    }
+}

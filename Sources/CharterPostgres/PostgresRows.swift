@@ -1,0 +1,75 @@
+// Reading registry rows from PostgreSQL results, by column name so a query's column order
+// never matters.
+
+import CharterCore
+import CharterStore
+import Foundation
+import PostgresNIO
+
+enum PostgresRows {
+    static let certificateColumns = """
+        serial_number, authority_key_identifier, enrollment_id, ca_name, profile, issued_at, not_before, \
+        not_after, status, reason, revoked_at, pem
+        """
+
+    static let identityColumns = """
+        id, secret_hash, type, affiliation, attributes, enrollments, max_enrollments, \
+        incorrect_password_attempts, revoked
+        """
+
+    static func certificate(_ row: PostgresRow) throws -> CertificateRecord {
+        let cells = row.makeRandomAccess()
+        return CertificateRecord(
+            serial: try cells["serial_number"].decode(String.self),
+            authorityKeyIdentifier: try cells["authority_key_identifier"].decode(String.self),
+            enrollmentID: try cells["enrollment_id"].decode(String.self),
+            caName: try cells["ca_name"].decode(String.self),
+            profile: try cells["profile"].decode(String.self),
+            issuedAt: try cells["issued_at"].decode(Date.self),
+            notBefore: try cells["not_before"].decode(Date.self),
+            notAfter: try cells["not_after"].decode(Date.self),
+            status: try cells["status"].decode(String.self),
+            reason: try cells["reason"].decode(Int.self),
+            revokedAt: try cells["revoked_at"].decode(Date?.self),
+            pem: try cells["pem"].decode(String.self)
+        )
+    }
+
+    static func identity(_ row: PostgresRow) throws -> Identity {
+        let cells = row.makeRandomAccess()
+        return Identity(
+            id: try cells["id"].decode(String.self),
+            type: try cells["type"].decode(String.self),
+            affiliation: try cells["affiliation"].decode(String.self),
+            attributes: try StoredAttributes.decode(try cells["attributes"].decode(String.self)),
+            maxEnrollments: try cells["max_enrollments"].decode(Int.self),
+            secretHash: try cells["secret_hash"].decode(String.self),
+            enrollments: try cells["enrollments"].decode(Int.self),
+            incorrectPasswordAttempts: try cells["incorrect_password_attempts"].decode(Int.self),
+            revoked: try cells["revoked"].decode(Bool.self)
+        )
+    }
+
+    static func certificates(_ rows: PostgresRowSequence) async throws -> [CertificateRecord] {
+        var records: [CertificateRecord] = []
+        for try await row in rows { records.append(try certificate(row)) }
+        return records
+    }
+
+    static func identities(_ rows: PostgresRowSequence) async throws -> [Identity] {
+        var identities: [Identity] = []
+        for try await row in rows { identities.append(try identity(row)) }
+        return identities
+    }
+
+    /// The insert of one certificate row.
+    static func insert(_ record: CertificateRecord) -> PostgresQuery {
+        """
+        INSERT INTO certificates (serial_number, authority_key_identifier, enrollment_id, ca_name, profile,
+            issued_at, not_before, not_after, status, reason, revoked_at, pem)
+        VALUES (\(record.serial), \(record.authorityKeyIdentifier), \(record.enrollmentID), \(record.caName),
+            \(record.profile), \(record.issuedAt), \(record.notBefore), \(record.notAfter), \(record.status),
+            \(record.reason), \(record.revokedAt), \(record.pem))
+        """
+    }
+}

@@ -1,0 +1,54 @@
+// The registry's tables on PostgreSQL: the same columns as SQLite's, plus a row number for
+// streaming audits. Migrations run once, under an advisory lock, so replicas starting together
+// never race to create the schema.
+
+import PostgresNIO
+
+enum PostgresSchema {
+    /// Serialises schema changes across replicas.
+    static let migrationLock: Int64 = 0x4348_4152_5445_5201
+    /// Serialises changes to the affiliation tree against identity inserts that name an affiliation.
+    static let affiliationLock: Int64 = 0x4348_4152_5445_5202
+
+    /// Ordered, append-only: a released migration is never edited.
+    static let migrations: [(name: String, statements: [PostgresQuery])] = [
+        (
+            "v1: identities, affiliations, certificates, properties",
+            [
+                """
+                CREATE TABLE identities (
+                    id text PRIMARY KEY,
+                    secret_hash text NOT NULL,
+                    type text NOT NULL,
+                    affiliation text NOT NULL,
+                    attributes text NOT NULL,
+                    enrollments bigint NOT NULL DEFAULT 0,
+                    max_enrollments bigint NOT NULL,
+                    incorrect_password_attempts bigint NOT NULL DEFAULT 0,
+                    revoked boolean NOT NULL DEFAULT false)
+                """,
+                "CREATE TABLE affiliations (name text PRIMARY KEY, parent text)",
+                """
+                CREATE TABLE certificates (
+                    row_id bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+                    serial_number text NOT NULL,
+                    authority_key_identifier text NOT NULL,
+                    enrollment_id text NOT NULL,
+                    ca_name text NOT NULL,
+                    profile text NOT NULL,
+                    issued_at timestamptz NOT NULL,
+                    not_before timestamptz NOT NULL,
+                    not_after timestamptz NOT NULL,
+                    status text NOT NULL,
+                    reason bigint NOT NULL DEFAULT 0,
+                    revoked_at timestamptz,
+                    pem text NOT NULL,
+                    PRIMARY KEY (serial_number, authority_key_identifier))
+                """,
+                "CREATE INDEX certificates_enrollment_id ON certificates (enrollment_id)",
+                "CREATE INDEX certificates_not_after ON certificates (not_after)",
+                "CREATE TABLE properties (name text PRIMARY KEY, value bigint NOT NULL)",
+            ]
+        )
+    ]
+}

@@ -1,0 +1,23 @@
+// The one stored form of an identity's attributes, shared by every registry backend: a JSON
+// array of `{name, value, ecert}`, as fabric-ca keeps them (so imported rows read unchanged).
+
+import CharterCore
+import Foundation
+
+/// Encodes and decodes the `attributes` column.
+public enum StoredAttributes {
+    /// The column text for these attributes.
+    public static func encode(_ attributes: [IdentityAttribute]) throws -> String {
+        String(decoding: try JSONEncoder().encode(attributes), as: UTF8.self)
+    }
+
+    /// The attributes in a column; an empty column is no attributes.
+    public static func decode(_ text: String) throws -> [IdentityAttribute] {
+        guard !text.isEmpty else { return [] }
+        do {
+            return try JSONDecoder().decode([IdentityAttribute].self, from: Data(text.utf8))
+        } catch {
+            throw CharterError(.storage, "A stored identity's attributes are not a JSON array: \(error)")
+        }
+    }
+}

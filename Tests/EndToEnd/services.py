@@ -1,0 +1,142 @@
+"""Private PostgreSQL and HAProxy instances that the replica tests start and stop themselves.
+
+PostgreSQL refuses to run as root, so under root the cluster's files and processes belong to
+`nobody`. Everything listens on loopback ports chosen at start.
+"""
+import glob
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+
+from harness import free_port
+
+
+def postgres_binaries():
+    """The folder with initdb: PATH first, then Debian's versioned folders."""
+    found = shutil.which("initdb")
+    if found:
+        # a symlink into the versioned folder, which also holds pg_isready, createdb and psql
+        return os.path.dirname(os.path.realpath(found))
+    folders = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(p.split("/")[-2]), reverse=True)
+    for folder in folders:
+        if os.access(os.path.join(folder, "initdb"), os.X_OK):
+            return folder
+    return None
+
+
+class PostgresCluster:
+    def __init__(self):
+        self.bin = postgres_binaries()
+        if self.bin is None:
+            raise RuntimeError("initdb not found: Scripts/bootstrap.sh installs PostgreSQL")
+        self.folder = tempfile.mkdtemp(prefix="charter-pg-")
+        self.data = os.path.join(self.folder, "data")
+        self.port = free_port()
+        self.process = None
+        self.as_owner = ["runuser", "-u", "nobody", "--"] if os.getuid() == 0 else []
+        if os.getuid() == 0:
+            subprocess.run(["chown", "nobody", self.folder], check=True)
+
+    def start(self):
+        if not os.path.exists(self.data):
+            subprocess.run(
+                [*self.as_owner, os.path.join(self.bin, "initdb"), "-D", self.data, "-U", "charter", "-A", "trust",
+                 "-E", "UTF8", "--no-sync"],
+                check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )
+        self.log = open(os.path.join(self.folder, "postgres.log"), "ab")
+        self.process = subprocess.Popen(
+            [*self.as_owner, os.path.join(self.bin, "postgres"), "-D", self.data, "-p", str(self.port),
+             "-k", self.folder, "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
+            stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("postgres exited: " + open(os.path.join(self.folder, "postgres.log")).read())
+            ready = subprocess.run(
+                [os.path.join(self.bin, "pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(self.port)]
+            )
+            if ready.returncode == 0:
+                return self
+            time.sleep(0.1)
+        raise RuntimeError("postgres did not start")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+        self.log.close()
+
+    def create_database(self, name):
+        subprocess.run(
+            [os.path.join(self.bin, "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "charter", name],
+            check=True,
+        )
+        return self.datasource(name)
+
+    def datasource(self, name, password=None):
+        secret = f" password={password}" if password else ""
+        return f"host=127.0.0.1 port={self.port} user=charter{secret} dbname={name} sslmode=disable"
+
+    def query(self, database, sql):
+        """Rows of a query, as lists of strings."""
+        out = subprocess.run(
+            [os.path.join(self.bin, "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "charter", "-d", database,
+             "-At", "-F", "\t", "-c", sql],
+            check=True, capture_output=True, text=True,
+        ).stdout
+        return [line.split("\t") for line in out.splitlines()]
+
+
+class HAProxy:
+    """TCP pass-through in front of replicas, each checked on its operations port's /healthz."""
+
+    def __init__(self, replicas):
+        self.port = free_port()
+        self.stats_port = free_port()
+        self.folder = tempfile.mkdtemp(prefix="charter-haproxy-")
+        self.config = os.path.join(self.folder, "haproxy.cfg")
+        servers = "\n".join(
+            f"    server r{i} 127.0.0.1:{r.port} check port {r.ops_port} inter 300ms fall 2 rise 1"
+            for i, r in enumerate(replicas)
+        )
+        with open(self.config, "w") as f:
+            f.write(f"""global
+    maxconn 1024
+defaults
+    mode tcp
+    timeout connect 2s
+    timeout client 30s
+    timeout server 30s
+    retries 2
+    option redispatch
+frontend charter
+    bind 127.0.0.1:{self.port}
+    default_backend replicas
+backend replicas
+    balance roundrobin
+    option httpchk GET /healthz
+    http-check expect status 200
+{servers}
+""")
+        self.process = None
+
+    def start(self):
+        self.log = open(os.path.join(self.folder, "haproxy.log"), "ab")
+        self.process = subprocess.Popen(
+            [shutil.which("haproxy") or "/usr/sbin/haproxy", "-db", "-f", self.config],
+            stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        time.sleep(0.5)
+        if self.process.poll() is not None:
+            raise RuntimeError("haproxy exited: " + open(os.path.join(self.folder, "haproxy.log")).read())
+        return self
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.log.close()
