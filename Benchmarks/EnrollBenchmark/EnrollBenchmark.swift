@@ -1,7 +1,8 @@
 // Load generator for a running Charter (or fabric-ca) server: enroll with a user-chosen secret
 // (bcrypt), enroll with a server-generated secret (keyed hash), and reenroll, each at 1, 8 and 32
 // concurrent keep-alive HTTPS clients. Prints throughput, latency percentiles and the server's
-// CPU time per operation (read from /proc/<pid>/stat).
+// CPU time per operation (read from /proc/<pid>/stat): of every `--pid` (replicas, a balancer)
+// and, with `--db-pid`, of a database server and all its children (PostgreSQL's backends).
 
 import CharterClient
 import CharterCore
@@ -12,7 +13,10 @@ struct EnrollBenchmark {
     struct Options {
         var url = "https://localhost:7054"
         var caFile = "charter-home/ca-cert.pem"
-        var pid: Int32?
+        /// Server processes whose CPU and memory count: replicas, a balancer.
+        var pids: [Int32] = []
+        /// A database's main process: its CPU and its children's are reported apart.
+        var databasePID: Int32?
         var seconds = 5.0
         var concurrency = [1, 8, 32]
         var admin = "admin:adminpw"
@@ -27,7 +31,8 @@ struct EnrollBenchmark {
                 switch flag {
                 case "--url": url = value
                 case "--ca": caFile = value
-                case "--pid": pid = Int32(value)
+                case "--pid": pids = value.split(separator: ",").compactMap { Int32($0) }
+                case "--db-pid": databasePID = Int32(value)
                 case "--seconds": seconds = Double(value) ?? seconds
                 case "--clients": concurrency = value.split(separator: ",").compactMap { Int($0) }
                 case "--admin": admin = value
@@ -75,7 +80,7 @@ struct EnrollBenchmark {
 
         let parts = options.admin.split(separator: ":", maxSplits: 1).map(String.init)
         // The server's resident memory before any load: its idle footprint.
-        let idleRSS = options.pid.flatMap { memory($0, "VmRSS") }
+        let idleRSS = total(options.pids) { memory($0, "VmRSS") }
         let admin = try await api.enroll(id: parts[0], secret: parts.count > 1 ? parts[1] : "")
         let maxClients = options.concurrency.max() ?? 1
         let run = UUID().uuidString.prefix(8)
@@ -96,7 +101,7 @@ struct EnrollBenchmark {
         var summary: [String] = []
         for mode in options.modes {
             for clients in options.concurrency {
-                let result = try await measure(clients: clients, seconds: options.seconds, pid: options.pid) { index in
+                let result = try await measure(clients: clients, seconds: options.seconds, options: options) { index in
                     switch mode {
                     case .enrollBcrypt:
                         _ = try await api.enroll(id: bcryptIdentities[index].0, secret: bcryptIdentities[index].1)
@@ -112,7 +117,7 @@ struct EnrollBenchmark {
                 summary.append("\(mode.rawValue)@\(clients)=\(String(format: "%.0f", result.opsPerSecond))/s")
             }
         }
-        let peakRSS = options.pid.flatMap { memory($0, "VmHWM") }
+        let peakRSS = total(options.pids) { memory($0, "VmHWM") }
         let megabytes = { (kilobytes: Double?) in kilobytes.map { String(format: "%.1f", $0 / 1024) } ?? "?" }
         print(
             "enroll-benchmark: durability=\(options.durability) rss_idle_mb=\(megabytes(idleRSS)) "
@@ -125,6 +130,7 @@ struct EnrollBenchmark {
         var elapsed: Double
         var latencies: [Double]
         var serverCPUSeconds: Double?
+        var databaseCPUSeconds: Double?
 
         var opsPerSecond: Double { Double(operations) / elapsed }
 
@@ -135,16 +141,20 @@ struct EnrollBenchmark {
         }
 
         func line(mode: String, clients: Int) -> String {
-            let cpu = serverCPUSeconds.map { String(format: "%.3f", $0 * 1000 / Double(max(operations, 1))) } ?? "n/a"
+            let perOperation = { (seconds: Double?) in
+                seconds.map { String(format: "%.3f", $0 * 1000 / Double(max(operations, 1))) } ?? "n/a"
+            }
+            let database = databaseCPUSeconds == nil ? "" : " db_cpu_ms_per_op=" + perOperation(databaseCPUSeconds)
             return String(
-                format: "mode=%@ clients=%d ops=%d ops_per_s=%.1f p50_ms=%.2f p99_ms=%.2f server_cpu_ms_per_op=%@",
+                format: "mode=%@ clients=%d ops=%d ops_per_s=%.1f p50_ms=%.2f p99_ms=%.2f server_cpu_ms_per_op=%@%@",
                 mode,
                 clients,
                 operations,
                 opsPerSecond,
                 percentile(0.5),
                 percentile(0.99),
-                cpu
+                perOperation(serverCPUSeconds),
+                database
             )
         }
     }
@@ -153,10 +163,12 @@ struct EnrollBenchmark {
     static func measure(
         clients: Int,
         seconds: Double,
-        pid: Int32?,
+        options: Options,
         operation: @escaping @Sendable (Int) async throws -> Void
     ) async throws -> Result {
-        let cpuBefore = pid.flatMap(cpuSeconds)
+        let servers = { total(options.pids, cpuSeconds) }
+        let database = { options.databasePID.flatMap { total([$0] + descendants(of: $0), cpuSeconds) } }
+        let (cpuBefore, databaseBefore) = (servers(), database())
         let start = Date()
         let deadline = start.addingTimeInterval(seconds)
         let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
@@ -176,9 +188,49 @@ struct EnrollBenchmark {
             return all
         }
         let elapsed = Date().timeIntervalSince(start)
-        let cpuAfter = pid.flatMap(cpuSeconds)
-        let cpu = cpuBefore.flatMap { before in cpuAfter.map { $0 - before } }
-        return Result(operations: latencies.count, elapsed: elapsed, latencies: latencies, serverCPUSeconds: cpu)
+        let difference = { (before: Double?, after: Double?) in before.flatMap { b in after.map { $0 - b } } }
+        return Result(
+            operations: latencies.count,
+            elapsed: elapsed,
+            latencies: latencies,
+            serverCPUSeconds: difference(cpuBefore, servers()),
+            databaseCPUSeconds: difference(databaseBefore, database())
+        )
+    }
+
+    /// The sum of a figure over processes; nil when there are none or one cannot be read.
+    static func total(_ pids: [Int32], _ figure: (Int32) -> Double?) -> Double? {
+        guard !pids.isEmpty else { return nil }
+        var sum = 0.0
+        for pid in pids {
+            guard let value = figure(pid) else { return nil }
+            sum += value
+        }
+        return sum
+    }
+
+    /// Every descendant of a process (PostgreSQL's postmaster, its backends and workers), from /proc.
+    static func descendants(of root: Int32) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        var parents: [Int32: Int32] = [:]
+        for pid in entries.compactMap({ Int32($0) }) {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { continue }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 1, let parent = Int32(fields[1]) { parents[pid] = parent }
+        }
+        var found: Set<Int32> = [root]
+        var changed = true
+        while changed {
+            changed = false
+            for (pid, parent) in parents where found.contains(parent) && !found.contains(pid) {
+                found.insert(pid)
+                changed = true
+            }
+        }
+        found.remove(root)
+        return Array(found)
     }
 
     /// utime + stime of a process, from /proc/<pid>/stat (Linux).

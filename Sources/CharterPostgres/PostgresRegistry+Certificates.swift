@@ -37,29 +37,27 @@ extension PostgresRegistry {
     public func certificateAndOwner(serial: String, authorityKeyIdentifier: String) async throws
         -> (certificate: CertificateRecord, owner: Identity?)?
     {
-        // Two reads in one snapshot, as SQLite's read transaction gives.
-        try await transaction { connection in
-            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
-            let certificate = try await PostgresRows.certificates(
-                try await connection.query(
-                    """
-                    SELECT \(unescaped: PostgresRows.certificateColumns) FROM certificates
-                    WHERE serial_number = \(serial) AND authority_key_identifier = \(authorityKeyIdentifier)
-                    """,
-                    logger: logger
+        // One statement reads both in one snapshot (token authentication, on every request).
+        let identityColumns: String = PostgresRows.identityColumns.split(separator: ",").map { column -> String in
+            let name = column.trimmingCharacters(in: .whitespaces)
+            return "i.\(name) AS owner_\(name)"
+        }.joined(separator: ", ")
+        return try await read { connection in
+            let rows = try await connection.query(
+                """
+                SELECT c.*, \(unescaped: identityColumns) FROM certificates c
+                LEFT JOIN identities i ON i.id = c.enrollment_id
+                WHERE c.serial_number = \(serial) AND c.authority_key_identifier = \(authorityKeyIdentifier)
+                """,
+                logger: logger
+            )
+            for try await row in rows {
+                let owner = try row.makeRandomAccess()["owner_id"].decode(String?.self) == nil
+                return (
+                    try PostgresRows.certificate(row), owner ? nil : try PostgresRows.identity(row, prefix: "owner_")
                 )
-            ).first
-            guard let certificate else { return nil }
-            let owner = try await PostgresRows.identities(
-                try await connection.query(
-                    """
-                    SELECT \(unescaped: PostgresRows.identityColumns) FROM identities
-                    WHERE id = \(certificate.enrollmentID)
-                    """,
-                    logger: logger
-                )
-            ).first
-            return (certificate, owner)
+            }
+            return nil
         }
     }
 

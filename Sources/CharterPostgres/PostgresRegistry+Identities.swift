@@ -80,37 +80,46 @@ extension PostgresRegistry {
     public func recordEnrollment(_ enrollment: EnrollmentRecord) async throws {
         let certificate = enrollment.certificate
         let id = certificate.enrollmentID
-        try await transaction { connection in
-            // The row lock makes concurrent enrollments of one identity, on any replica, take turns.
-            let rows = try await connection.query(
-                """
+        let counts = enrollment.countsAsEnrollment
+        // One statement, one round trip: lock the identity's row (concurrent enrollments of one
+        // identity, on any replica, take turns), check it, insert the certificate and count it.
+        // Nothing is written when a check fails; the outcome columns say which one did.
+        let query: PostgresQuery = """
+            WITH owner AS (
                 SELECT revoked, enrollments, max_enrollments, incorrect_password_attempts
                 FROM identities WHERE id = \(id) FOR UPDATE
-                """,
-                logger: logger
+            ), allowed AS (
+                SELECT * FROM owner
+                WHERE NOT revoked AND (NOT \(counts) OR max_enrollments < 0 OR enrollments < max_enrollments)
+            ), inserted AS (
+                INSERT INTO certificates (serial_number, authority_key_identifier, enrollment_id, ca_name, profile,
+                    issued_at, not_before, not_after, status, reason, revoked_at, pem)
+                SELECT \(certificate.serial), \(certificate.authorityKeyIdentifier), \(id), \(certificate.caName),
+                    \(certificate.profile), \(certificate.issuedAt), \(certificate.notBefore), \(certificate.notAfter),
+                    \(certificate.status), \(certificate.reason), \(certificate.revokedAt), \(certificate.pem)
+                FROM allowed
+                RETURNING 1
+            ), counted AS (
+                UPDATE identities SET enrollments = enrollments + (CASE WHEN \(counts) THEN 1 ELSE 0 END),
+                    incorrect_password_attempts = 0
+                WHERE id = \(id) AND EXISTS (SELECT 1 FROM inserted)
+                    AND (\(counts) OR incorrect_password_attempts <> 0)
+                RETURNING 1
             )
-            var state: (Bool, Int, Int, Int)?
-            for try await row in rows.decode((Bool, Int, Int, Int).self) { state = row }
-            guard let (revoked, enrollments, max, attempts) = state else {
-                throw CharterError.authentication("Identity '\(id)' no longer exists")
-            }
-            if revoked {
-                throw CharterError.authentication("Identity '\(id)' is revoked")
-            }
-            if enrollment.countsAsEnrollment && max >= 0 && enrollments >= max {
-                throw CharterError.authentication("Identity '\(id)' has reached its maximum of \(max) enrollments")
-            }
-            try await connection.query(PostgresRows.insert(certificate), logger: logger)
-            if enrollment.countsAsEnrollment || attempts != 0 {
-                let increment = enrollment.countsAsEnrollment ? 1 : 0
-                try await connection.query(
-                    """
-                    UPDATE identities SET enrollments = enrollments + \(increment), incorrect_password_attempts = 0
-                    WHERE id = \(id)
-                    """,
-                    logger: logger
+            SELECT (SELECT count(*) FROM owner), (SELECT bool_or(revoked) FROM owner),
+                (SELECT max(max_enrollments) FROM owner), (SELECT count(*) FROM inserted)
+            """
+        try await read { connection in
+            let rows = try await connection.query(query, logger: logger)
+            for try await (found, revoked, max, inserted) in rows.decode((Int, Bool?, Int?, Int).self) {
+                if inserted == 1 { return }
+                guard found == 1 else { throw CharterError.authentication("Identity '\(id)' no longer exists") }
+                if revoked == true { throw CharterError.authentication("Identity '\(id)' is revoked") }
+                throw CharterError.authentication(
+                    "Identity '\(id)' has reached its maximum of \(max ?? 0) enrollments"
                 )
             }
+            throw CharterError(.storage, "The enrollment's outcome was not returned")
         }
     }
 

@@ -35,18 +35,19 @@ enum PostgresRows {
         )
     }
 
-    static func identity(_ row: PostgresRow) throws -> Identity {
+    /// An identity from its columns, named with `prefix` when a join renamed them.
+    static func identity(_ row: PostgresRow, prefix: String = "") throws -> Identity {
         let cells = row.makeRandomAccess()
         return Identity(
-            id: try cells["id"].decode(String.self),
-            type: try cells["type"].decode(String.self),
-            affiliation: try cells["affiliation"].decode(String.self),
-            attributes: try StoredAttributes.decode(try cells["attributes"].decode(String.self)),
-            maxEnrollments: try cells["max_enrollments"].decode(Int.self),
-            secretHash: try cells["secret_hash"].decode(String.self),
-            enrollments: try cells["enrollments"].decode(Int.self),
-            incorrectPasswordAttempts: try cells["incorrect_password_attempts"].decode(Int.self),
-            revoked: try cells["revoked"].decode(Bool.self)
+            id: try cells[prefix + "id"].decode(String.self),
+            type: try cells[prefix + "type"].decode(String.self),
+            affiliation: try cells[prefix + "affiliation"].decode(String.self),
+            attributes: try StoredAttributes.decode(try cells[prefix + "attributes"].decode(String.self)),
+            maxEnrollments: try cells[prefix + "max_enrollments"].decode(Int.self),
+            secretHash: try cells[prefix + "secret_hash"].decode(String.self),
+            enrollments: try cells[prefix + "enrollments"].decode(Int.self),
+            incorrectPasswordAttempts: try cells[prefix + "incorrect_password_attempts"].decode(Int.self),
+            revoked: try cells[prefix + "revoked"].decode(Bool.self)
         )
     }
 

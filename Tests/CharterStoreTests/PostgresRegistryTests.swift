@@ -77,6 +77,58 @@ import Testing
         #expect(granted == 7)
     }
 
+    @Test func identityUpdatesOnBothReplicasAreAllKept() async throws {
+        let (a, b) = try await replicas()
+        try await a.insert(
+            Identity(id: "peer1", type: "peer", affiliation: "", attributes: [], maxEnrollments: -1, secretHash: "h")
+        )
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<20 {
+                let replica: any Registry = index.isMultiple(of: 2) ? a : b
+                group.addTask {
+                    _ = try await replica.updateIdentity("peer1") {
+                        $0.attributes.append(IdentityAttribute(name: "a\(index)", value: "\(index)"))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let stored = try #require(try await b.identity("peer1"))
+        #expect(Set(stored.attributes.map(\.name)) == Set((0..<20).map { "a\($0)" }))
+    }
+
+    @Test func aCertificateIsRevokedOnceAcrossReplicas() async throws {
+        let (a, b) = try await replicas()
+        try await a.insert(
+            Identity(id: "peer2", type: "peer", affiliation: "", attributes: [], maxEnrollments: -1, secretHash: "h")
+        )
+        let certificate = try record(for: "peer2")
+        try await a.recordEnrollment(EnrollmentRecord(certificate: certificate, countsAsEnrollment: true))
+        let outcomes = await withTaskGroup(of: CharterError.Code?.self) { group in
+            for index in 0..<10 {
+                let replica: any Registry = index.isMultiple(of: 2) ? a : b
+                group.addTask {
+                    do {
+                        _ = try await replica.revokeCertificate(
+                            serial: certificate.serial,
+                            authorityKeyIdentifier: certificate.authorityKeyIdentifier,
+                            reason: .keyCompromise,
+                            at: Date()
+                        )
+                        return nil
+                    } catch let error as CharterError {
+                        return error.code
+                    } catch {
+                        return .storage
+                    }
+                }
+            }
+            return await group.reduce(into: [CharterError.Code?]()) { $0.append($1) }
+        }
+        #expect(outcomes.filter { $0 == nil }.count == 1)
+        #expect(outcomes.compactMap { $0 }.allSatisfy { $0 == .alreadyRevoked })
+    }
+
     @Test func anUnreachableDatabaseFailsWithinTheTimeout() async throws {
         let nowhere = try PostgresDataSource(parsing: "host=127.0.0.1 port=1 user=charter dbname=none sslmode=disable")
         let error = await #expect(throws: CharterError.self) {
