@@ -90,6 +90,7 @@ let package = Package(
                 "CharterCore",
                 "CharterStore",
                 "CharterPostgres",
+                "CharterClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

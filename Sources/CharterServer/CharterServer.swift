@@ -10,15 +10,25 @@ import ServiceLifecycle
 
 /// A runnable Charter server built from a loaded home.
 public struct CharterServer: Sendable {
-    /// The loaded home.
+    /// The loaded home: the default CA, the listeners' settings, the TLS pair.
     public let home: ServerHome
+    /// Every CA the server answers for, the home's first.
+    public let authorities: [ServerHome]
     /// The server's counters.
     public let metrics = ServerMetrics()
     let logger: Logger
 
-    /// Creates a server from a home.
+    /// Creates a server from a home and its other CAs (``ServerCAs``).
+    public init(cas: ServerCAs, logger: Logger) {
+        self.home = cas.primary
+        self.authorities = cas.all
+        self.logger = logger
+    }
+
+    /// Creates a server with the home's CA only.
     public init(home: ServerHome, logger: Logger) {
         self.home = home
+        self.authorities = [home]
         self.logger = logger
     }
 
@@ -28,10 +38,11 @@ public struct CharterServer: Sendable {
     ///   the configured port is 0).
     public func run(onReady: (@Sendable (Int) async -> Void)? = nil) async throws {
         let configuration = home.configuration
-        let service = try CAService(home: home, metrics: metrics)
+        let metrics = self.metrics
+        let services = try authorities.map { try CAService(home: $0, metrics: metrics) }
         let limits = try ConnectionLimits(configuration.connections)
         let api = Application(
-            router: APIRouter.build(service: service),
+            router: try APIRouter.build(services: services),
             server: try apiServerBuilder(limits: limits),
             configuration: .init(
                 address: .hostname(configuration.address, port: configuration.port),
@@ -47,22 +58,26 @@ public struct CharterServer: Sendable {
         let (opsHost, opsPort) = try Self.split(configuration.operations.listenAddress)
         let operations = Application(
             router: OperationsRouter.build(
-                registry: home.registry,
+                registries: authorities.map(\.registry),
                 metrics: metrics,
-                caExpiry: (configuration.ca.name, home.authority.certificate.notValidAfter)
+                caExpiries: authorities.map {
+                    ($0.configuration.ca.name, $0.authority.certificate.notValidAfter)
+                }
             ),
             configuration: .init(address: .hostname(opsHost, port: opsPort), serverName: nil),
             logger: logger
         )
-        let expiryWatch = CAExpiryWatch(
-            caName: configuration.ca.name,
-            notAfter: home.authority.certificate.notValidAfter,
-            window: try DurationText.parse(configuration.ca.expirywarning),
-            logger: logger
-        )
+        let expiryWatches: [any Service] = try authorities.map {
+            CAExpiryWatch(
+                caName: $0.configuration.ca.name,
+                notAfter: $0.authority.certificate.notValidAfter,
+                window: try DurationText.parse($0.configuration.ca.expirywarning),
+                logger: logger
+            )
+        }
         let group = ServiceGroup(
             configuration: .init(
-                services: [api, operations, expiryWatch],
+                services: [api, operations] + expiryWatches,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

@@ -60,6 +60,30 @@ struct ServerCommand: AsyncParsableCommand {
         @Option(name: .customLong("csr.keyrequest.size"), help: "ECDSA key size of a new CA: 256 (default) or 384.")
         var keySize: Int?
 
+        @Option(
+            name: [.customShort("u"), .customLong("intermediate.parentserver.url")],
+            help: "Be an intermediate CA of this parent: https://<id>:<secret>@parent:7054."
+        )
+        var parentURL: String?
+
+        @Option(name: .customLong("intermediate.parentserver.caname"), help: "The parent's CA name.")
+        var parentCAName: String?
+
+        @Option(
+            name: .customLong("intermediate.tls.certfiles"),
+            help: "PEM files the parent's TLS certificate must chain to (comma-separated or repeated)."
+        )
+        var parentTLSFiles: [String] = []
+
+        @Option(name: .customLong("cacount"), help: "Run this many more CAs, ca1…caN, under <home>/ca/.")
+        var caCount: Int?
+
+        @Option(
+            name: .customLong("cafiles"),
+            help: "More CAs in this server, one config file each (comma-separated or repeated)."
+        )
+        var caFiles: [String] = []
+
         @Flag(name: [.customShort("d"), .long], help: "Debug logging.")
         var debug = false
 
@@ -81,6 +105,12 @@ struct ServerCommand: AsyncParsableCommand {
             if let maxEnrollments { configuration.registry.maxenrollments = maxEnrollments }
             if let keyAlgorithm { configuration.csr.keyrequest.algo = keyAlgorithm }
             if let keySize { configuration.csr.keyrequest.size = keySize }
+            if let parentURL { configuration.intermediate.parentserver.url = parentURL }
+            if let parentCAName { configuration.intermediate.parentserver.caname = parentCAName }
+            let split = { (values: [String]) in values.flatMap { $0.split(separator: ",").map(String.init) } }
+            if !parentTLSFiles.isEmpty { configuration.intermediate.tls.certfiles = split(parentTLSFiles) }
+            if let caCount { configuration.cacount = caCount }
+            if !caFiles.isEmpty { configuration.cafiles = split(caFiles) }
             if debug { configuration.debug = true }
             configuration.apply(environment: ProcessInfo.processInfo.environment)
             return configuration
@@ -101,21 +131,27 @@ struct ServerCommand: AsyncParsableCommand {
             )
         }
 
-        func open() async throws -> ServerHome {
-            let opened = try await ServerHome.open(
-                path: home,
-                configuration: try effectiveConfiguration(),
-                bootstrap: try bootstrapIdentity()
-            )
-            if let secret = opened.generatedBootstrapSecret {
+        /// Opens the home and every other CA it names, printing any secret generated for a
+        /// bootstrap admin (once: it is not stored in clear).
+        func open(adding tlsCA: String? = nil) async throws -> ServerCAs {
+            var configuration = try effectiveConfiguration()
+            if let tlsCA {
+                configuration = try ServerCAs.addingTLSCA(named: tlsCA, to: configuration, home: home)
+            }
+            let bootstrap = try bootstrapIdentity()
+            let primary = try await ServerHome.open(path: home, configuration: configuration, bootstrap: bootstrap)
+            let cas = try await ServerCAs.open(primary: primary, bootstrap: bootstrap)
+            for opened in cas.all {
+                guard let secret = opened.generatedBootstrapSecret else { continue }
+                let name = opened.configuration.ca.name
                 FileHandle.standardError.write(
                     Data(
-                        "No bootstrap identity was given: created 'admin' with secret \(secret)\nStore it now: it is not shown again.\n"
+                        "No bootstrap identity was given: created 'admin' with secret \(secret)\(name.isEmpty ? "" : " in CA '\(name)'")\nStore it now: it is not shown again.\n"
                             .utf8
                     )
                 )
             }
-            return opened
+            return cas
         }
     }
 
@@ -125,12 +161,21 @@ struct ServerCommand: AsyncParsableCommand {
         )
         @OptionGroup var options: Options
 
+        @Flag(help: "Also set up a TLS CA in this home (dual-headed: enroll TLS certificates with --caname <name>).")
+        var tlsca = false
+
+        @Option(name: .customLong("tlsca.name"), help: "The TLS CA's name.")
+        var tlscaName = "tlsca"
+
         func run() async throws {
             do {
-                let home = try await options.open()
-                print(
-                    "Initialized \(home.path): CA '\(home.authority.certificate.subject)', database \(home.configuration.db.redactedDatasource)"
-                )
+                let cas = try await options.open(adding: tlsca ? tlscaName : nil)
+                for home in cas.all {
+                    let name = home.configuration.ca.name
+                    print(
+                        "Initialized \(home.path): CA\(name.isEmpty ? "" : " '\(name)'") '\(home.authority.certificate.subject)', database \(home.configuration.db.redactedDatasource)"
+                    )
+                }
             } catch let error as CharterError {
                 printError(error)
                 throw ExitCode.failure
@@ -145,14 +190,15 @@ struct ServerCommand: AsyncParsableCommand {
         @OptionGroup var options: Options
 
         func run() async throws {
-            let home: ServerHome
+            let cas: ServerCAs
             do {
-                home = try await options.open()
+                cas = try await options.open()
             } catch let error as CharterError {
                 printError(error)
                 throw ExitCode.failure
             }
             var configured = Logger(label: "charter.server")
+            let home = cas.primary
             configured.logLevel = home.configuration.debug ? .debug : .info
             if let name = options.logLevel {
                 guard let level = Logger.Level(rawValue: name.lowercased()) else {
@@ -162,7 +208,7 @@ struct ServerCommand: AsyncParsableCommand {
                 configured.logLevel = level
             }
             let logger = configured
-            let server = CharterServer(home: home, logger: logger)
+            let server = CharterServer(cas: cas, logger: logger)
             let scheme = home.tls == nil ? "http" : "https"
             try await server.run { port in
                 logger.info("Charter CA listening on \(scheme)://\(home.configuration.address):\(port)")

@@ -30,6 +30,61 @@ import X509
         #expect(try ca.extensions.authorityKeyIdentifier == nil)
     }
 
+    @Test func theCAProfileIssuesAnIntermediateThatSignsLeavesOnly() throws {
+        let key = SigningKey.generate()
+        let issued = try authority.issue(
+            IssuanceRequest(
+                publicKey: key.publicKey,
+                subject: try Fixture.subject(cn: "int1"),
+                profile: .intermediateCA
+            )
+        )
+        let certificate = issued.certificate
+        #expect(try certificate.extensions.basicConstraints == .isCertificateAuthority(maxPathLength: 0))
+        #expect(try certificate.extensions.keyUsage == KeyUsage(keyCertSign: true, cRLSign: true))
+        #expect(try certificate.extensions.subjectKeyIdentifier != nil)
+        #expect(certificate.notValidAfter <= authority.validity.notAfter)
+        #expect(certificate.notValidBefore >= authority.validity.notBefore)
+        let intermediate = try CertificateAuthority(
+            certificate: certificate,
+            key: key,
+            parents: [authority.certificate]
+        )
+        #expect(intermediate.pathLength == 0)
+        // path length 0: leaves yes, CAs no
+        _ = try intermediate.issue(
+            IssuanceRequest(
+                publicKey: SigningKey.generate().publicKey,
+                subject: try Fixture.subject(cn: "leaf"),
+                profile: .enrollment
+            )
+        )
+        let error = #expect(throws: CharterError.self) {
+            try intermediate.issue(
+                IssuanceRequest(
+                    publicKey: SigningKey.generate().publicKey,
+                    subject: try Fixture.subject(cn: "int2"),
+                    profile: .intermediateCA
+                )
+            )
+        }
+        #expect(error?.code == .authorizationFailure)
+    }
+
+    @Test func anUnlimitedCAProfileStillShortensTheIssuersPathLength() throws {
+        var profile = SigningProfile.intermediateCA
+        profile.certificateAuthority = .init(maxPathLength: nil)
+        let issued = try authority.issue(
+            IssuanceRequest(
+                publicKey: SigningKey.generate().publicKey,
+                subject: try Fixture.subject(cn: "int1"),
+                profile: profile
+            )
+        )
+        // the root's path length is 1: one CA below it, which may sign leaves only
+        #expect(try issued.certificate.extensions.basicConstraints == .isCertificateAuthority(maxPathLength: 0))
+    }
+
     @Test func defaultProfileLeaf() throws {
         let leaf = try issue().certificate
         #expect(try leaf.extensions.keyUsage == KeyUsage(digitalSignature: true))

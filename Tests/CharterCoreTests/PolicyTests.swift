@@ -162,6 +162,20 @@ import X509
         }
     }
 
+    @Test func theCAProfileNeedsHFIntermediateCA() throws {
+        let policy = EnrollmentPolicy(profiles: [.intermediateCA])
+        let request = EnrollmentRequest(certificateRequest: try Fixture.csrPEM(cn: "int1"), profile: "ca")
+        let error = #expect(throws: CharterError.self) {
+            try policy.issuanceRequest(for: Fixture.identity("int1"), request: request)
+        }
+        #expect(error?.code == .authorizationFailure)
+        let allowed = Fixture.identity(
+            "int1",
+            attributes: [IdentityAttribute(name: "hf.IntermediateCA", value: "true")]
+        )
+        #expect(try policy.issuanceRequest(for: allowed, request: request).profile.certificateAuthority != nil)
+    }
+
     @Test func unknownProfileIsAClearError() throws {
         let request = EnrollmentRequest(certificateRequest: try Fixture.csrPEM(cn: "peer0"), profile: "nosuch")
         let error = #expect(throws: CharterError.self) {

@@ -39,7 +39,7 @@ import X509
 
     @Test func cainfoIsTheExactEnvelope() async throws {
         let (service, home) = try await makeService()
-        let app = Application(router: APIRouter.build(service: service))
+        let app = Application(router: try APIRouter.build(services: [service]))
         try await app.test(.router) { client in
             try await client.execute(uri: "/api/v1/cainfo", method: .get) { response in
                 #expect(response.status == .ok)
@@ -53,7 +53,7 @@ import X509
 
     @Test func errorsAreEnvelopesWithFabricCodes() async throws {
         let (service, _) = try await makeService()
-        let app = Application(router: APIRouter.build(service: service))
+        let app = Application(router: try APIRouter.build(services: [service]))
         try await app.test(.router) { client in
             try await client.execute(uri: "/enroll", method: .post) { response in
                 #expect(response.status == .unauthorized)
@@ -79,7 +79,7 @@ import X509
 
     @Test func enrollIssuesARecordedCertificateInsideTheCA() async throws {
         let (service, home) = try await makeService()
-        let app = Application(router: APIRouter.build(service: service))
+        let app = Application(router: try APIRouter.build(services: [service]))
         let key = SigningKey.generate()
         let body = try JSONEncoder().encode(EnrollmentRequest(certificateRequest: try csr("admin", key: key)))
         try await app.test(.router) { client in

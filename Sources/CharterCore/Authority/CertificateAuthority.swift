@@ -16,6 +16,9 @@ public struct CertificateAuthority: Sendable {
     public let subjectKeyIdentifier: [UInt8]
     /// The CA's validity, the outer bound of every leaf's.
     public let validity: ValidityWindow
+    /// How many CAs may follow this one in a chain (BasicConstraints); nil: no limit. A CA with 0
+    /// signs leaves only.
+    public let pathLength: Int?
     let key: SigningKey
 
     /// The CA key's algorithm, which everything the CA signs is signed with.
@@ -27,10 +30,11 @@ public struct CertificateAuthority: Sendable {
             throw CharterError(.configuration, "The CA key does not match the CA certificate's public key")
         }
         guard let constraints = try? certificate.extensions.basicConstraints,
-            case .isCertificateAuthority = constraints
+            case .isCertificateAuthority(let pathLength) = constraints
         else {
             throw CharterError(.configuration, "The CA certificate is not a CA (BasicConstraints CA:TRUE is missing)")
         }
+        self.pathLength = pathLength
         self.certificate = certificate
         self.key = key
         self.chainPEM =
@@ -88,11 +92,26 @@ public struct CertificateAuthority: Sendable {
         return try CertificateAuthority(certificate: certificate, key: key)
     }
 
-    /// Signs a leaf certificate for a request that policy has already approved.
+    /// Signs a certificate for a request that policy has already approved: a leaf, or an
+    /// intermediate CA when the profile is a CA profile.
     ///
     /// The validity window is computed here, from the CA's own, so no caller can issue a
-    /// certificate that starts before or ends after its CA.
+    /// certificate that starts before or ends after its CA; path lengths are enforced here too,
+    /// so a CA whose path length is 0 never signs another CA.
     public func issue(_ request: IssuanceRequest, now: Date = Date()) throws -> IssuedCertificate {
+        let constraints: BasicConstraints
+        if let caConstraint = request.profile.certificateAuthority {
+            guard pathLength != 0 else {
+                throw CharterError(
+                    .authorizationFailure,
+                    "This CA's path length is 0: it may not issue CA certificates"
+                )
+            }
+            let limits = [caConstraint.maxPathLength, pathLength.map { $0 - 1 }].compactMap { $0 }
+            constraints = .isCertificateAuthority(maxPathLength: limits.min())
+        } else {
+            constraints = .notCertificateAuthority
+        }
         let window = try ValidityWindow(
             now: now,
             backdate: request.profile.backdate,
@@ -107,8 +126,8 @@ public struct CertificateAuthority: Sendable {
                 Certificate.Extension(ExtendedKeyUsage(request.profile.extendedKeyUsages), critical: false)
             )
         }
-        try extensions.append(Certificate.Extension(BasicConstraints.notCertificateAuthority, critical: true))
-        if request.profile.subjectKeyIdentifier {
+        try extensions.append(Certificate.Extension(constraints, critical: true))
+        if request.profile.subjectKeyIdentifier || request.profile.certificateAuthority != nil {
             try extensions.append(
                 Certificate.Extension(Self.subjectKeyIdentifier(for: request.publicKey), critical: false)
             )

@@ -18,6 +18,19 @@ public struct SigningProfile: Sendable, Hashable {
     public var backdate: Duration
     /// Whether leaves carry a Subject Key Identifier (fabric-ca: yes; cryptogen: no).
     public var subjectKeyIdentifier: Bool = true
+    /// Set for profiles that issue CA certificates (fabric-ca's `caconstraint.isca`): intermediate CAs.
+    public var certificateAuthority: CAConstraint?
+
+    /// What a CA profile allows the issued CA to do.
+    public struct CAConstraint: Sendable, Hashable {
+        /// The issued CA's path length at most; nil: only the issuer's own limit applies.
+        public var maxPathLength: Int?
+
+        /// Creates a constraint.
+        public init(maxPathLength: Int?) {
+            self.maxPathLength = maxPathLength
+        }
+    }
 
     /// Creates a profile.
     public init(
@@ -46,6 +59,17 @@ public struct SigningProfile: Sendable, Hashable {
         keyUsage: KeyUsage(digitalSignature: true, keyEncipherment: true, keyAgreement: true),
         extendedKeyUsages: [.serverAuth, .clientAuth]
     )
+
+    /// fabric-ca's `ca` profile: intermediate CAs that may sign leaves but no further CAs, 5 years.
+    public static let intermediateCA: SigningProfile = {
+        var profile = SigningProfile(
+            name: "ca",
+            keyUsage: KeyUsage(keyCertSign: true, cRLSign: true),
+            expiry: .hours(43_800)
+        )
+        profile.certificateAuthority = CAConstraint(maxPathLength: 0)
+        return profile
+    }()
 
     /// Builds a profile from fabric-ca's `usage` words (`digital signature`, `server auth`, …).
     public init(name: String, usages: [String], expiry: Duration, backdate: Duration) throws {

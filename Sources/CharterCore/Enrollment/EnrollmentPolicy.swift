@@ -55,6 +55,12 @@ public struct EnrollmentPolicy: Sendable {
             )
         }
         let profile = try profile(named: request.profile)
+        if profile.certificateAuthority != nil, !AccessControl.hasPower(identity, ReservedAttribute.intermediateCA) {
+            throw CharterError(
+                .authorizationFailure,
+                "Identity '\(identity.id)' may not enroll as an intermediate CA (it lacks hf.IntermediateCA=true)"
+            )
+        }
         // The request's hosts, else the CSR's own SANs: either way validated once, here.
         let validated: [GeneralName]
         if let hosts = request.hosts, !hosts.isEmpty {

@@ -2,34 +2,49 @@
 
 import Hummingbird
 
-/// Builds the API router around a ``CAService``.
+/// Builds the API router around the server's CAs (``CAService``s, the default one first).
 enum APIRouter {
     typealias Handler = @Sendable (Request, CharterRequestContext) async throws -> Response
+    /// A handler of the CA a request is routed to.
+    typealias Endpoint = @Sendable (CAService) -> Handler
 
-    static func build(service: CAService) -> Router<CharterRequestContext> {
-        let routes: [(String, [HTTPRequest.Method], Handler)] = [
-            ("cainfo", [.get, .post, .head], service.caInfo),
-            ("enroll", [.post], service.enroll),
-            ("reenroll", [.post], service.reenroll),
-            ("register", [.post], service.register),
-            ("revoke", [.post], service.revoke),
-            ("gencrl", [.post], service.generateCRL),
-            ("identities", [.get], service.listIdentities),
-            ("identities", [.post], service.addIdentity),
-            ("identities/:id", [.get], service.getIdentity),
-            ("identities/:id", [.put], service.modifyIdentity),
-            ("identities/:id", [.delete], service.removeIdentity),
-            ("affiliations", [.get], service.listAffiliations),
-            ("affiliations", [.post], service.addAffiliation),
-            ("affiliations/:name", [.get], service.getAffiliation),
-            ("affiliations/:name", [.put], service.modifyAffiliation),
-            ("affiliations/:name", [.delete], service.removeAffiliation),
-            ("certificates", [.get], service.listCertificates),
-        ]
+    static let routes: [(String, [HTTPRequest.Method], Endpoint)] = [
+        ("cainfo", [.get, .post, .head], { $0.caInfo }),
+        ("enroll", [.post], { $0.enroll }),
+        ("reenroll", [.post], { $0.reenroll }),
+        ("register", [.post], { $0.register }),
+        ("revoke", [.post], { $0.revoke }),
+        ("gencrl", [.post], { $0.generateCRL }),
+        ("identities", [.get], { $0.listIdentities }),
+        ("identities", [.post], { $0.addIdentity }),
+        ("identities/:id", [.get], { $0.getIdentity }),
+        ("identities/:id", [.put], { $0.modifyIdentity }),
+        ("identities/:id", [.delete], { $0.removeIdentity }),
+        ("affiliations", [.get], { $0.listAffiliations }),
+        ("affiliations", [.post], { $0.addAffiliation }),
+        ("affiliations/:name", [.get], { $0.getAffiliation }),
+        ("affiliations/:name", [.put], { $0.modifyAffiliation }),
+        ("affiliations/:name", [.delete], { $0.removeAffiliation }),
+        ("certificates", [.get], { $0.listCertificates }),
+    ]
+
+    static func build(services: [CAService]) throws -> Router<CharterRequestContext> {
+        let routing = try CARouting(services)
         let knownPaths = routes.flatMap { ["/\($0.0)", "/api/v1/\($0.0)"] }
         let router = Router(context: CharterRequestContext.self)
-        router.middlewares.add(EnvelopeMiddleware(knownPaths: knownPaths, metrics: service.metrics))
-        for (path, methods, handler) in routes {
+        router.middlewares.add(EnvelopeMiddleware(knownPaths: knownPaths, metrics: routing.primary.metrics))
+        for (path, methods, endpoint) in routes {
+            // One CA: its handler directly. Several: find the CA first.
+            let handler: Handler
+            if routing.isSingle {
+                handler = endpoint(routing.primary)
+            } else {
+                handler = { request, context in
+                    var request = request
+                    let service = try await routing.service(for: &request)
+                    return try await endpoint(service)(request, context)
+                }
+            }
             for prefix in ["", "api/v1/"] {
                 for method in methods {
                     router.on(RouterPath("\(prefix)\(path)"), method: method, use: handler)

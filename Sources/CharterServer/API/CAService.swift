@@ -241,12 +241,21 @@ extension ServerConfiguration {
     /// The configured signing profiles as the core models them.
     func signingProfiles() throws -> [SigningProfile] {
         func profile(_ name: String, _ entry: Profile) throws -> SigningProfile {
-            try SigningProfile(
+            var profile = try SigningProfile(
                 name: name,
                 usages: entry.usage,
                 expiry: try DurationText.parse(entry.expiry),
                 backdate: try entry.backdate.map(DurationText.parse) ?? ValidityWindow.defaultBackdate
             )
+            if let constraint = entry.caconstraint, constraint.isca {
+                guard constraint.maxpathlen >= 0 else {
+                    throw CharterError(.configuration, "Signing profile '\(name)': maxpathlen may not be negative")
+                }
+                profile.certificateAuthority = SigningProfile.CAConstraint(
+                    maxPathLength: constraint.maxpathlen > 0 || constraint.maxpathlenzero ? constraint.maxpathlen : nil
+                )
+            }
+            return profile
         }
         return try [profile("", signing.default)]
             + signing.profiles.sorted { $0.key < $1.key }.map { try profile($0.key, $0.value) }

@@ -42,6 +42,12 @@ public struct ServerConfiguration: Sendable, Codable {
     public var connections = Connections()
     /// Key algorithms the CA issues for (`P-256`, `P-384`, `Ed25519`); all by default.
     public var keyalgorithms: [String] = SigningKey.Algorithm.allCases.map(\.rawValue)
+    /// More CAs in this server, one config file each (fabric-ca's `cafiles`), relative to the home.
+    public var cafiles: [String] = []
+    /// That many more CAs, generated as `ca1…caN` under `<home>/ca/` (fabric-ca's `cacount`).
+    public var cacount: Int = 0
+    /// The parent this CA enrolls with when it is an intermediate.
+    public var intermediate = Intermediate()
 
     /// The defaults.
     public init() {}
@@ -73,7 +79,7 @@ public struct ServerConfiguration: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case port, address, debug, tls, ca, crl, registry, db, affiliations, signing, csr, cfg, operations, gateways
-        case compatibility, connections, keyalgorithms
+        case compatibility, connections, keyalgorithms, cafiles, cacount, intermediate
     }
 
     /// ``keyalgorithms`` as the core models them; an unknown name is an error at start.
@@ -128,6 +134,9 @@ public struct ServerConfiguration: Sendable, Codable {
         compatibility = try c.decodeIfPresent(Compatibility.self, forKey: .compatibility) ?? d.compatibility
         connections = try c.decodeIfPresent(Connections.self, forKey: .connections) ?? d.connections
         keyalgorithms = try c.decodeIfPresent([String].self, forKey: .keyalgorithms) ?? d.keyalgorithms
+        cafiles = try c.decodeIfPresent([String]?.self, forKey: .cafiles).flatMap { $0 } ?? d.cafiles
+        cacount = try c.decodeIfPresent(Int?.self, forKey: .cacount).flatMap { $0 } ?? d.cacount
+        intermediate = try c.decodeIfPresent(Intermediate.self, forKey: .intermediate) ?? d.intermediate
     }
 }
 
@@ -260,13 +269,13 @@ extension ServerConfiguration {
         /// password=… dbname=… sslmode=…` or a `postgres://` URL.
         public var datasource: String = "charter.db"
         /// TLS to PostgreSQL.
-        public var tls = DBTLS()
+        public var tls = ClientTLS()
         public init() {}
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             type = try c.decodeIfPresent(String.self, forKey: .type) ?? "sqlite3"
             datasource = try c.decodeIfPresent(String.self, forKey: .datasource) ?? "charter.db"
-            tls = try c.decodeIfPresent(DBTLS.self, forKey: .tls) ?? DBTLS()
+            tls = try c.decodeIfPresent(ClientTLS.self, forKey: .tls) ?? ClientTLS()
         }
 
         /// The datasource as it may be logged: a PostgreSQL password never is.
@@ -289,20 +298,21 @@ extension ServerConfiguration {
         }
     }
 
-    /// `db.tls`: the roots PostgreSQL's certificate must chain to and an optional client pair.
-    public struct DBTLS: Sendable, Codable {
+    /// `db.tls` and `intermediate.tls`: the roots the other server's certificate must chain to and
+    /// an optional client pair.
+    public struct ClientTLS: Sendable, Codable {
         public var certfiles: [String] = []
-        public var client = DBTLSClient()
+        public var client = ClientTLSPair()
         public init() {}
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             certfiles = try c.decodeIfPresent([String]?.self, forKey: .certfiles).flatMap { $0 } ?? []
-            client = try c.decodeIfPresent(DBTLSClient.self, forKey: .client) ?? DBTLSClient()
+            client = try c.decodeIfPresent(ClientTLSPair.self, forKey: .client) ?? ClientTLSPair()
         }
     }
 
-    /// `db.tls.client`: the certificate and key Charter presents to PostgreSQL.
-    public struct DBTLSClient: Sendable, Codable {
+    /// `….tls.client`: the certificate and key Charter presents to the other server.
+    public struct ClientTLSPair: Sendable, Codable {
         public var certfile = ""
         public var keyfile = ""
         public init() {}
@@ -313,6 +323,51 @@ extension ServerConfiguration {
         }
     }
 
+    /// `intermediate:` — fabric-ca's keys for a CA whose certificate comes from a parent CA.
+    public struct Intermediate: Sendable, Codable {
+        public var parentserver = ParentServer()
+        public var enrollment = IntermediateEnrollment()
+        public var tls = ClientTLS()
+        public init() {}
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            parentserver = try c.decodeIfPresent(ParentServer.self, forKey: .parentserver) ?? ParentServer()
+            enrollment =
+                try c.decodeIfPresent(IntermediateEnrollment.self, forKey: .enrollment) ?? IntermediateEnrollment()
+            tls = try c.decodeIfPresent(ClientTLS.self, forKey: .tls) ?? ClientTLS()
+        }
+
+        /// True when this CA is an intermediate of a parent server.
+        public var isConfigured: Bool { !parentserver.url.isEmpty }
+    }
+
+    /// `intermediate.parentserver`: `https://<id>:<secret>@parent:7054` and the parent's CA name.
+    public struct ParentServer: Sendable, Codable {
+        public var url = ""
+        public var caname = ""
+        public init() {}
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            url = try c.decodeIfPresent(String?.self, forKey: .url).flatMap { $0 } ?? ""
+            caname = try c.decodeIfPresent(String?.self, forKey: .caname).flatMap { $0 } ?? ""
+        }
+    }
+
+    /// `intermediate.enrollment`: the request made to the parent.
+    public struct IntermediateEnrollment: Sendable, Codable {
+        public var hosts: [String] = []
+        public var profile = "ca"
+        public var label = ""
+        public init() {}
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            hosts = try c.decodeIfPresent([String]?.self, forKey: .hosts).flatMap { $0 } ?? []
+            profile = try c.decodeIfPresent(String?.self, forKey: .profile).flatMap { $0 } ?? "ca"
+            if profile.isEmpty { profile = "ca" }
+            label = try c.decodeIfPresent(String?.self, forKey: .label).flatMap { $0 } ?? ""
+        }
+    }
+
     /// `signing:` — the default profile and named ones.
     public struct Signing: Sendable, Codable {
         public var `default` = Profile(usage: ["digital signature"], expiry: "8760h")
@@ -320,7 +375,13 @@ extension ServerConfiguration {
             "tls": Profile(
                 usage: ["signing", "key encipherment", "server auth", "client auth", "key agreement"],
                 expiry: "8760h"
-            )
+            ),
+            // fabric-ca's: intermediate CAs that sign leaves only.
+            "ca": Profile(
+                usage: ["cert sign", "crl sign"],
+                expiry: "43800h",
+                caconstraint: CAConstraint(isca: true, maxpathlen: 0, maxpathlenzero: true)
+            ),
         ]
         public init() {}
         public init(from decoder: any Decoder) throws {
@@ -337,10 +398,32 @@ extension ServerConfiguration {
         public var expiry: String
         /// How far NotBefore is set in the past (Charter; fabric-ca has no such key).
         public var backdate: String?
-        public init(usage: [String], expiry: String, backdate: String? = nil) {
+        /// fabric-ca's `caconstraint`: set on profiles that issue intermediate CAs.
+        public var caconstraint: CAConstraint?
+        public init(usage: [String], expiry: String, backdate: String? = nil, caconstraint: CAConstraint? = nil) {
             self.usage = usage
             self.expiry = expiry
             self.backdate = backdate
+            self.caconstraint = caconstraint
+        }
+    }
+
+    /// `caconstraint:` — `isca` makes the profile issue CA certificates; `maxpathlen` caps their
+    /// path length, 0 meaning "no cap" unless `maxpathlenzero` says it is a real 0 (fabric-ca's rule).
+    public struct CAConstraint: Sendable, Codable {
+        public var isca: Bool = false
+        public var maxpathlen: Int = 0
+        public var maxpathlenzero: Bool = false
+        public init(isca: Bool, maxpathlen: Int, maxpathlenzero: Bool) {
+            self.isca = isca
+            self.maxpathlen = maxpathlen
+            self.maxpathlenzero = maxpathlenzero
+        }
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            isca = try c.decodeIfPresent(Bool.self, forKey: .isca) ?? false
+            maxpathlen = try c.decodeIfPresent(Int.self, forKey: .maxpathlen) ?? 0
+            maxpathlenzero = try c.decodeIfPresent(Bool.self, forKey: .maxpathlenzero) ?? false
         }
     }
 

@@ -25,11 +25,10 @@ public enum CARenewal {
         now: Date = Date()
     ) throws -> Outcome {
         let files = HomeFiles(root: path)
-        let certPath = configuration.ca.certfile.isEmpty ? "ca-cert.pem" : configuration.ca.certfile
-        guard files.exists(certPath) else {
+        let certPath = ServerHome.certificatePath(configuration)
+        guard let old = try ServerHome.loadAuthority(files: files, configuration: configuration) else {
             throw CharterError(.configuration, "\(files.resolve(certPath)) does not exist: there is no CA to renew")
         }
-        let old = try ServerHome.loadOrCreateAuthority(files: files, configuration: configuration)
         let renewed = try old.renewed(now: now, expiry: expiry)
         let stamp = { (date: Date) in GoTime.format(date).filter { $0.isNumber || $0 == "T" || $0 == "Z" } }
         let folder = (files.resolve(certPath) as NSString).deletingLastPathComponent

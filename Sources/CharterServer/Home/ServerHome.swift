@@ -37,25 +37,33 @@ public struct ServerHome: Sendable {
     ///   - bootstrap: `-b user:pass`, registered as the admin when no such identity exists. With
     ///     none, a home without identities gets `admin` with a random secret
     ///     (``generatedBootstrapSecret``).
+    ///   - configFile: the config file written into a new home (another CA's own file name).
     public static func open(
         path: String,
         configuration: ServerConfiguration,
         bootstrap: ServerConfiguration.BootstrapIdentity?,
-        hostName: String = ProcessInfo.processInfo.hostName
+        hostName: String = ProcessInfo.processInfo.hostName,
+        configFile: String = configFileName
     ) async throws -> ServerHome {
-        // The registry first: an unsupported db.type or an unreachable shared database stops the
-        // start before any key or certificate is written.
-        let registry = try await openRegistry(configuration: configuration, home: path)
+        // The CA and the registry first: an unsupported db.type, an unreachable shared database or
+        // a parent CA that refuses stops the start before anything is written.
         let files = HomeFiles(root: path)
+        let (authority, made) = try await loadOrMakeAuthority(files: files, configuration: configuration)
+        let registry = try await openRegistry(configuration: configuration, home: path)
         // The home and the keystore hold private keys and the database: owner only.
         try files.makeDirectory("", private: true)
         try files.makeDirectory("msp")
         try files.makeDirectory("msp/keystore", private: true)
         try files.makeDirectory("msp/signcerts")
-        if !files.exists(configFileName) {
-            try files.write(configFileName, try configuration.yaml(), mode: 0o644)
+        if !files.exists(configFile) {
+            // The parent's enrollment secret serves once, at init: it is not written down.
+            var written = configuration
+            written.intermediate.parentserver.url = ParentEnrollment.withoutSecret(
+                configuration.intermediate.parentserver.url
+            )
+            try files.write(configFile, try written.yaml(), mode: 0o644)
         }
-        let authority = try loadOrCreateAuthority(files: files, configuration: configuration)
+        if let made { try write(made, files: files, configuration: configuration) }
         let hasher = try SecretHasher(hmacKey: try loadOrCreateSecretKey(files: files))
 
         try await registry.addAffiliations(Affiliation.paths(of: configuration.affiliations))
@@ -140,37 +148,79 @@ public struct ServerHome: Sendable {
         return try await PostgresRegistry(try PostgresDataSource(parsing: configuration.db.datasource), tls: tls)
     }
 
-    static func loadOrCreateAuthority(files: HomeFiles, configuration: ServerConfiguration) throws
-        -> CertificateAuthority
-    {
-        let certPath = configuration.ca.certfile.isEmpty ? "ca-cert.pem" : configuration.ca.certfile
+    /// The home's CA certificate file (`ca.certfile`, else `ca-cert.pem`).
+    static func certificatePath(_ configuration: ServerConfiguration) -> String {
+        configuration.ca.certfile.isEmpty ? "ca-cert.pem" : configuration.ca.certfile
+    }
+
+    /// The chain above the CA: `ca.chainfile`, else the `ca-chain.pem` an intermediate keeps.
+    static func chainPath(_ configuration: ServerConfiguration) -> String {
+        configuration.ca.chainfile.isEmpty ? "ca-chain.pem" : configuration.ca.chainfile
+    }
+
+    /// The home's CA, or nil when it has none yet.
+    static func loadAuthority(files: HomeFiles, configuration: ServerConfiguration) throws -> CertificateAuthority? {
+        let certPath = certificatePath(configuration)
+        guard files.exists(certPath) else { return nil }
+        guard let certificate = try PEMBundle.certificates(in: try files.read(certPath)).first else {
+            throw CharterError(.configuration, "\(files.resolve(certPath)) holds no certificate")
+        }
+        let chainPath = chainPath(configuration)
         var parents: [Certificate] = []
-        if !configuration.ca.chainfile.isEmpty {
-            parents = try PEMBundle.certificates(in: try files.read(configuration.ca.chainfile))
+        if !configuration.ca.chainfile.isEmpty || files.exists(chainPath) {
+            parents = try PEMBundle.certificates(in: try files.read(chainPath))
         }
-        if files.exists(certPath) {
-            guard let certificate = try PEMBundle.certificates(in: try files.read(certPath)).first else {
-                throw CharterError(.configuration, "\(files.resolve(certPath)) holds no certificate")
-            }
-            let key = try findKey(for: certificate, files: files, keyfile: configuration.ca.keyfile)
-            return try CertificateAuthority(
-                certificate: certificate,
-                key: key,
-                parents: parents.filter { $0 != certificate }
-            )
-        }
-        let subject = try configuration.caSubject()
+        let key = try findKey(for: certificate, files: files, keyfile: configuration.ca.keyfile)
+        return try CertificateAuthority(
+            certificate: certificate,
+            key: key,
+            parents: parents.filter { $0 != certificate }
+        )
+    }
+
+    /// A CA made for a home that had none, not yet written.
+    struct NewAuthority: Sendable {
+        var authority: CertificateAuthority
+        var key: SigningKey
+        /// The CA's own certificate (`ca-cert.pem`).
+        var certificatePEM: String
+        /// The chain above it, for an intermediate (`ca-chain.pem`).
+        var chainPEM: String?
+    }
+
+    /// The home's CA, or a new one when it has none: self-signed, or enrolled with the parent
+    /// server when `intermediate.parentserver.url` is set. Writes nothing: a parent that refuses
+    /// leaves no half-made home behind.
+    static func loadOrMakeAuthority(files: HomeFiles, configuration: ServerConfiguration) async throws
+        -> (CertificateAuthority, NewAuthority?)
+    {
+        if let existing = try loadAuthority(files: files, configuration: configuration) { return (existing, nil) }
         let key = SigningKey.generate(try configuration.csr.keyrequest.algorithm)
+        if configuration.intermediate.isConfigured {
+            let enrolled = try await ParentEnrollment.enroll(key: key, configuration: configuration, files: files)
+            let made = NewAuthority(
+                authority: enrolled.authority,
+                key: key,
+                certificatePEM: enrolled.certificatePEM,
+                chainPEM: enrolled.authority.chainPEM
+            )
+            return (enrolled.authority, made)
+        }
         let authority = try CertificateAuthority.selfSigned(
-            subject: subject,
+            subject: try configuration.caSubject(),
             key: key,
             expiry: try DurationText.parse(configuration.csr.ca.expiry),
             pathLength: configuration.csr.ca.pathlength
         )
-        try files.write("msp/keystore/" + Keystore.fileName(for: key.publicKey), key.pkcs8PEM, mode: 0o600)
-        try files.write(certPath, authority.chainPEM, mode: 0o644)
-        try files.write("msp/signcerts/cert.pem", authority.chainPEM, mode: 0o644)
-        return authority
+        return (authority, NewAuthority(authority: authority, key: key, certificatePEM: authority.chainPEM))
+    }
+
+    /// Writes a new CA into the home: key (0600), certificate, chain, and `msp/signcerts`.
+    static func write(_ made: NewAuthority, files: HomeFiles, configuration: ServerConfiguration) throws {
+        try files.write("msp/keystore/" + Keystore.fileName(for: made.key.publicKey), made.key.pkcs8PEM, mode: 0o600)
+        try files.write(certificatePath(configuration), made.certificatePEM, mode: 0o644)
+        if let chain = made.chainPEM { try files.write(chainPath(configuration), chain, mode: 0o644) }
+        try files.write("msp/signcerts/cert.pem", made.certificatePEM, mode: 0o644)
     }
 
     static func findKey(for certificate: Certificate, files: HomeFiles, keyfile: String) throws -> SigningKey {

@@ -8,17 +8,18 @@ import Hummingbird
 
 /// Builds the operations router.
 enum OperationsRouter {
-    /// `caExpiry` is the CA's name and NotAfter, exposed as a gauge so alerts can fire weeks ahead.
+    /// `caExpiries` are each CA's name and NotAfter, exposed as a gauge so alerts can fire weeks
+    /// ahead; `/healthz` asks every CA's registry.
     static func build(
-        registry: any Registry,
+        registries: [any Registry],
         metrics: ServerMetrics,
-        caExpiry: (name: String, notAfter: Date)
+        caExpiries: [(name: String, notAfter: Date)]
     ) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.get("healthz") { _, _ -> Response in
             let time = ISO8601DateFormatter().string(from: Date())
             do {
-                try await registry.ping()
+                for registry in registries { try await registry.ping() }
                 return json(#"{"status":"OK","time":"\#(time)"}"#, status: .ok)
             } catch {
                 return json(
@@ -36,8 +37,10 @@ enum OperationsRouter {
         let expiry =
             "# HELP charter_ca_expiration_timestamp_seconds When the CA certificate expires (Unix time)\n"
             + "# TYPE charter_ca_expiration_timestamp_seconds gauge\n"
-            + "charter_ca_expiration_timestamp_seconds{ca=\(GoJSON.quote(caExpiry.name))} "
-            + "\(Int64(exactly: caExpiry.notAfter.timeIntervalSince1970.rounded(.down)) ?? 0)\n"
+            + caExpiries.map { name, notAfter in
+                "charter_ca_expiration_timestamp_seconds{ca=\(GoJSON.quote(name))} "
+                    + "\(Int64(exactly: notAfter.timeIntervalSince1970.rounded(.down)) ?? 0)\n"
+            }.joined()
         router.get("metrics") { _, _ -> Response in
             Response(
                 status: .ok,

@@ -1,0 +1,187 @@
+"""CA hierarchies: several CAs in one server, intermediate CAs under a Charter parent, path lengths."""
+import base64
+import json
+import os
+import subprocess
+import tempfile
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+
+from harness import BINARY, Server, make_csr, new_key, openssl_verify
+from test_lifecycle import aki_hex, crl_from_result, serial_hex
+
+
+def chain_of(info_json):
+    pem = base64.b64decode(info_json["result"]["CAChain"]).decode()
+    return [x509.load_pem_x509_certificate(("-----BEGIN CERTIFICATE-----" + part).encode())
+            for part in pem.split("-----BEGIN CERTIFICATE-----")[1:]]
+
+
+@pytest.fixture(scope="module")
+def multi():
+    """A server with its default CA, a TLS CA made by `init --tlsca`, and ca1 from --cacount."""
+    home = tempfile.mkdtemp(prefix="charter-multi-")
+    init = subprocess.run([BINARY, "server", "init", "-b", "admin:adminpw", "-H", home, "--tlsca", "--cacount", "1"],
+                          capture_output=True, text=True, timeout=120)
+    assert init.returncode == 0, init.stderr
+    s = Server(home=home).start()
+    yield s
+    s.stop()
+
+
+def test_each_ca_answers_by_name_and_an_unknown_name_is_404_code_19(multi):
+    default = chain_of(json.loads(multi.request("GET", "/cainfo")[1]))
+    tls = chain_of(json.loads(multi.request("GET", "/cainfo?ca=tlsca")[1]))
+    ca1 = chain_of(json.loads(multi.request("POST", "/cainfo", {"caname": "ca1"})[1]))
+    subjects = {c[0].subject.rfc4514_string() for c in (default, tls, ca1)}
+    assert len(subjects) == 3
+    assert "CN=tlsca" in tls[0].subject.rfc4514_string()
+    status, raw, _ = multi.request("POST", "/cainfo", {"caname": "nope"})
+    assert status == 404 and json.loads(raw)["errors"][0]["code"] == 19
+    status, raw, _ = multi.request("GET", "/cainfo?ca=nope")
+    assert status == 404 and json.loads(raw)["errors"][0]["code"] == 19
+    # enroll names the CA with fabric-ca-client's CAName field
+    result = multi.enroll("admin", "adminpw", CAName="nope")
+    assert result.status == 404 and result.error_code == 19
+
+
+def test_identities_certificates_and_tokens_are_per_ca(multi):
+    org_admin = multi.enroll("admin", "adminpw")
+    tls_admin = multi.enroll("admin", "adminpw", CAName="tlsca")
+    assert org_admin.status == 201 and tls_admin.status == 201
+    default_ca = chain_of(json.loads(multi.request("GET", "/cainfo")[1]))[0]
+    tls_ca = chain_of(json.loads(multi.request("GET", "/cainfo?ca=tlsca")[1]))[0]
+    org_admin.cert.verify_directly_issued_by(default_ca)
+    tls_admin.cert.verify_directly_issued_by(tls_ca)
+    # the TLS CA's default profile issues TLS certificates
+    usages = tls_admin.cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+    assert x509.oid.ExtendedKeyUsageOID.SERVER_AUTH in usages
+    # an identity registered in the TLS CA is unknown to the default CA
+    peer = multi.register(tls_admin.identity, id="peer0-tls", type="peer", secret="pw", caname="tlsca")
+    assert peer.status == 201, peer.raw
+    assert multi.enroll("peer0-tls", "pw").status == 401
+    enrolled = multi.enroll("peer0-tls", "pw", CAName="tlsca", hosts=["peer0.org1.example.com"])
+    assert enrolled.status == 201, enrolled.raw
+    # a token made with a TLS CA certificate is refused by the default CA, accepted by its own
+    assert multi.register(tls_admin.identity, id="x1", type="client", secret="pw").status == 401
+    assert multi.reenroll(enrolled.identity, CAName="tlsca").status == 201
+    assert multi.reenroll(enrolled.identity).status == 401
+
+
+def test_crls_are_per_ca(multi):
+    admin = multi.enroll("admin", "adminpw", CAName="ca1").identity
+    victim = multi.enroll("admin", "adminpw", CAName="ca1")
+    revoked = multi.token_call("POST", "/revoke", admin,
+                               {"serial": serial_hex(victim.cert), "aki": aki_hex(victim.cert), "caname": "ca1"})
+    assert revoked.status == 200, revoked.raw
+    ca1 = chain_of(json.loads(multi.request("GET", "/cainfo?ca=ca1")[1]))[0]
+    crl = multi.token_call("POST", "/gencrl", admin, {"caname": "ca1"})
+    assert crl.status == 200, crl.raw
+    parsed = x509.load_pem_x509_crl(crl_from_result(crl.json["result"]["CRL"]))
+    assert parsed.is_signature_valid(ca1.public_key())
+    assert victim.cert.serial_number in {r.serial_number for r in parsed}
+    default_admin = multi.enroll("admin", "adminpw").identity
+    default_crl = multi.token_call("POST", "/gencrl", default_admin, {})
+    listed = {r.serial_number for r in x509.load_pem_x509_crl(crl_from_result(default_crl.json["result"]["CRL"]))}
+    assert victim.cert.serial_number not in listed
+
+
+def test_operations_expose_each_cas_expiry(multi):
+    status, body = multi.ops("/metrics")
+    text = body.decode()
+    for name in ('ca=""', 'ca="tlsca"', 'ca="ca1"'):
+        assert f"charter_ca_expiration_timestamp_seconds{{{name}}}" in text
+
+
+@pytest.fixture(scope="module")
+def root():
+    s = Server().start()
+    yield s
+    s.stop()
+
+
+def intermediate_home(root, name, attrs="hf.IntermediateCA=true"):
+    admin = root.enroll("admin", "adminpw").identity
+    fields = {"id": name, "type": "client", "secret": f"{name}pw"}
+    if attrs:
+        fields["attrs"] = [{"name": attrs.split("=")[0], "value": attrs.split("=")[1]}]
+    assert root.register(admin, **fields).status == 201
+    return tempfile.mkdtemp(prefix=f"charter-{name}-")
+
+
+class IntermediateServer(Server):
+    """A server whose TLS chain ends at another server's root: clients trust that root."""
+
+    def __init__(self, root_file, **kwargs):
+        super().__init__(**kwargs)
+        self.root_file = root_file
+
+    @property
+    def ca_file(self):
+        return self.root_file
+
+
+def init_intermediate(parent, home, name):
+    return subprocess.run(
+        [BINARY, "server", "init", "-b", "admin:adminpw", "-H", home,
+         "-u", f"https://{name}:{name}pw@localhost:{parent.port}", "--intermediate.tls.certfiles", parent.ca_file],
+        capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_an_intermediate_ca_chains_leaves_to_the_root(root):
+    home = intermediate_home(root, "int1")
+    init = init_intermediate(root, home, "int1")
+    assert init.returncode == 0, init.stderr
+    # the parent's secret is not written into the intermediate's config
+    assert "int1pw" not in open(os.path.join(home, "charter-server-config.yaml")).read()
+    intermediate = IntermediateServer(root.ca_file, home=home).start()
+    try:
+        chain = chain_of(json.loads(intermediate.request("GET", "/cainfo")[1]))
+        assert len(chain) == 2
+        assert chain[0].issuer == root.ca_cert().subject and chain[1] == root.ca_cert()
+        constraints = chain[0].extensions.get_extension_for_class(x509.BasicConstraints).value
+        assert constraints.ca and constraints.path_length == 0
+        assert chain[0].not_valid_before_utc >= root.ca_cert().not_valid_before_utc
+        assert chain[0].not_valid_after_utc <= root.ca_cert().not_valid_after_utc
+        leaf = intermediate.enroll("admin", "adminpw")
+        assert leaf.status == 201, leaf.raw
+        with tempfile.TemporaryDirectory() as d:
+            untrusted = os.path.join(d, "int.pem")
+            with open(untrusted, "wb") as f:
+                f.write(open(os.path.join(home, "ca-cert.pem"), "rb").read())
+            assert chain[0].public_bytes(serialization.Encoding.PEM) == open(untrusted, "rb").read()
+            leaf_file = os.path.join(d, "leaf.pem")
+            with open(leaf_file, "wb") as f:
+                f.write(leaf.cert_pem)
+            out = subprocess.run(["openssl", "verify", "-CAfile", root.ca_file, "-untrusted", untrusted, leaf_file],
+                                 capture_output=True, text=True)
+            assert out.returncode == 0, out.stdout + out.stderr
+        # the parent recorded the intermediate's certificate
+        assert root.db_rows("SELECT profile FROM certificates WHERE enrollment_id = 'int1'") == [("ca",)]
+
+        # path length 0: this intermediate cannot make another CA, and nothing is left behind
+        admin = intermediate.enroll("admin", "adminpw").identity
+        assert intermediate.register(admin, id="int2", type="client", secret="int2pw",
+                                     attrs=[{"name": "hf.IntermediateCA", "value": "true"}]).status == 201
+        below = tempfile.mkdtemp(prefix="charter-int2-")
+        refused = subprocess.run(
+            [BINARY, "server", "init", "-b", "admin:adminpw", "-H", below,
+             "-u", f"https://int2:int2pw@localhost:{intermediate.port}", "--intermediate.tls.certfiles", root.ca_file],
+            capture_output=True, text=True, timeout=120,
+        )
+        assert refused.returncode != 0 and "path length is 0" in refused.stderr
+        assert os.listdir(below) == []
+    finally:
+        intermediate.stop()
+
+
+def test_an_intermediate_needs_hf_intermediate_ca(root):
+    home = intermediate_home(root, "notca", attrs=None)
+    refused = init_intermediate(root, home, "notca")
+    assert refused.returncode != 0 and "hf.IntermediateCA" in refused.stderr
+    key = new_key()
+    direct = root.enroll("notca", "notcapw", csr_pem=make_csr(key, "notca"), key=key, profile="ca")
+    assert direct.status == 403 and direct.error_code == 71
