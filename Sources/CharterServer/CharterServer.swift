@@ -41,9 +41,10 @@ public struct CharterServer: Sendable {
         let metrics = self.metrics
         let services = try authorities.map { try CAService(home: $0, metrics: metrics) }
         let limits = try ConnectionLimits(configuration.connections)
+        let tls = try home.tls.map { ServerTLS(try makeTLSContext(chainPEM: $0.chainPEM, keyPEM: $0.keyPEM)) }
         let api = Application(
             router: try APIRouter.build(services: services),
-            server: try apiServerBuilder(limits: limits),
+            server: apiServerBuilder(limits: limits, tls: tls),
             configuration: .init(
                 address: .hostname(configuration.address, port: configuration.port),
                 serverName: nil,
@@ -75,9 +76,22 @@ public struct CharterServer: Sendable {
                 logger: logger
             )
         }
+        var renewal: [any Service] = []
+        if let tls, configuration.tls.certfile.isEmpty {
+            // The CA issued the server's certificate: it re-issues it before it expires.
+            renewal.append(
+                TLSRenewal(
+                    tls: tls,
+                    home: home,
+                    renewBefore: try ServerHome.renewBefore(configuration),
+                    makeContext: { try makeTLSContext(chainPEM: $0, keyPEM: $1) },
+                    logger: logger
+                )
+            )
+        }
         let group = ServiceGroup(
             configuration: .init(
-                services: [api, operations] + expiryWatches,
+                services: [api, operations] + expiryWatches + renewal,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
@@ -85,23 +99,25 @@ public struct CharterServer: Sendable {
         try await group.run()
     }
 
-    func apiServerBuilder(limits: ConnectionLimits) throws -> HTTPServerBuilder {
-        let configuration = home.configuration
+    func apiServerBuilder(limits: ConnectionLimits, tls: ServerTLS?) -> HTTPServerBuilder {
         let metrics = self.metrics
         let http = HTTP1Channel.Configuration(additionalChannelHandlers: [RequestBoundary()])
-        guard let tls = home.tls else {
-            return HTTPServerBuilder { responder in
-                GuardedChannel(
-                    base: HTTP1Channel(responder: responder, configuration: http),
-                    tls: nil,
-                    limits: limits,
-                    metrics: metrics
-                )
-            }
+        return HTTPServerBuilder { responder in
+            GuardedChannel(
+                base: HTTP1Channel(responder: responder, configuration: http),
+                tls: tls,
+                limits: limits,
+                metrics: metrics
+            )
         }
+    }
+
+    /// The API's TLS context for a certificate chain and key, with `tls.clientauth` applied.
+    func makeTLSContext(chainPEM: String, keyPEM: String) throws -> NIOSSLContext {
+        let configuration = home.configuration
         var tlsConfiguration = TLSConfiguration.makeServerConfiguration(
-            certificateChain: try NIOSSLCertificate.fromPEMBytes(Array(tls.chainPEM.utf8)).map { .certificate($0) },
-            privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(tls.keyPEM.utf8), format: .pem))
+            certificateChain: try NIOSSLCertificate.fromPEMBytes(Array(chainPEM.utf8)).map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(keyPEM.utf8), format: .pem))
         )
         tlsConfiguration.minimumTLSVersion = .tlsv12
         switch configuration.tls.clientauth.type.lowercased() {
@@ -121,15 +137,7 @@ public struct CharterServer: Sendable {
                 "tls.clientauth.type '\(other)' is not supported (NoClientCert or RequireAndVerifyClientCert)"
             )
         }
-        let context = try NIOSSLContext(configuration: tlsConfiguration)
-        return HTTPServerBuilder { responder in
-            GuardedChannel(
-                base: HTTP1Channel(responder: responder, configuration: http),
-                tls: context,
-                limits: limits,
-                metrics: metrics
-            )
-        }
+        return try NIOSSLContext(configuration: tlsConfiguration)
     }
 
     /// Splits `host:port` (IPv6 in brackets).

@@ -219,18 +219,26 @@ struct ServerCommand: AsyncParsableCommand {
     struct RenewCA: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "renew-ca",
-            abstract: "Re-issue the root CA certificate with the same key and subject; restart the server to serve it."
+            abstract:
+                "Re-issue a CA certificate with the same key and subject (a root re-signs itself, an intermediate reenrolls with its parent); restart the server to serve it."
         )
         @OptionGroup var options: Options
+
+        @Option(name: .customLong("caname"), help: "Which CA of the server (default: the home's own).")
+        var caName = ""
 
         @Option(help: "Lifetime of the renewed CA certificate, e.g. 131400h (15 years, the default).")
         var expiry: String?
 
         func run() async throws {
             do {
-                let configuration = try options.effectiveConfiguration()
-                let outcome = try CARenewal.renew(
-                    home: options.home,
+                let (home, configuration) = try ServerCAs.location(
+                    ofCA: caName,
+                    configuration: try options.effectiveConfiguration(),
+                    home: options.home
+                )
+                let outcome = try await CARenewal.renew(
+                    home: home,
                     configuration: configuration,
                     expiry: try DurationText.parse(expiry ?? configuration.csr.ca.expiry)
                 )

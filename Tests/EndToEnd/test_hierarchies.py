@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import tempfile
+import time
 
 import pytest
 from cryptography import x509
@@ -86,6 +87,20 @@ def test_crls_are_per_ca(multi):
     default_crl = multi.token_call("POST", "/gencrl", default_admin, {})
     listed = {r.serial_number for r in x509.load_pem_x509_crl(crl_from_result(default_crl.json["result"]["CRL"]))}
     assert victim.cert.serial_number not in listed
+
+
+def test_renew_ca_picks_a_ca_by_name(multi, tmp_path):
+    home = multi.home
+    before = open(os.path.join(home, "ca", "ca1", "ca-cert.pem")).read()
+    default_before = open(os.path.join(home, "ca-cert.pem")).read()
+    result = subprocess.run([BINARY, "server", "renew-ca", "-H", home, "--caname", "ca1", "--expiry", "87600h"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert open(os.path.join(home, "ca", "ca1", "ca-cert.pem")).read() != before
+    assert open(os.path.join(home, "ca-cert.pem")).read() == default_before
+    unknown = subprocess.run([BINARY, "server", "renew-ca", "-H", home, "--caname", "nope"],
+                             capture_output=True, text=True, timeout=120)
+    assert unknown.returncode != 0 and "nope" in unknown.stderr
 
 
 def test_operations_expose_each_cas_expiry(multi):
@@ -177,6 +192,27 @@ def test_an_intermediate_ca_chains_leaves_to_the_root(root):
     finally:
         intermediate.stop()
 
+    # renew-ca: the intermediate reenrolls with its parent for the same key and subject
+    old = x509.load_pem_x509_certificate(open(os.path.join(home, "ca-cert.pem"), "rb").read())
+    renewed = subprocess.run([BINARY, "server", "renew-ca", "-H", home], capture_output=True, text=True, timeout=120)
+    assert renewed.returncode == 0, renewed.stderr
+    new = x509.load_pem_x509_certificate(open(os.path.join(home, "ca-cert.pem"), "rb").read())
+    assert new.serial_number != old.serial_number and new.subject == old.subject
+    assert new.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo) \
+        == old.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    assert new.issuer == root.ca_cert().subject
+    archived = [f for f in os.listdir(home) if f.startswith("ca-cert-") and f.endswith(".pem")]
+    assert len(archived) == 1
+    # the leaf issued under the old certificate verifies against the new one
+    with tempfile.TemporaryDirectory() as d:
+        leaf_file = os.path.join(d, "leaf.pem")
+        with open(leaf_file, "wb") as f:
+            f.write(leaf.cert_pem)
+        out = subprocess.run(["openssl", "verify", "-CAfile", root.ca_file, "-untrusted",
+                              os.path.join(home, "ca-cert.pem"), leaf_file], capture_output=True, text=True)
+        assert out.returncode == 0, out.stdout + out.stderr
+    assert len(root.db_rows("SELECT serial_number FROM certificates WHERE enrollment_id = 'int1'")) == 2
+
 
 def test_an_intermediate_needs_hf_intermediate_ca(root):
     home = intermediate_home(root, "notca", attrs=None)
@@ -185,3 +221,38 @@ def test_an_intermediate_needs_hf_intermediate_ca(root):
     key = new_key()
     direct = root.enroll("notca", "notcapw", csr_pem=make_csr(key, "notca"), key=key, profile="ca")
     assert direct.status == 403 and direct.error_code == 71
+
+
+def test_the_servers_tls_certificate_is_renewed_while_it_runs_without_dropping_connections(tmp_path):
+    config = "signing:\n  profiles:\n    tls:\n      usage: [signing, key encipherment, server auth, client auth]\n" \
+             "      expiry: 8s\ntls:\n  renewbefore: 4s\n"
+    server = Server(config, home=str(tmp_path / "home")).start()
+    try:
+        import http.client
+        first_pem = open(os.path.join(server.home, "tls-cert.pem")).read()
+        kept = http.client.HTTPSConnection("localhost", server.port, context=server.ssl_context(), timeout=30)
+        kept.request("GET", "/cainfo")
+        assert kept.getresponse().read() and kept.sock is not None
+        first = x509.load_der_x509_certificate(kept.sock.getpeercert(binary_form=True))
+        assert first.public_bytes(serialization.Encoding.PEM).decode() == first_pem
+        deadline = time.monotonic() + 30
+        while open(os.path.join(server.home, "tls-cert.pem")).read() == first_pem:
+            assert time.monotonic() < deadline, "the TLS certificate was not renewed"
+            time.sleep(0.2)
+        time.sleep(0.5)
+        fresh = http.client.HTTPSConnection("localhost", server.port, context=server.ssl_context(), timeout=30)
+        fresh.request("GET", "/cainfo")
+        assert fresh.getresponse().status == 200
+        second = x509.load_der_x509_certificate(fresh.sock.getpeercert(binary_form=True))
+        assert second.serial_number != first.serial_number
+        assert second.not_valid_after_utc > first.not_valid_after_utc
+        # the connection opened before the renewal still works
+        kept.request("GET", "/cainfo")
+        assert kept.getresponse().status == 200
+        kept.close()
+        fresh.close()
+        # every certificate the server issued for itself is on record
+        rows = server.db_rows("SELECT serial_number FROM certificates WHERE profile = 'tls'")
+        assert {format(first.serial_number, "x"), format(second.serial_number, "x")} <= {r[0] for r in rows}
+    finally:
+        server.stop()

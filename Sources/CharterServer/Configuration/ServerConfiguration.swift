@@ -150,6 +150,9 @@ extension ServerConfiguration {
         public var keyfile: String = ""
         /// Client certificates: fabric-ca's `tls.clientauth`.
         public var clientauth = ClientAuth()
+        /// How long before its NotAfter a TLS certificate the CA issued is re-issued, while the
+        /// server runs (Charter; fabric-ca's expires unnoticed).
+        public var renewbefore: String = "720h"
         public init() {}
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -157,6 +160,7 @@ extension ServerConfiguration {
             certfile = try c.decodeIfPresent(String.self, forKey: .certfile) ?? ""
             keyfile = try c.decodeIfPresent(String.self, forKey: .keyfile) ?? ""
             clientauth = try c.decodeIfPresent(ClientAuth.self, forKey: .clientauth) ?? ClientAuth()
+            renewbefore = try c.decodeIfPresent(String.self, forKey: .renewbefore) ?? "720h"
         }
     }
 

@@ -14,7 +14,7 @@ struct GuardedChannel<Base: ServerChildChannel>: ServerChildChannel {
 
     let base: Base
     /// nil serves plain HTTP.
-    let tls: NIOSSLContext?
+    let tls: ServerTLS?
     let limits: ConnectionLimits
     let metrics: ServerMetrics
 
@@ -22,7 +22,7 @@ struct GuardedChannel<Base: ServerChildChannel>: ServerChildChannel {
         channel.eventLoop.makeCompletedFuture {
             let pipeline = channel.pipeline.syncOperations
             if let tls {
-                try pipeline.addHandler(NIOSSLServerHandler(context: tls))
+                try pipeline.addHandler(NIOSSLServerHandler(context: tls.current))
                 try pipeline.addHandler(
                     HandshakeWatcher(
                         metrics: metrics,

@@ -76,6 +76,24 @@ public struct ServerCAs: Sendable {
         return ServerCAs(primary: primary, others: others)
     }
 
+    /// Where the CA named `name` lives (its home folder) and its configuration, without opening
+    /// it: `""` or the default CA's name is the home itself.
+    public static func location(ofCA name: String, configuration: ServerConfiguration, home: String) throws
+        -> (path: String, configuration: ServerConfiguration)
+    {
+        if name.isEmpty || name == configuration.ca.name { return (home, configuration) }
+        let files = HomeFiles(root: home)
+        var candidates = configuration.cafiles.map(files.resolve)
+        if configuration.cacount > 0 {
+            candidates += (1...min(configuration.cacount, 64)).map { files.resolve("ca/ca\($0)/\(caConfigFileName)") }
+        }
+        for file in candidates where FileManager.default.fileExists(atPath: file) {
+            let loaded = try ServerConfiguration.load(contentsOf: file)
+            if loaded.ca.name == name { return ((file as NSString).deletingLastPathComponent, loaded) }
+        }
+        throw CharterError(.unknownCA, "CA '\(name)' does not exist in \(home)")
+    }
+
     /// A CA like the default one under another name, with its own SQLite registry.
     public static func derived(from configuration: ServerConfiguration, name: String) -> ServerConfiguration {
         var derived = configuration

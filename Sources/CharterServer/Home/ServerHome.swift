@@ -257,7 +257,8 @@ public struct ServerHome: Sendable {
     }
 
     /// The API's TLS pair: configured files, or the home's pair, re-issued by the CA when missing,
-    /// expired, or signed by another CA. Every certificate the server issues is recorded, this one too.
+    /// within its renewal window, or signed by another CA. Every certificate the server issues is
+    /// recorded, this one too.
     static func loadOrIssueTLS(
         files: HomeFiles,
         configuration: ServerConfiguration,
@@ -270,16 +271,43 @@ public struct ServerHome: Sendable {
         }
         if files.exists("tls-cert.pem"), files.exists("tls-key.pem"),
             let existing = try? PEMBundle.certificates(in: try files.read("tls-cert.pem")).first,
-            authority.didIssue(existing), existing.notValidAfter > Date().addingTimeInterval(86_400)
+            authority.didIssue(existing),
+            existing.notValidAfter > Date().addingTimeInterval(try renewBefore(configuration).timeInterval)
         {
             return (try files.read("tls-cert.pem") + authority.chainPEM, try files.read("tls-key.pem"))
         }
+        return try await issueTLS(
+            files: files,
+            configuration: configuration,
+            authority: authority,
+            registry: registry,
+            hostName: hostName
+        )
+    }
+
+    /// `tls.renewbefore`, checked.
+    static func renewBefore(_ configuration: ServerConfiguration) throws -> Duration {
+        try DurationText.parse(configuration.tls.renewbefore)
+    }
+
+    /// A new TLS pair for the API, issued by the CA under the `tls` profile, recorded, then written.
+    static func issueTLS(
+        files: HomeFiles,
+        configuration: ServerConfiguration,
+        authority: CertificateAuthority,
+        registry: any Registry,
+        hostName: String
+    ) async throws -> (chainPEM: String, keyPEM: String) {
         // The TLS key stays ECDSA P-256 whatever the CA's algorithm (an Ed25519 CA still signs it
         // with Ed25519): BoringSSL-based clients, Charter's own included, do not offer Ed25519 in
         // the TLS handshake.
         let key = SigningKey.generate(.p256)
         var hosts = [hostName, "localhost", "127.0.0.1", "::1"] + configuration.csr.hosts
         hosts = hosts.filter { !$0.isEmpty }
+        var profile = SigningProfile.tls
+        if let configured = configuration.signing.profiles[SigningProfile.tls.name] {
+            profile.expiry = try DurationText.parse(configured.expiry)
+        }
         let issued = try authority.issue(
             IssuanceRequest(
                 publicKey: key.publicKey,
@@ -296,13 +324,26 @@ public struct ServerHome: Sendable {
                     type: "",
                     affiliation: ""
                 ),
-                profile: SigningProfile.tls
+                profile: profile
             )
         )
         try await registry.record(CertificateRecord(issued, enrollmentID: hostName, caName: configuration.ca.name))
         try files.write("tls-key.pem", key.pkcs8PEM, mode: 0o600)
         try files.write("tls-cert.pem", issued.pem, mode: 0o644)
         return (issued.pem + authority.chainPEM, key.pkcs8PEM)
+    }
+
+    /// The API's TLS pair re-issued now (the running server's renewal), when the CA issued it.
+    public func renewedTLS(hostName: String = ProcessInfo.processInfo.hostName) async throws -> (
+        chainPEM: String, keyPEM: String
+    ) {
+        try await Self.issueTLS(
+            files: HomeFiles(root: path),
+            configuration: configuration,
+            authority: authority,
+            registry: registry,
+            hostName: hostName
+        )
     }
 }
 
