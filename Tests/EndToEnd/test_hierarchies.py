@@ -174,6 +174,19 @@ def test_an_intermediate_ca_chains_leaves_to_the_root(root):
             out = subprocess.run(["openssl", "verify", "-CAfile", root.ca_file, "-untrusted", untrusted, leaf_file],
                                  capture_output=True, text=True)
             assert out.returncode == 0, out.stdout + out.stderr
+        # Charter's client writes the chain as fabric-ca-client does
+        client_home = tempfile.mkdtemp(prefix="charter-int-client-")
+        for extra, folder in (([], "msp"), (["--enrollment.profile", "tls", "--csr.hosts", "peer0.example.com"], "tls")):
+            out = subprocess.run([BINARY, "enroll", "-u", f"https://admin:adminpw@localhost:{intermediate.port}",
+                                  "--tls.certfiles", root.ca_file, "-H", client_home, "-M", folder, *extra],
+                                 capture_output=True, text=True, timeout=60)
+            assert out.returncode == 0, out.stderr
+        name = f"localhost-{intermediate.port}.pem"
+        assert open(os.path.join(client_home, "msp", "intermediatecerts", name)).read().strip() == \
+            open(os.path.join(home, "ca-cert.pem")).read().strip()
+        assert x509.load_pem_x509_certificate(open(os.path.join(client_home, "msp", "cacerts", name), "rb").read()) \
+            == root.ca_cert()
+        assert os.path.exists(os.path.join(client_home, "tls", "tlsintermediatecerts", "tls-" + name))
         # the parent recorded the intermediate's certificate
         assert root.db_rows("SELECT profile FROM certificates WHERE enrollment_id = 'int1'") == [("ca",)]
 
