@@ -269,3 +269,36 @@ def test_the_servers_tls_certificate_is_renewed_while_it_runs_without_dropping_c
         assert {format(first.serial_number, "x"), format(second.serial_number, "x")} <= {r[0] for r in rows}
     finally:
         server.stop()
+
+
+def test_a_renewed_root_keeps_old_leaves_verifying_and_gives_new_ones_its_new_validity(tmp_path):
+    server = Server("csr:\n  ca:\n    expiry: 100h\n", home=str(tmp_path / "home")).start()
+    try:
+        old_leaf = server.enroll("admin", "adminpw")
+        assert old_leaf.status == 201
+        old_ca = server.ca_cert()
+    finally:
+        server.stop()
+    renewed = subprocess.run([BINARY, "server", "renew-ca", "-H", server.home, "--expiry", "1000h"],
+                             capture_output=True, text=True, timeout=60)
+    assert renewed.returncode == 0, renewed.stderr
+    server.start()
+    try:
+        served = chain_of(json.loads(server.request("GET", "/cainfo")[1]))[0]
+        assert served.serial_number != old_ca.serial_number and served.subject == old_ca.subject
+        assert served.not_valid_after_utc > old_ca.not_valid_after_utc
+        code, out = openssl_verify(server.ca_file, old_leaf.cert_pem)
+        assert code == 0, out
+        new_leaf = server.enroll("admin", "adminpw")
+        assert new_leaf.cert.not_valid_after_utc > old_ca.not_valid_after_utc
+        assert new_leaf.cert.not_valid_after_utc <= served.not_valid_after_utc
+        # a client's cacerts/ follows with getcainfo
+        client = tmp_path / "client"
+        out = subprocess.run([BINARY, "getcainfo", "-u", f"https://localhost:{server.port}",
+                              "--tls.certfiles", server.ca_file, "-H", str(client)],
+                             capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0, out.stderr
+        stored = x509.load_pem_x509_certificate((client / "msp" / "cacerts" / f"localhost-{server.port}.pem").read_bytes())
+        assert stored == served
+    finally:
+        server.stop()
