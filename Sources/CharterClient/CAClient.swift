@@ -14,6 +14,13 @@ public struct CAClient: Sendable {
     public let baseURL: String
     /// The URL's host and port (`localhost:7054`), which names the CA files fabric-ca-client writes.
     public let hostPort: String
+    /// `<host>-<port>[-<caname>].pem`, dots and colons as dashes, as fabric-ca-client names CA files.
+    public func caFileName(caName: String) -> String {
+        var name = hostPort
+        if !caName.isEmpty { name += "-\(caName)" }
+        return name.replacingOccurrences(of: ":", with: "-").replacingOccurrences(of: ".", with: "-") + ".pem"
+    }
+
     /// Print each request and the status of its answer on standard error (`-d`).
     public let debug: Bool
     let client: HTTPClient

@@ -1,4 +1,4 @@
-// The `charter` command: one binary for the CA server and, later, the client, cryptogen and audit verbs.
+// The `charter` command: one binary for the CA server, the client, renewal, cryptogen and audit verbs.
 
 import ArgumentParser
 
@@ -10,7 +10,7 @@ struct Charter: AsyncParsableCommand {
         subcommands: [
             ServerCommand.self, Enroll.self, Reenroll.self, Register.self, Revoke.self, GenCRL.self, GetCAInfo.self,
             IdentityCommand.self, AffiliationCommand.self, CertificateCommand.self, CryptogenCommand.self,
-            AuditCommand.self,
+            AuditCommand.self, RenewCommand.self,
             Version.self,
         ]
     )

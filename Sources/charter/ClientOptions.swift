@@ -72,12 +72,8 @@ struct ClientOptions: ParsableArguments {
         let secret: String?
         let url: URL
 
-        /// `<host>-<port>[-<caname>].pem`, dots and colons as dashes, as fabric-ca-client names CA files.
-        var caFileName: String {
-            var name = client.hostPort
-            if !caName.isEmpty { name += "-\(caName)" }
-            return name.replacingOccurrences(of: ":", with: "-").replacingOccurrences(of: ".", with: "-") + ".pem"
-        }
+        /// `<host>-<port>[-<caname>].pem`, as fabric-ca-client names CA files.
+        var caFileName: String { client.caFileName(caName: caName) }
     }
 
     func context() throws -> Context {
