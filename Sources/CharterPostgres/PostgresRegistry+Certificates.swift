@@ -161,6 +161,20 @@ extension PostgresRegistry {
         }
     }
 
+    public func countUnrevoked(notAfterFrom start: Date, to end: Date) async throws -> Int {
+        try await read { connection in
+            let rows = try await connection.query(
+                """
+                SELECT count(*) FROM certificates
+                WHERE not_after BETWEEN \(start) AND \(end) AND status = 'good'
+                """,
+                logger: logger
+            )
+            for try await count in rows.decode(Int.self) { return count }
+            return 0
+        }
+    }
+
     public func counts() async throws -> RegistryCounts {
         try await read { connection in
             let rows = try await connection.query(

@@ -58,22 +58,24 @@ public struct CharterServer: Sendable {
         )
         let (opsHost, opsPort) = try Self.split(configuration.operations.listenAddress)
         let operations = Application(
-            router: OperationsRouter.build(
-                registries: authorities.map(\.registry),
-                metrics: metrics,
-                caExpiries: authorities.map {
-                    ($0.configuration.ca.name, $0.authority.certificate.notValidAfter)
-                }
-            ),
+            router: OperationsRouter.build(registries: authorities.map(\.registry), metrics: metrics),
             configuration: .init(address: .hostname(opsHost, port: opsPort), serverName: nil),
             logger: logger
         )
-        let expiryWatches: [any Service] = try authorities.map {
-            CAExpiryWatch(
-                caName: $0.configuration.ca.name,
-                notAfter: $0.authority.certificate.notValidAfter,
-                window: try DurationText.parse($0.configuration.ca.expirywarning),
-                logger: logger
+        var expiryWatches: [any Service] = []
+        for authority in authorities {
+            let name = authority.configuration.ca.name
+            metrics.setCAExpiry(ca: name, notAfter: authority.authority.certificate.notValidAfter)
+            expiryWatches.append(
+                CAExpiryWatch(
+                    caName: name,
+                    notAfter: authority.authority.certificate.notValidAfter,
+                    window: try DurationText.parse(authority.configuration.ca.expirywarning),
+                    logger: logger
+                )
+            )
+            expiryWatches.append(
+                ExpiringCertificatesWatch(caName: name, registry: authority.registry, metrics: metrics, logger: logger)
             )
         }
         var renewal: [any Service] = []

@@ -37,6 +37,9 @@ public protocol Registry: Sendable {
     func addAffiliations(_ names: [String]) async throws
     /// Counts of what is stored, for operations metrics and tests.
     func counts() async throws -> RegistryCounts
+    /// Unrevoked certificates whose NotAfter lies in `start...end` (the expiry gauges; the
+    /// NotAfter index keeps it cheap).
+    func countUnrevoked(notAfterFrom start: Date, to end: Date) async throws -> Int
     /// Throws when the database cannot serve a query now (the operations health check): cheap
     /// enough for a load balancer to call every second.
     func ping() async throws

@@ -187,6 +187,16 @@ public struct SQLiteRegistry: Registry, CertificateArchive {
         }
     }
 
+    public func countUnrevoked(notAfterFrom start: Date, to end: Date) async throws -> Int {
+        try await read { db in
+            try Int.fetchOne(
+                db,
+                sql: "SELECT COUNT(*) FROM certificates WHERE not_after BETWEEN ? AND ? AND status = 'good'",
+                arguments: [start, end]
+            ) ?? 0
+        }
+    }
+
     public func ping() async throws {
         _ = try await read { db in try Int.fetchOne(db, sql: "SELECT 1") }
     }

@@ -219,6 +219,26 @@ import Testing
         #expect(try await registry.counts().certificates == 32)
     }
 
+    @Test(arguments: RegistryBackend.all) func expiringCertificatesAreCountedByWindowWithoutRevokedOnes(
+        _ backend: RegistryBackend
+    ) async throws {
+        let registry = try await backend.open(affiliations: ["org1"])
+        try await registry.insert(identity("peer0"))
+        let soon = record(for: "peer0")
+        let revoked = record(for: "peer0")
+        try await registry.recordEnrollment(EnrollmentRecord(certificate: soon, countsAsEnrollment: true))
+        try await registry.recordEnrollment(EnrollmentRecord(certificate: revoked, countsAsEnrollment: true))
+        _ = try await registry.revokeCertificate(
+            serial: revoked.serial,
+            authorityKeyIdentifier: revoked.authorityKeyIdentifier,
+            reason: .superseded,
+            at: Date()
+        )
+        let now = Date()
+        #expect(try await registry.countUnrevoked(notAfterFrom: now, to: soon.notAfter) == 1)
+        #expect(try await registry.countUnrevoked(notAfterFrom: now, to: soon.notAfter.addingTimeInterval(-1)) == 0)
+    }
+
     @Test func aReadOnlySQLiteRegistryReadsWhatTheWriterCommitted() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("charter-\(UUID().uuidString).db").path
         let registry = try SQLiteRegistry(path: path)

@@ -57,7 +57,37 @@ def test_operations_endpoints(server):
     status, body = server.ops("/version")
     assert status == 200 and b'"Version"' in body
     status, body = server.ops("/metrics")
-    assert status == 200 and b"charter_enrollments_total" in body
+    assert status == 200 and b"charter_http_requests_total" in body
+
+
+def metric(text, name, **labels):
+    """The value of one series, or None."""
+    for line in text.splitlines():
+        series = line.rsplit(" ", 1)[0]
+        if series.split("{")[0] == name and all(f'{k}="{v}"' in series for k, v in labels.items()):
+            return float(line.split()[-1])
+    return None
+
+
+def test_metrics_count_requests_issuance_and_expiring_certificates(server, admin):
+    before = server.ops("/metrics")[1].decode()
+    issued_before = metric(before, "charter_certificates_issued_total", ca="", profile="default", type="client",
+                           operation="enroll") or 0
+    assert server.enroll("admin", "adminpw").status == 201
+    for name in ("nobody-1", "nobody-2", "nobody-3"):
+        server.token_call("GET", f"/identities/{name}", admin)
+    text = server.ops("/metrics")[1].decode()
+    assert metric(text, "charter_certificates_issued_total", ca="", profile="default", type="client",
+                  operation="enroll") == issued_before + 1
+    assert metric(text, "charter_http_requests_total", endpoint="/enroll", method="POST", status="201") >= 1
+    assert metric(text, "charter_http_request_duration_seconds_count", endpoint="/enroll", method="POST") >= 1
+    # the route template is the label: client-chosen paths do not make new series
+    assert metric(text, "charter_http_requests_total", endpoint="/identities/:id", method="GET", status="404") >= 3
+    assert "nobody-1" not in text
+    assert metric(text, "charter_database_operation_duration_seconds_count", operation="record_enrollment") >= 1
+    # certificates expiring within 7, 30, 90 days (the server issues one-year certificates: none yet)
+    for window in ("7d", "30d", "90d"):
+        assert metric(text, "charter_certificates_expiring", ca="", within=window) == 0
 
 
 def test_tcp_health_probes_are_counted_not_logged(server):

@@ -17,6 +17,7 @@ struct Authenticator: Sendable {
     /// Whether legacy tokens (which sign neither method nor URI) are accepted: fabric-ca's
     /// `FABRIC_CA_SERVER_COMPATIBILITY_MODE_V1_3`, off by default.
     let acceptsLegacyTokens: Bool
+    let metrics: ServerMetrics
 
     /// Basic authentication: the identity whose secret matches.
     ///
@@ -34,7 +35,8 @@ struct Authenticator: Sendable {
         }
         let id = String(decoded[..<colon])
         let secret = String(decoded[decoded.index(after: colon)...])
-        guard let identity = try await registry.identity(id) else {
+        guard let identity = try await metrics.timeDatabase("identity_lookup", { try await registry.identity(id) })
+        else {
             throw CharterError.authentication("Unknown identity '\(id)'")
         }
         if identity.revoked {
@@ -65,7 +67,11 @@ struct Authenticator: Sendable {
         }
         let serial = Hex.canonicalSerial(Hex.encode(token.certificate.serialNumber.bytes)) ?? ""
         let aki = Hex.encode(authority.subjectKeyIdentifier)
-        guard let (record, owner) = try await registry.certificateAndOwner(serial: serial, authorityKeyIdentifier: aki)
+        guard
+            let (record, owner) = try await metrics.timeDatabase(
+                "token_lookup",
+                { try await registry.certificateAndOwner(serial: serial, authorityKeyIdentifier: aki) }
+            )
         else {
             throw CharterError.authentication("The token's certificate \(serial) is not on record")
         }

@@ -59,6 +59,7 @@ extension CAService {
         if revocation.gencrl == true {
             crl = Data(try await makeCRL(CRLRequest()).pem.utf8).base64EncodedString()
         }
+        metrics.countRevocations(ca: configuration.ca.name, certificates: revoked.count)
         let info = revoked.map { RevokedCertificateInfo(serial: $0.serial, aki: $0.authorityKeyIdentifier) }
         return try Envelope.success(RevocationResponse(revokedCerts: info, crl: crl))
     }
@@ -83,6 +84,7 @@ extension CAService {
         filter.authorityKeyIdentifier = Hex.encode(authority.subjectKeyIdentifier)
         let records = try await registry.certificates(matching: filter)
         let now = Date()
+        defer { metrics.countCRL(ca: configuration.ca.name) }
         return try CertificateRevocationList(
             authority: authority,
             revoked: records.map {

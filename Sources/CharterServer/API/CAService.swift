@@ -42,7 +42,8 @@ struct CAService: Sendable {
             hasher: home.hasher,
             authority: home.authority,
             passwordAttempts: configuration.cfg.identities.passwordattempts,
-            acceptsLegacyTokens: configuration.compatibility.v1_3
+            acceptsLegacyTokens: configuration.compatibility.v1_3,
+            metrics: metrics
         )
     }
 
@@ -119,10 +120,17 @@ struct CAService: Sendable {
             )
         }
         let record = CertificateRecord(issued, enrollmentID: identity.id, caName: configuration.ca.name)
-        try await registry.recordEnrollment(
-            EnrollmentRecord(certificate: record, countsAsEnrollment: countsAsEnrollment)
+        try await metrics.timeDatabase("record_enrollment") {
+            try await registry.recordEnrollment(
+                EnrollmentRecord(certificate: record, countsAsEnrollment: countsAsEnrollment)
+            )
+        }
+        metrics.countIssued(
+            ca: configuration.ca.name,
+            profile: issued.profile,
+            type: identity.type,
+            reenroll: !countsAsEnrollment
         )
-        metrics.countIssued(reenroll: !countsAsEnrollment)
         return Envelope.success(
             json: EnrollmentResponse(certificatePEM: issued.pem, serverInfo: serverInfo(version: "")).wireJSON,
             status: .created
@@ -188,7 +196,7 @@ struct CAService: Sendable {
             secretHash: secretHash
         )
         try await registry.insert(identity)
-        metrics.countRegistration()
+        metrics.countRegistration(ca: configuration.ca.name)
         return (identity, secret)
     }
 

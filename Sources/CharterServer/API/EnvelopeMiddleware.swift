@@ -51,18 +51,30 @@ struct EnvelopeMiddleware: RouterMiddleware {
             failure = internalError
             response = Envelope.failure(internalError)
         }
-        metrics.countResponse(status: response.status.code)
+        metrics.countResponse(
+            endpoint: template(for: request.uri.path) ?? "other",
+            method: request.method.rawValue,
+            status: response.status.code,
+            duration: ContinuousClock.now - start
+        )
         log(request, context: context, status: response.status.code, start: start, failure: failure)
         return response
     }
 
     func isKnown(_ path: String) -> Bool {
+        template(for: path) != nil
+    }
+
+    /// The route template a path matches (`/identities/:id`, without the `/api/v1` prefix): a
+    /// metrics label whose values are bounded, whatever paths clients send.
+    func template(for path: String) -> String? {
         let segments = path.split(separator: "/")
-        return knownPaths.contains { template in
+        let match = knownPaths.first { template in
             let parts = template.split(separator: "/")
             return parts.count == segments.count
                 && zip(parts, segments).allSatisfy { $0.hasPrefix(":") || $0 == $1 }
         }
+        return match.map { $0.hasPrefix("/api/v1/") ? String($0.dropFirst(7)) : $0 }
     }
 
     func log(_ request: Request, context: Context, status: Int, start: ContinuousClock.Instant, failure: CharterError?)

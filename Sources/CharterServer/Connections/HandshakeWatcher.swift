@@ -39,7 +39,7 @@ final class HandshakeWatcher: ChannelInboundHandler, RemovableChannelHandler {
         if case TLSUserEvent.handshakeCompleted = event {
             handshakeCompleted = true
             deadline?.cancel()
-            metrics.tlsHandshakes.add(1, ordering: .relaxed)
+            metrics.countHandshake()
         }
         context.fireUserInboundEventTriggered(event)
     }
@@ -57,7 +57,7 @@ final class HandshakeWatcher: ChannelInboundHandler, RemovableChannelHandler {
     func channelInactive(context: ChannelHandlerContext) {
         deadline?.cancel()
         if !handshakeCompleted {
-            metrics.tlsProbes.add(1, ordering: .relaxed)
+            metrics.countProbe()
             logger.debug(
                 "connection closed before TLS handshake (health probe?)",
                 metadata: ["peer": "\(peer.map { "\($0)" } ?? "?")"]

@@ -8,13 +8,8 @@ import Hummingbird
 
 /// Builds the operations router.
 enum OperationsRouter {
-    /// `caExpiries` are each CA's name and NotAfter, exposed as a gauge so alerts can fire weeks
-    /// ahead; `/healthz` asks every CA's registry.
-    static func build(
-        registries: [any Registry],
-        metrics: ServerMetrics,
-        caExpiries: [(name: String, notAfter: Date)]
-    ) -> Router<BasicRequestContext> {
+    /// `/healthz` asks every CA's registry; `/metrics` renders the server's registry.
+    static func build(registries: [any Registry], metrics: ServerMetrics) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.get("healthz") { _, _ -> Response in
             let time = ISO8601DateFormatter().string(from: Date())
@@ -34,18 +29,11 @@ enum OperationsRouter {
                 status: .ok
             )
         }
-        let expiry =
-            "# HELP charter_ca_expiration_timestamp_seconds When the CA certificate expires (Unix time)\n"
-            + "# TYPE charter_ca_expiration_timestamp_seconds gauge\n"
-            + caExpiries.map { name, notAfter in
-                "charter_ca_expiration_timestamp_seconds{ca=\(GoJSON.quote(name))} "
-                    + "\(Int64(exactly: notAfter.timeIntervalSince1970.rounded(.down)) ?? 0)\n"
-            }.joined()
         router.get("metrics") { _, _ -> Response in
             Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4"],
-                body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.prometheusText() + expiry))
+                body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.prometheusText()))
             )
         }
         return router
