@@ -24,11 +24,11 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 VENV=.venv
-if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import hfc, cryptography, pytest' 2>/dev/null; then
+if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import hfc, cryptography, pytest, yaml' 2>/dev/null; then
     python3 -m venv "$VENV"
     "$VENV/bin/pip" install -q --upgrade pip
     # fabric-sdk-py 1.0.0 pins packages that no longer build on Python 3.11 (pysha3, rx); the CA
     # client needs neither, so install it without dependencies and add what it does use.
     "$VENV/bin/pip" install -q --no-deps fabric-sdk-py==1.0.0
-    "$VENV/bin/pip" install -q 'requests==2.20.0' six 'cryptography<46' pycryptodomex hkdf pytest
+    "$VENV/bin/pip" install -q 'requests==2.20.0' six 'cryptography<46' pycryptodomex hkdf pytest pyyaml
 fi

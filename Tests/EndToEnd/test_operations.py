@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from harness import BINARY, Server, free_port, openssl_verify
+from harness import BINARY, ROOT, Server, free_port, openssl_verify
 
 
 def test_server_tls_certificate_names_every_local_host(server):
@@ -322,3 +322,19 @@ def test_bootstrap_from_the_environment_or_a_secret_file(tmp_path, how):
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def test_every_metric_the_alert_rules_use_exists(server, admin):
+    """The sample alert rules only name series Charter emits (server or renew daemon)."""
+    import re
+    import yaml
+    rules = yaml.safe_load(open(os.path.join(ROOT, "deploy", "prometheus", "charter-alerts.yaml")))
+    names = {name for group in rules["groups"] for rule in group["rules"]
+             for name in re.findall(r"charter_[a-z_]+", rule["expr"])}
+    assert server.enroll("admin", "adminpw").status == 201
+    text = server.ops("/metrics")[1].decode()
+    emitted = {line.split("{")[0].split(" ")[0] for line in text.splitlines() if line.startswith("charter_")}
+    daemon = {"charter_renew_certificate_expiration_timestamp_seconds", "charter_renew_failures_total"}
+    for name in names - daemon:
+        assert name in emitted or name.removesuffix("_bucket") + "_count" in emitted, name
+    assert daemon & names
