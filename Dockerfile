@@ -1,4 +1,5 @@
-# Charter CA server image: release build, non-root, only libsqlite3 added at run time.
+# Charter CA server image: release build, non-root; libsqlite3 at run time, curl for the health
+# check, procps so a renew sidecar's --exec can signal the process it serves (pgrep).
 FROM swift:6.2-bookworm AS build
 RUN apt-get update && apt-get install -y --no-install-recommends libsqlite3-dev && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
@@ -12,7 +13,7 @@ RUN swift build -c release --product charter --static-swift-stdlib \
 
 FROM debian:bookworm-slim
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libsqlite3-0 ca-certificates curl \
+    && apt-get install -y --no-install-recommends libsqlite3-0 ca-certificates curl procps \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --home-dir /var/lib/charter --create-home charter
 COPY --from=build /charter /usr/local/bin/charter

@@ -32,3 +32,12 @@ if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import hfc, cryptogra
     "$VENV/bin/pip" install -q --no-deps fabric-sdk-py==1.0.0
     "$VENV/bin/pip" install -q 'requests==2.20.0' six 'cryptography<46' pycryptodomex hkdf pytest pyyaml
 fi
+
+# The deployment manifests are checked with kubernetes-validate and checkov, in their own
+# virtualenv (checkov's dependencies would clash with fabric-sdk-py's pins).
+DEPLOY_VENV=.venv-deploy
+if [ ! -x "$DEPLOY_VENV/bin/checkov" ] || [ ! -x "$DEPLOY_VENV/bin/kubernetes-validate" ]; then
+    python3 -m venv "$DEPLOY_VENV"
+    "$DEPLOY_VENV/bin/pip" install -q --upgrade pip
+    "$DEPLOY_VENV/bin/pip" install -q 'kubernetes-validate==1.37.*' 'checkov==3.*'
+fi

@@ -338,3 +338,25 @@ def test_every_metric_the_alert_rules_use_exists(server, admin):
     for name in names - daemon:
         assert name in emitted or name.removesuffix("_bucket") + "_count" in emitted, name
     assert daemon & names
+
+
+def test_the_secret_hashing_key_can_come_from_a_mounted_file(tmp_path):
+    key_file = tmp_path / "secret-hashing.key"
+    key_file.write_text("ab" * 32 + "\n")
+    os.chmod(key_file, 0o440)  # as a Kubernetes Secret mounts it
+    server = Server(f"ca:\n  hashkeyfile: {key_file}\n", home=str(tmp_path / "home")).start()
+    try:
+        admin = server.enroll("admin", "adminpw").identity
+        registered = server.register(admin, id="generated-1", type="client")
+        assert registered.status == 201
+        secret = registered.json["result"]["secret"]
+        assert server.enroll("generated-1", secret).status == 201
+        assert not os.path.exists(os.path.join(server.home, "msp", "keystore", "secret-hashing.key"))
+    finally:
+        server.stop()
+    missing = tmp_path / "other"
+    missing.mkdir()
+    (missing / "charter-server-config.yaml").write_text(f"ca:\n  hashkeyfile: {tmp_path}/nope.key\n")
+    result = subprocess.run([BINARY, "server", "init", "-b", "admin:adminpw", "-H", str(missing)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0 and "hashkeyfile" in result.stderr

@@ -91,7 +91,17 @@ public enum FileWriter {
 
     /// Sets a file's mode when it exists (a database's `-wal` and `-shm` files, an old key).
     public static func restrict(_ path: String, mode: mode_t) throws {
-        if chmod(path, mode) != 0 && errno != ENOENT { throw failure("set the mode of", path) }
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            if errno == ENOENT { return }
+            throw failure("read the mode of", path)
+        }
+        if status.st_mode & 0o7777 == mode { return }
+        if chmod(path, mode) == 0 { return }
+        // A file mounted read-only (a Kubernetes Secret) keeps the mode its mount gives: accepted
+        // when it grants nothing to others, refused otherwise.
+        if errno == EROFS || errno == EPERM, status.st_mode & 0o007 == 0 { return }
+        throw failure("set the mode of", path)
     }
 
     /// Makes a rename durable: the folder entry is on disk once its folder is synced.

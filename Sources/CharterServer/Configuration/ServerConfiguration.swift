@@ -189,6 +189,9 @@ extension ServerConfiguration {
         public var chainfile: String = ""
         /// How long before the CA certificate expires the server warns, at start and daily (Charter).
         public var expirywarning: String = "90d"
+        /// The key that hashes server-generated secrets (Charter); empty:
+        /// `msp/keystore/secret-hashing.key` in the home. Replicas share it (a mounted secret).
+        public var hashkeyfile: String = ""
         public init() {}
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -197,6 +200,7 @@ extension ServerConfiguration {
             certfile = try c.decodeIfPresent(String.self, forKey: .certfile) ?? ""
             chainfile = try c.decodeIfPresent(String.self, forKey: .chainfile) ?? ""
             expirywarning = try c.decodeIfPresent(String.self, forKey: .expirywarning) ?? "90d"
+            hashkeyfile = try c.decodeIfPresent(String.self, forKey: .hashkeyfile) ?? ""
         }
     }
 

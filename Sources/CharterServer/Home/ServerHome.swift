@@ -56,15 +56,19 @@ public struct ServerHome: Sendable {
         try files.makeDirectory("msp/keystore", private: true)
         try files.makeDirectory("msp/signcerts")
         if !files.exists(configFile) {
-            // The parent's enrollment secret serves once, at init: it is not written down.
+            // The parent's enrollment secret serves once, at init: it is not written down. A
+            // database password is: then the file is the owner's only.
             var written = configuration
             written.intermediate.parentserver.url = ParentEnrollment.withoutSecret(
                 configuration.intermediate.parentserver.url
             )
-            try files.write(configFile, try written.yaml(), mode: 0o644)
+            let secret = (try? PostgresDataSource(parsing: configuration.db.datasource).password) != nil
+            try files.write(configFile, try written.yaml(), mode: secret ? 0o600 : 0o644)
         }
         if let made { try write(made, files: files, configuration: configuration) }
-        let hasher = try SecretHasher(hmacKey: try loadOrCreateSecretKey(files: files))
+        let hasher = try SecretHasher(
+            hmacKey: try loadOrCreateSecretKey(files: files, configured: configuration.ca.hashkeyfile)
+        )
 
         try await registry.addAffiliations(Affiliation.paths(of: configuration.affiliations))
         var identities = configuration.registry.identities
@@ -237,8 +241,11 @@ public struct ServerHome: Sendable {
 
     /// The key generated secrets are hashed under. One that exists but cannot be read or parsed
     /// is an error: replacing it would silently invalidate every generated secret.
-    static func loadOrCreateSecretKey(files: HomeFiles) throws -> [UInt8] {
-        let name = "msp/keystore/secret-hashing.key"
+    static func loadOrCreateSecretKey(files: HomeFiles, configured: String = "") throws -> [UInt8] {
+        let name = configured.isEmpty ? "msp/keystore/secret-hashing.key" : configured
+        if !configured.isEmpty && !files.exists(name) {
+            throw CharterError(.configuration, "ca.hashkeyfile \(files.resolve(name)) does not exist")
+        }
         if files.exists(name) {
             let text = try files.read(name).trimmingCharacters(in: .whitespacesAndNewlines)
             guard let key = Hex.decode(text), key.count >= 32 else {
