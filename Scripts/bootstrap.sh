@@ -41,3 +41,12 @@ if [ ! -x "$DEPLOY_VENV/bin/checkov" ] || [ ! -x "$DEPLOY_VENV/bin/kubernetes-va
     "$DEPLOY_VENV/bin/pip" install -q --upgrade pip
     "$DEPLOY_VENV/bin/pip" install -q 'kubernetes-validate==1.37.*' 'checkov==3.*'
 fi
+
+# docs/openapi.yaml is validated and the running server checked against it with schemathesis,
+# in a third virtualenv (schemathesis needs newer requests than fabric-sdk-py allows).
+API_VENV=.venv-api
+if [ ! -x "$API_VENV/bin/python" ] || ! "$API_VENV/bin/python" -c 'import schemathesis, openapi_spec_validator, cryptography' 2>/dev/null; then
+    python3 -m venv "$API_VENV"
+    "$API_VENV/bin/pip" install -q --upgrade pip
+    "$API_VENV/bin/pip" install -q 'schemathesis==4.*' 'openapi-spec-validator==0.9.*' 'cryptography<47'
+fi
