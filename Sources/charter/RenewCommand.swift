@@ -19,7 +19,10 @@ struct RenewCommand: AsyncParsableCommand {
         abstract: "Reenroll MSPs whose certificate is due, now or (--daemon) whenever one becomes due."
     )
 
-    @Option(name: [.customShort("u"), .long], help: "URL of the CA server.") var url: String
+    @Option(
+        name: [.customShort("u"), .long],
+        help: "URL of the CA server (default: the url of the client config beside the first MSP)."
+    ) var url: String?
     @Option(name: .customLong("mspdir"), help: "An MSP folder to watch (repeatable): enrollment or TLS.")
     var mspdirs: [String] = []
     @Option(name: .customLong("tls.certfiles"), help: "PEM files trusted for the server's TLS certificate.")
@@ -53,10 +56,22 @@ struct RenewCommand: AsyncParsableCommand {
         logger.logLevel = debug ? .debug : .info
         let client: CAClient
         do {
-            guard let parsed = URL(string: url) else { throw CharterError(.invalidRequest, "'\(url)' is not a URL") }
+            // Without -u, the client home the MSP came from says where its CA is, as for reenroll.
+            let home = ((mspdirs.first ?? ".") as NSString).deletingLastPathComponent
+            let settings = try ClientSettings.load("\(home.isEmpty ? "." : home)/\(ClientSettings.fileName)")
+            guard let text = url ?? settings.url, let parsed = URL(string: text) else {
+                throw CharterError(.invalidRequest, "No CA URL: pass -u https://host:port")
+            }
+            var trusted = tlsCertfiles.flatMap { $0.split(separator: ",").map(String.init) }
+            if trusted.isEmpty {
+                trusted = (settings.tls?.certfiles ?? []).map { $0.hasPrefix("/") ? $0 : "\(home)/\($0)" }
+            }
+            var components = URLComponents(url: parsed, resolvingAgainstBaseURL: false)
+            components?.user = nil
+            components?.password = nil
             client = try CAClient(
-                url: parsed,
-                trustedCertificates: tlsCertfiles.flatMap { $0.split(separator: ",").map(String.init) },
+                url: components?.url ?? parsed,
+                trustedCertificates: trusted,
                 clientCertificate: tlsClientCertfile,
                 clientKey: tlsClientKeyfile,
                 debug: debug
