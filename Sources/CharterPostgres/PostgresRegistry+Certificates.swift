@@ -7,8 +7,9 @@ import PostgresNIO
 
 extension PostgresRegistry {
     public func record(_ certificate: CertificateRecord) async throws {
-        try await read { connection in
-            _ = try await connection.query(PostgresRows.insert(certificate), logger: logger)
+        try await transaction { connection in
+            try await connection.query(PostgresRows.insert(certificate), logger: logger)
+            try await PostgresLog.append(connection, certificate, logger: logger)
         }
     }
 
@@ -16,6 +17,7 @@ extension PostgresRegistry {
         try await transaction { connection in
             for certificate in certificates {
                 try await connection.query(PostgresRows.insert(certificate), logger: logger)
+                try await PostgresLog.append(connection, certificate, logger: logger)
             }
         }
     }
@@ -99,6 +101,12 @@ extension PostgresRegistry {
             guard let record = revoked.first else {
                 throw CharterError(.unknownCertificate, "Certificate \(serial) disappeared while being revoked")
             }
+            try await PostgresLog.append(
+                connection,
+                record,
+                entries: record.revocationEntry.map { [$0] } ?? [],
+                logger: logger
+            )
             return record
         }
     }

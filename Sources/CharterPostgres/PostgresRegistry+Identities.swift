@@ -109,17 +109,22 @@ extension PostgresRegistry {
             SELECT (SELECT count(*) FROM owner), (SELECT bool_or(revoked) FROM owner),
                 (SELECT max(max_enrollments) FROM owner), (SELECT count(*) FROM inserted)
             """
-        try await read { connection in
-            let rows = try await connection.query(query, logger: logger)
-            for try await (found, revoked, max, inserted) in rows.decode((Int, Bool?, Int?, Int).self) {
-                if inserted == 1 { return }
-                guard found == 1 else { throw CharterError.authentication("Identity '\(id)' no longer exists") }
-                if revoked == true { throw CharterError.authentication("Identity '\(id)' is revoked") }
-                throw CharterError.authentication(
-                    "Identity '\(id)' has reached its maximum of \(max ?? 0) enrollments"
-                )
+        try await transaction { connection in
+            var outcome: (found: Int, revoked: Bool?, max: Int?, inserted: Int)?
+            for try await row in try await connection.query(query, logger: logger).decode((Int, Bool?, Int?, Int).self)
+            {
+                outcome = row
             }
-            throw CharterError(.storage, "The enrollment's outcome was not returned")
+            guard let outcome else { throw CharterError(.storage, "The enrollment's outcome was not returned") }
+            if outcome.inserted == 1 {
+                try await PostgresLog.append(connection, certificate, logger: logger)
+                return
+            }
+            guard outcome.found == 1 else { throw CharterError.authentication("Identity '\(id)' no longer exists") }
+            if outcome.revoked == true { throw CharterError.authentication("Identity '\(id)' is revoked") }
+            throw CharterError.authentication(
+                "Identity '\(id)' has reached its maximum of \(outcome.max ?? 0) enrollments"
+            )
         }
     }
 
@@ -199,7 +204,15 @@ extension PostgresRegistry {
                 """,
                 logger: logger
             )
-        )
-        return revoked.sorted { ($0.issuedAt, $0.serial) < ($1.issuedAt, $1.serial) }
+        ).sorted { ($0.issuedAt, $0.serial) < ($1.issuedAt, $1.serial) }
+        for record in revoked {
+            try await PostgresLog.append(
+                connection,
+                record,
+                entries: record.revocationEntry.map { [$0] } ?? [],
+                logger: logger
+            )
+        }
+        return revoked
     }
 }

@@ -49,6 +49,26 @@ enum PostgresSchema {
                 "CREATE INDEX certificates_not_after ON certificates (not_after)",
                 "CREATE TABLE properties (name text PRIMARY KEY, value bigint NOT NULL)",
             ]
-        )
+        ),
+        (
+            "v2: transparency log",
+            [
+                // One row whose lock orders every append, whichever replica makes it.
+                "CREATE TABLE log_state (id integer PRIMARY KEY CHECK (id = 1), size bigint NOT NULL)",
+                "INSERT INTO log_state (id, size) VALUES (1, 0)",
+                """
+                CREATE TABLE log_leaves (
+                    idx bigint PRIMARY KEY,
+                    kind integer NOT NULL,
+                    serial_number text NOT NULL,
+                    authority_key_identifier text NOT NULL,
+                    entry bytea NOT NULL,
+                    hash bytea NOT NULL)
+                """,
+                "CREATE INDEX log_leaves_certificate ON log_leaves (serial_number, authority_key_identifier)",
+                "CREATE TABLE log_nodes (level integer NOT NULL, idx bigint NOT NULL, hash bytea NOT NULL, PRIMARY KEY (level, idx))",
+                "CREATE TABLE log_checkpoints (size bigint PRIMARY KEY, note text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())",
+            ]
+        ),
     ]
 }

@@ -8,7 +8,7 @@ import Foundation
 ///
 /// Implementations commit a certificate before ``recordEnrollment(_:)`` returns: a certificate
 /// the server hands out is always on record.
-public protocol Registry: Sendable {
+public protocol Registry: TransparencyLogStore {
     /// The identity with this enrollment ID, if registered.
     func identity(_ id: String) async throws -> Identity?
     /// Registers a new identity; throws `duplicateIdentity` if the ID is taken and

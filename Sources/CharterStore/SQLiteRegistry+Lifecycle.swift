@@ -75,6 +75,7 @@ extension SQLiteRegistry {
             record.reason = reason.rawValue
             record.revokedAt = date
             try record.update(db)
+            try SQLiteLog.append(db, record, entries: record.revocationEntry.map { [$0] } ?? [])
             return record
         }
     }
@@ -92,13 +93,17 @@ extension SQLiteRegistry {
                 "UPDATE certificates SET status = 'revoked', reason = ?, revoked_at = ? WHERE enrollment_id = ? AND status = 'good'",
             arguments: [reason.rawValue, date, id]
         )
-        return good.map { record in
+        let revoked = good.map { record in
             var revoked = record
             revoked.status = "revoked"
             revoked.reason = reason.rawValue
             revoked.revokedAt = date
             return revoked
         }
+        for record in revoked {
+            try SQLiteLog.append(db, record, entries: record.revocationEntry.map { [$0] } ?? [])
+        }
+        return revoked
     }
 
     public func certificates(matching filter: CertificateFilter) async throws -> [CertificateRecord] {

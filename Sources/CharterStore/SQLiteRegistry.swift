@@ -151,6 +151,7 @@ public struct SQLiteRegistry: Registry, CertificateArchive {
                 )
             }
             try certificate.insertCached(db)
+            try SQLiteLog.append(db, certificate)
             if enrollment.countsAsEnrollment || attempts != 0 {
                 try db.cachedStatement(
                     sql:
@@ -161,12 +162,18 @@ public struct SQLiteRegistry: Registry, CertificateArchive {
     }
 
     public func record(_ certificate: CertificateRecord) async throws {
-        try await write { db in try certificate.insertCached(db) }
+        try await write { db in
+            try certificate.insertCached(db)
+            try SQLiteLog.append(db, certificate)
+        }
     }
 
     public func record(_ certificates: [CertificateRecord]) async throws {
         try await write { db in
-            for certificate in certificates { try certificate.insertCached(db) }
+            for certificate in certificates {
+                try certificate.insertCached(db)
+                try SQLiteLog.append(db, certificate)
+            }
         }
     }
 

@@ -43,6 +43,35 @@ enum Schema {
                 t.column("value", .text).notNull()
             }
         }
+        migrator.registerMigration("v3: transparency log") { db in
+            try db.create(table: "log_leaves") { t in
+                t.primaryKey("idx", .integer)
+                t.column("kind", .integer).notNull()
+                t.column("serial_number", .text).notNull()
+                t.column("authority_key_identifier", .text).notNull()
+                t.column("entry", .blob).notNull()
+                t.column("hash", .blob).notNull()
+            }
+            try db.create(
+                index: "log_leaves_certificate",
+                on: "log_leaves",
+                columns: ["serial_number", "authority_key_identifier"]
+            )
+            try db.create(table: "log_nodes") { t in
+                t.column("level", .integer).notNull()
+                t.column("idx", .integer).notNull()
+                t.column("hash", .blob).notNull()
+                t.primaryKey(["level", "idx"])
+            }
+            try db.create(table: "log_checkpoints") { t in
+                t.primaryKey("size", .integer)
+                t.column("note", .text).notNull()
+                t.column("created_at", .datetime).notNull()
+            }
+            // Certificates recorded before the log existed enter it first, in row order.
+            let rows = try CertificateRecord.fetchAll(db, sql: "SELECT * FROM certificates ORDER BY rowid")
+            for record in rows { try SQLiteLog.append(db, record) }
+        }
         return migrator
     }
 }

@@ -48,6 +48,10 @@ import Testing
         #expect(accepted == 5)
         #expect(try await b.counts().certificates == 5)
         #expect(try await a.identity("peer0")?.enrollments == 5)
+        // both replicas appended to one log, in one order: exactly the accepted certificates
+        #expect(try await a.logSize() == 5)
+        let leaves = try await b.logEntries(start: 0, count: 10).map(MerkleTree.leafHash)
+        #expect(try await MerkleTree.root(size: 5, node: a.nodeReader) == MerkleTree.root(of: leaves[...]))
     }
 
     @Test func crlNumbersStrictlyIncreaseAcrossReplicas() async throws {

@@ -239,6 +239,57 @@ import Testing
         #expect(try await registry.countUnrevoked(notAfterFrom: now, to: soon.notAfter.addingTimeInterval(-1)) == 0)
     }
 
+    @Test(arguments: RegistryBackend.all) func everyIssuanceAndRevocationIsAppendedToTheLog(_ backend: RegistryBackend)
+        async throws
+    {
+        let registry = try await backend.open(affiliations: ["org1"])
+        try await registry.insert(identity("peer0"))
+        let records = (0..<5).map { _ in record(for: "peer0") }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for record in records {
+                group.addTask {
+                    try await registry.recordEnrollment(
+                        EnrollmentRecord(certificate: record, countsAsEnrollment: false)
+                    )
+                }
+            }
+            try await group.waitForAll()
+        }
+        _ = try await registry.revokeCertificate(
+            serial: records[0].serial,
+            authorityKeyIdentifier: records[0].authorityKeyIdentifier,
+            reason: .keyCompromise,
+            at: Date()
+        )
+        #expect(try await registry.logSize() == 6)
+        let entries = try await registry.logEntries(start: 0, count: 100)
+        #expect(entries.count == 6)
+        let decoded = entries.compactMap(LogEntry.init(decoding:))
+        #expect(decoded.count == 6)
+        #expect(Set(decoded.prefix(5)) == Set(records.map(\.issuanceEntry)))
+        if case .revocation(let revocation) = decoded[5] {
+            #expect(revocation.serial == records[0].serial && revocation.reason == 1)
+        } else {
+            Issue.record("the last entry is not the revocation")
+        }
+        // The stored subtrees give the root of the leaves, and a proof for each certificate.
+        let leaves = entries.map(MerkleTree.leafHash)
+        let root = try await MerkleTree.root(size: 6, node: registry.nodeReader)
+        #expect(root == MerkleTree.root(of: leaves[...]))
+        let indices = try await registry.logIndices(
+            serial: records[0].serial,
+            authorityKeyIdentifier: records[0].authorityKeyIdentifier
+        )
+        #expect(indices.count == 2 && indices.last == 5)
+        let proof = try await MerkleTree.inclusionProof(index: indices[0], size: 6, node: registry.nodeReader)
+        #expect(
+            MerkleTree.verifyInclusion(leaf: leaves[indices[0]], index: indices[0], size: 6, proof: proof, root: root)
+        )
+        try await registry.saveCheckpoint(size: 6, note: "n")
+        try await registry.saveCheckpoint(size: 6, note: "again")
+        #expect(try await registry.checkpoints().map(\.size) == [6])
+    }
+
     @Test func aReadOnlySQLiteRegistryReadsWhatTheWriterCommitted() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("charter-\(UUID().uuidString).db").path
         let registry = try SQLiteRegistry(path: path)

@@ -1,0 +1,173 @@
+// The transparency log on PostgreSQL: appended in the transaction that writes the certificate or
+// revocation row, under the lock of the single `log_state` row, so the log has one total order
+// across replicas and a row is committed exactly when its leaves are.
+
+import CharterCore
+import CharterStore
+import Foundation
+import PostgresNIO
+
+enum PostgresLog {
+    /// Appends entries in order inside the caller's transaction.
+    static func append(
+        _ connection: PostgresConnection,
+        _ entries: [LogEntry],
+        serial: String,
+        authorityKeyIdentifier: String,
+        logger: Logger
+    ) async throws {
+        guard !entries.isEmpty else { return }
+        var size = 0
+        for try await value in try await connection.query(
+            "SELECT size FROM log_state WHERE id = 1 FOR UPDATE",
+            logger: logger
+        ).decode(Int.self) {
+            size = value
+        }
+        for entry in entries {
+            let bytes = entry.encoded
+            let leaf = MerkleTree.leafHash(bytes)
+            let kind: Int
+            if case .issuance = entry { kind = 1 } else { kind = 2 }
+            try await connection.query(
+                """
+                INSERT INTO log_leaves (idx, kind, serial_number, authority_key_identifier, entry, hash)
+                VALUES (\(size), \(kind), \(serial), \(authorityKeyIdentifier), \(ByteBuffer(bytes: bytes)), \(ByteBuffer(bytes: leaf)))
+                """,
+                logger: logger
+            )
+            // The left siblings the new leaf completes subtrees with, read in one query.
+            var siblings: [Int: MerkleTree.Hash] = [:]
+            var (level, position) = (0, size)
+            while position & 1 == 1 {
+                let hash = try await node(connection, level: level, index: position - 1, logger: logger)
+                siblings[level] = hash
+                level += 1
+                position >>= 1
+            }
+            let completed = try MerkleTree.completedNodes(appending: leaf, at: size) { level, _ in
+                guard let hash = siblings[level] else { throw CharterError(.storage, "missing log node") }
+                return hash
+            }
+            for node in completed {
+                try await connection.query(
+                    "INSERT INTO log_nodes (level, idx, hash) VALUES (\(node.level), \(node.index), \(ByteBuffer(bytes: node.hash)))",
+                    logger: logger
+                )
+            }
+            size += 1
+        }
+        try await connection.query("UPDATE log_state SET size = \(size) WHERE id = 1", logger: logger)
+    }
+
+    static func append(
+        _ connection: PostgresConnection,
+        _ record: CertificateRecord,
+        entries: [LogEntry]? = nil,
+        logger: Logger
+    )
+        async throws
+    {
+        try await append(
+            connection,
+            entries ?? record.logEntries,
+            serial: record.serial,
+            authorityKeyIdentifier: record.authorityKeyIdentifier,
+            logger: logger
+        )
+    }
+
+    static func node(_ connection: PostgresConnection, level: Int, index: Int, logger: Logger) async throws
+        -> MerkleTree.Hash
+    {
+        let rows =
+            level == 0
+            ? try await connection.query("SELECT hash FROM log_leaves WHERE idx = \(index)", logger: logger)
+            : try await connection.query(
+                "SELECT hash FROM log_nodes WHERE level = \(level) AND idx = \(index)",
+                logger: logger
+            )
+        for try await buffer in rows.decode(ByteBuffer.self) { return Array(buffer.readableBytesView) }
+        throw CharterError(.storage, "The transparency log has no node at level \(level), index \(index)")
+    }
+}
+
+extension PostgresRegistry {
+    public func logSize() async throws -> Int {
+        try await read { connection in
+            for try await size in try await connection.query("SELECT size FROM log_state WHERE id = 1", logger: logger)
+                .decode(Int.self)
+            {
+                return size
+            }
+            return 0
+        }
+    }
+
+    public func logNodes(level: Int, start: Int, count: Int) async throws -> [MerkleTree.Hash] {
+        try await read { connection in
+            let end = start + count
+            let rows =
+                level == 0
+                ? try await connection.query(
+                    "SELECT hash FROM log_leaves WHERE idx >= \(start) AND idx < \(end) ORDER BY idx",
+                    logger: logger
+                )
+                : try await connection.query(
+                    "SELECT hash FROM log_nodes WHERE level = \(level) AND idx >= \(start) AND idx < \(end) ORDER BY idx",
+                    logger: logger
+                )
+            var hashes: [MerkleTree.Hash] = []
+            for try await buffer in rows.decode(ByteBuffer.self) { hashes.append(Array(buffer.readableBytesView)) }
+            return hashes
+        }
+    }
+
+    public func logEntries(start: Int, count: Int) async throws -> [[UInt8]] {
+        try await read { connection in
+            let rows = try await connection.query(
+                "SELECT entry FROM log_leaves WHERE idx >= \(start) AND idx < \(start + count) ORDER BY idx",
+                logger: logger
+            )
+            var entries: [[UInt8]] = []
+            for try await buffer in rows.decode(ByteBuffer.self) { entries.append(Array(buffer.readableBytesView)) }
+            return entries
+        }
+    }
+
+    public func logIndices(serial: String, authorityKeyIdentifier: String) async throws -> [Int] {
+        try await read { connection in
+            let rows = try await connection.query(
+                """
+                SELECT idx FROM log_leaves
+                WHERE serial_number = \(serial) AND authority_key_identifier = \(authorityKeyIdentifier) ORDER BY idx
+                """,
+                logger: logger
+            )
+            var indices: [Int] = []
+            for try await index in rows.decode(Int.self) { indices.append(index) }
+            return indices
+        }
+    }
+
+    public func saveCheckpoint(size: Int, note: String) async throws {
+        try await read { connection in
+            _ = try await connection.query(
+                "INSERT INTO log_checkpoints (size, note) VALUES (\(size), \(note)) ON CONFLICT (size) DO NOTHING",
+                logger: logger
+            )
+        }
+    }
+
+    public func checkpoints() async throws -> [(size: Int, note: String)] {
+        try await read { connection in
+            let rows = try await connection.query(
+                "SELECT size, note FROM log_checkpoints ORDER BY size",
+                logger: logger
+            )
+            var checkpoints: [(size: Int, note: String)] = []
+            for try await (size, note) in rows.decode((Int, String).self) { checkpoints.append((size, note)) }
+            return checkpoints
+        }
+    }
+}

@@ -1,0 +1,36 @@
+// What a registry keeps of its transparency log, read side: leaves, perfect-subtree hashes and
+// signed checkpoints. Appends happen inside the registry's own write transactions.
+
+import CharterCore
+
+/// A registry's transparency log.
+public protocol TransparencyLogStore: Sendable {
+    /// Leaves in the log.
+    func logSize() async throws -> Int
+    /// The hashes of the perfect subtrees of 2^level leaves at indices `start ..< start + count`
+    /// (level 0: leaf hashes); fewer when the log ends first.
+    func logNodes(level: Int, start: Int, count: Int) async throws -> [MerkleTree.Hash]
+    /// The entries at `start ..< start + count`; fewer when the log ends first.
+    func logEntries(start: Int, count: Int) async throws -> [[UInt8]]
+    /// Log indices of the entries about this certificate (its issuance first).
+    func logIndices(serial: String, authorityKeyIdentifier: String) async throws -> [Int]
+    /// Keeps a signed checkpoint (idempotent per size).
+    func saveCheckpoint(size: Int, note: String) async throws
+    /// Every stored checkpoint, smallest first.
+    func checkpoints() async throws -> [(size: Int, note: String)]
+}
+
+extension TransparencyLogStore {
+    /// One perfect subtree's hash; throws when the log does not have it.
+    public func logNode(level: Int, index: Int) async throws -> MerkleTree.Hash {
+        guard let hash = try await logNodes(level: level, start: index, count: 1).first else {
+            throw CharterError(.storage, "The transparency log has no node at level \(level), index \(index)")
+        }
+        return hash
+    }
+
+    /// A reader of this log's nodes for ``MerkleTree``'s proofs.
+    public var nodeReader: MerkleTree.NodeReader {
+        { level, index in try await self.logNode(level: level, index: index) }
+    }
+}
