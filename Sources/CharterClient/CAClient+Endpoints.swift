@@ -6,6 +6,22 @@ import Foundation
 
 extension CAClient {
     /// `POST /cainfo`: the CA's chain and name.
+    /// The CA's transparency log: its origin, verifier key and size.
+    public func logInfo(caName: String = "") async throws -> LogInfo {
+        try await call("GET", "/loginfo" + Self.query(["ca": caName]), authentication: .none)
+    }
+
+    /// A certificate's inclusion proof against the log's newest checkpoint.
+    public func logInclusion(serial: String, authorityKeyIdentifier: String, caName: String = "") async throws
+        -> LogInclusion
+    {
+        try await call(
+            "GET",
+            "/log/proof" + Self.query(["serial": serial, "aki": authorityKeyIdentifier, "ca": caName]),
+            authentication: .none
+        )
+    }
+
     public func caInfo(caName: String = "") async throws -> ServerInfo {
         try await call("POST", "/cainfo", body: try Self.json(["caname": caName]), authentication: .none)
     }

@@ -63,7 +63,14 @@ public struct CharterServer: Sendable {
             logger: logger
         )
         var expiryWatches: [any Service] = []
-        for authority in authorities {
+        for (service, authority) in zip(services, authorities) {
+            expiryWatches.append(
+                CheckpointWatch(
+                    log: service.log,
+                    interval: try DurationText.parse(authority.configuration.log.checkpointinterval),
+                    logger: logger
+                )
+            )
             let name = authority.configuration.ca.name
             metrics.setCAExpiry(ca: name, notAfter: authority.authority.certificate.notValidAfter)
             expiryWatches.append(

@@ -15,6 +15,8 @@ struct CAService: Sendable {
     let authenticator: Authenticator
     let configuration: ServerConfiguration
     let metrics: ServerMetrics
+    /// The CA's transparency log.
+    let log: TransparencyLog
     /// Computed once: the base64 chain is the same in every response.
     let enrollmentServerInfo: ServerInfo
     /// The largest request body accepted.
@@ -25,6 +27,7 @@ struct CAService: Sendable {
         self.authority = home.authority
         self.registry = home.registry
         self.hasher = home.hasher
+        self.log = try TransparencyLog(registry: home.registry, signer: home.logSigner)
         self.configuration = configuration
         self.metrics = metrics
         self.enrollmentServerInfo = ServerInfo(

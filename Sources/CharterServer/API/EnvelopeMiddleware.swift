@@ -71,6 +71,9 @@ struct EnvelopeMiddleware: RouterMiddleware {
         let segments = path.split(separator: "/")
         let match = knownPaths.first { template in
             let parts = template.split(separator: "/")
+            if parts.last == "**" {
+                return segments.count >= parts.count && zip(parts.dropLast(), segments).allSatisfy { $0 == $1 }
+            }
             return parts.count == segments.count
                 && zip(parts, segments).allSatisfy { $0.hasPrefix(":") || $0 == $1 }
         }

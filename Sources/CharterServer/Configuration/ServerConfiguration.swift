@@ -48,6 +48,8 @@ public struct ServerConfiguration: Sendable, Codable {
     public var cacount: Int = 0
     /// The parent this CA enrolls with when it is an intermediate.
     public var intermediate = Intermediate()
+    /// The transparency log of this CA's issuances and revocations.
+    public var log = Log()
 
     /// The defaults.
     public init() {}
@@ -79,7 +81,7 @@ public struct ServerConfiguration: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case port, address, debug, tls, ca, crl, registry, db, affiliations, signing, csr, cfg, operations, gateways
-        case compatibility, connections, keyalgorithms, cafiles, cacount, intermediate
+        case compatibility, connections, keyalgorithms, cafiles, cacount, intermediate, log
     }
 
     /// ``keyalgorithms`` as the core models them; an unknown name is an error at start.
@@ -137,6 +139,7 @@ public struct ServerConfiguration: Sendable, Codable {
         cafiles = try c.decodeIfPresent([String]?.self, forKey: .cafiles).flatMap { $0 } ?? d.cafiles
         cacount = try c.decodeIfPresent(Int?.self, forKey: .cacount).flatMap { $0 } ?? d.cacount
         intermediate = try c.decodeIfPresent(Intermediate.self, forKey: .intermediate) ?? d.intermediate
+        log = try c.decodeIfPresent(Log.self, forKey: .log) ?? d.log
     }
 }
 
@@ -328,6 +331,23 @@ extension ServerConfiguration {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             certfile = try c.decodeIfPresent(String.self, forKey: .certfile) ?? ""
             keyfile = try c.decodeIfPresent(String.self, forKey: .keyfile) ?? ""
+        }
+    }
+
+    /// `log:` — the transparency log (Charter): its name, signing key and checkpoint interval.
+    public struct Log: Sendable, Codable {
+        /// The log's origin line and key name; empty: `charter/<CA key identifier>`.
+        public var origin = ""
+        /// The Ed25519 seed file (hex); empty: `msp/keystore/log-signing.key` in the home.
+        public var keyfile = ""
+        /// How often a new checkpoint is signed when the log grew.
+        public var checkpointinterval = "10s"
+        public init() {}
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            origin = try c.decodeIfPresent(String.self, forKey: .origin) ?? ""
+            keyfile = try c.decodeIfPresent(String.self, forKey: .keyfile) ?? ""
+            checkpointinterval = try c.decodeIfPresent(String.self, forKey: .checkpointinterval) ?? "10s"
         }
     }
 

@@ -21,6 +21,8 @@ public struct ServerHome: Sendable {
     public let registry: any Registry
     /// Secret hashing, keyed by the home's key.
     public let hasher: SecretHasher
+    /// Signs the transparency log's checkpoints.
+    public let logSigner: NoteSigner
     /// The API's TLS certificate chain (leaf, then CA) and key, when TLS is on.
     public let tls: (chainPEM: String, keyPEM: String)?
     /// The secret of a bootstrap admin this start created because the home had no identity and
@@ -127,6 +129,7 @@ public struct ServerHome: Sendable {
             authority: authority,
             registry: registry,
             hasher: hasher,
+            logSigner: try logSigner(files: files, configuration: configuration, authority: authority),
             tls: tls,
             generatedBootstrapSecret: generatedSecret
         )
@@ -242,23 +245,75 @@ public struct ServerHome: Sendable {
     /// The key generated secrets are hashed under. One that exists but cannot be read or parsed
     /// is an error: replacing it would silently invalidate every generated secret.
     static func loadOrCreateSecretKey(files: HomeFiles, configured: String = "") throws -> [UInt8] {
-        let name = configured.isEmpty ? "msp/keystore/secret-hashing.key" : configured
-        if !configured.isEmpty && !files.exists(name) {
-            throw CharterError(.configuration, "ca.hashkeyfile \(files.resolve(name)) does not exist")
+        try loadOrCreateKey(
+            files: files,
+            name: configured.isEmpty ? "msp/keystore/secret-hashing.key" : configured,
+            mustExist: !configured.isEmpty,
+            consequence: "a new key would invalidate every server-generated secret",
+            generate: SecretHasher.generateKey
+        )
+    }
+
+    /// The Ed25519 seed the transparency log's checkpoints are signed with (`log.keyfile`, else
+    /// `msp/keystore/log-signing.key`): replicas share it, as they share the CA key.
+    static func loadOrCreateLogKey(files: HomeFiles, configured: String) throws -> [UInt8] {
+        let seed = try loadOrCreateKey(
+            files: files,
+            name: configured.isEmpty ? "msp/keystore/log-signing.key" : configured,
+            mustExist: !configured.isEmpty,
+            consequence: "a new key would make every follower of the log distrust it",
+            generate: NoteSigner.generateSeed
+        )
+        guard seed.count == 32 else {
+            throw CharterError(.configuration, "The log signing key must be 32 bytes (64 hex digits)")
+        }
+        return seed
+    }
+
+    /// The signer of the CA's log checkpoints: `log.origin` (else `charter/<CA key identifier>`)
+    /// with the home's log key.
+    static func logSigner(files: HomeFiles, configuration: ServerConfiguration, authority: CertificateAuthority) throws
+        -> NoteSigner
+    {
+        try NoteSigner(
+            name: configuration.log.origin.isEmpty
+                ? "charter/" + Hex.encode(authority.subjectKeyIdentifier) : configuration.log.origin,
+            seed: try loadOrCreateLogKey(files: files, configured: configuration.log.keyfile)
+        )
+    }
+
+    /// The log signer of an existing home, without opening its registry.
+    public static func logSigner(home: String, configuration: ServerConfiguration) throws -> NoteSigner {
+        let files = HomeFiles(root: home)
+        guard let authority = try loadAuthority(files: files, configuration: configuration) else {
+            throw CharterError(.configuration, "\(home) has no CA")
+        }
+        return try logSigner(files: files, configuration: configuration, authority: authority)
+    }
+
+    /// A hex key file of the home (0600), created when missing unless it must exist.
+    static func loadOrCreateKey(
+        files: HomeFiles,
+        name: String,
+        mustExist: Bool,
+        consequence: String,
+        generate: () -> [UInt8]
+    ) throws -> [UInt8] {
+        if mustExist && !files.exists(name) {
+            throw CharterError(.configuration, "\(files.resolve(name)) does not exist")
         }
         if files.exists(name) {
             let text = try files.read(name).trimmingCharacters(in: .whitespacesAndNewlines)
             guard let key = Hex.decode(text), key.count >= 32 else {
                 throw CharterError(
                     .configuration,
-                    "\(files.resolve(name)) is not a hex key of 32 bytes or more; restore it from a backup "
-                        + "(a new key would invalidate every server-generated secret)"
+                    "\(files.resolve(name)) is not a hex key of 32 bytes or more; restore it from a backup (\(consequence))"
                 )
             }
             try FileWriter.restrict(files.resolve(name), mode: 0o600)
             return key
         }
-        let key = SecretHasher.generateKey()
+        let key = generate()
         try files.write(name, Hex.encode(key) + "\n", mode: 0o600)
         return key
     }

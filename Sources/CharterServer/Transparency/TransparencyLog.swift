@@ -1,0 +1,145 @@
+// A CA's transparency log as the server serves it: signed checkpoints (at an interval and on
+// demand), C2SP tlog-tiles hash tiles and entry bundles, and convenience proofs for a certificate
+// and between two sizes. Everything is read from the registry, so every replica serves the same
+// log.
+
+import CharterCore
+import CharterStore
+import Foundation
+
+/// One CA's log.
+struct TransparencyLog: Sendable {
+    let registry: any Registry
+    let signer: NoteSigner
+    let verifier: NoteVerifier
+
+    init(registry: any Registry, signer: NoteSigner) throws {
+        self.registry = registry
+        self.signer = signer
+        self.verifier = try NoteVerifier(verifierKey: signer.verifierKey)
+    }
+
+    /// Tiles are 256 hashes wide (C2SP tlog-tiles).
+    static let tileWidth = 256
+
+    /// The newest stored checkpoint that this log's key signed, and its note.
+    func latest() async throws -> (checkpoint: Checkpoint, note: String)? {
+        for stored in try await registry.checkpoints().reversed() {
+            if let body = verifier.verify(stored.note), let checkpoint = Checkpoint(body: body) {
+                return (checkpoint, stored.note)
+            }
+        }
+        return nil
+    }
+
+    /// Signs and stores a checkpoint of the whole log when it grew since the newest one (or there
+    /// is none); returns the newest.
+    @discardableResult
+    func checkpoint() async throws -> (checkpoint: Checkpoint, note: String) {
+        let size = try await registry.logSize()
+        if let latest = try await latest(), latest.checkpoint.size >= size { return latest }
+        let checkpoint = Checkpoint(
+            origin: signer.name,
+            size: size,
+            root: try await MerkleTree.root(size: size, node: registry.nodeReader)
+        )
+        let note = try signer.sign(checkpoint.body)
+        try await registry.saveCheckpoint(size: size, note: note)
+        return (checkpoint, note)
+    }
+
+    /// What proves a certificate is logged: its issuance entry, index and audit path against
+    /// the newest checkpoint (signed on demand when older than the entry).
+    func inclusion(serial: String, authorityKeyIdentifier: String) async throws -> LogInclusion {
+        guard
+            let index = try await registry.logIndices(serial: serial, authorityKeyIdentifier: authorityKeyIdentifier)
+                .first
+        else {
+            throw CharterError(
+                .unknownCertificate,
+                "Certificate \(serial) (AKI \(authorityKeyIdentifier)) is not in the log"
+            )
+        }
+        var latest = try await checkpoint()
+        if latest.checkpoint.size <= index { latest = try await checkpoint() }
+        let proof = try await MerkleTree.inclusionProof(
+            index: index,
+            size: latest.checkpoint.size,
+            node: registry.nodeReader
+        )
+        guard let entry = try await registry.logEntries(start: index, count: 1).first else {
+            throw CharterError(.storage, "The log has no entry \(index)")
+        }
+        return LogInclusion(
+            index: index,
+            entry: Data(entry).base64EncodedString(),
+            proof: proof.map { Data($0).base64EncodedString() },
+            checkpoint: latest.note
+        )
+    }
+
+    func consistency(old: Int, new: Int) async throws -> LogConsistency {
+        let size = try await registry.logSize()
+        guard new <= size else { throw CharterError(.invalidRequest, "The log has \(size) entries, not \(new)") }
+        return LogConsistency(
+            proof: try await MerkleTree.consistencyProof(old: old, new: new, node: registry.nodeReader).map {
+                Data($0).base64EncodedString()
+            }
+        )
+    }
+
+    /// A hash tile: the nodes of tree level 8·`level` at `index`·256 ..< +`width`.
+    func tile(level: Int, index: Int, width: Int) async throws -> [UInt8] {
+        let hashes = try await registry.logNodes(
+            level: level * 8,
+            start: index * Self.tileWidth,
+            count: width
+        )
+        guard hashes.count == width else { throw CharterError(.unknownCertificate, "No such tile") }
+        return hashes.flatMap { $0 }
+    }
+
+    /// An entry bundle: entries `index`·256 ..< +`width`, each with a big-endian 16-bit length.
+    func entryBundle(index: Int, width: Int) async throws -> [UInt8] {
+        let entries = try await registry.logEntries(start: index * Self.tileWidth, count: width)
+        guard entries.count == width else { throw CharterError(.unknownCertificate, "No such entry bundle") }
+        var bundle: [UInt8] = []
+        for entry in entries {
+            guard let length = UInt16(exactly: entry.count) else {
+                throw CharterError(.storage, "A log entry is longer than an entry bundle can hold")
+            }
+            bundle += [UInt8(length >> 8), UInt8(length & 0xFF)] + entry
+        }
+        return bundle
+    }
+
+    /// Parses a tile path after `tile/`: `<L>/<N>[.p/<W>]` or `entries/<N>[.p/<W>]`, N in groups
+    /// of three digits with `x` before all but the last (`x001/x234/067`).
+    static func parseTile(_ components: [Substring]) -> (level: Int?, index: Int, width: Int)? {
+        guard let first = components.first else { return nil }
+        let level: Int? = first == "entries" ? nil : Int(first)
+        if level == nil && first != "entries" { return nil }
+        if let level, !(0...7).contains(level) { return nil }
+        var rest = Array(components.dropFirst())
+        var width = tileWidth
+        if rest.count >= 2, let last = rest.last, let w = Int(last), rest[rest.count - 2].hasSuffix(".p") {
+            guard (1..<tileWidth).contains(w) else { return nil }
+            width = w
+            rest.removeLast()
+            rest[rest.count - 1] = rest[rest.count - 1].dropLast(2)
+        }
+        guard !rest.isEmpty, rest.count <= 8 else { return nil }
+        var index = 0
+        for (position, group) in rest.enumerated() {
+            let last = position == rest.count - 1
+            let digits = last ? group : (group.hasPrefix("x") ? group.dropFirst() : "")
+            guard digits.count == 3, digits.allSatisfy(\.isASCIIDigit), let value = Int(digits) else { return nil }
+            index = index * 1000 + value
+        }
+        return (level, index, width)
+    }
+}
+
+extension Character {
+    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
+}
