@@ -16,6 +16,8 @@ public struct AuditRequest: Sendable {
     public var database: (any CertificateArchive)?
     /// The SQLite file behind ``database``: a `ca-cert.pem` beside it is a CA to check against.
     public var databaseFile: String?
+    /// `--verify-log`: the registry's transparency log recomputed and checked.
+    public var logVerifier: LogVerifier?
     /// Certificates listed by a server, with the CA chain it reported.
     public var serverCertificates: [String]?
     public var serverChainPEM: String?
@@ -171,6 +173,9 @@ public struct Auditor: Sendable {
                     report(finding, &summary)
                 }
             }
+        }
+        if let logVerifier = request.logVerifier {
+            for finding in try await logVerifier.findings() { report(finding, &summary) }
         }
         return summary
     }

@@ -37,6 +37,16 @@ struct AuditCommand: AsyncParsableCommand {
     @Option(name: [.customShort("H"), .long], help: "Client home for --url.") var home: String?
     @Option(name: [.customShort("M"), .long], help: "MSP folder for --url.") var mspdir: String?
     @Option(name: .customLong("tls.certfiles"), help: "TLS trust for --url.") var tlsCertfiles: [String] = []
+    @Flag(
+        name: .customLong("verify-log"),
+        help: "With --db: recompute the transparency log from the rows and check it and its signed checkpoints."
+    )
+    var verifyLog = false
+    @Option(
+        name: .customLong("log-key"),
+        help: "The log's verifier key for --verify-log (default: the key of the server home beside the database)."
+    )
+    var logKey: String?
     @Flag(name: .customLong("list-checks"), help: "List every finding id with its severity and fix, then exit.")
     var listChecks = false
 
@@ -72,12 +82,19 @@ struct AuditCommand: AsyncParsableCommand {
         request.directories = dir
         request.caFiles = ca
         if let db {
+            let registry: any Registry & CertificateArchive
             if PostgresDataSource.isPostgres(db) {
-                request.database = try await PostgresRegistry(try PostgresDataSource(parsing: db), migrate: false)
+                registry = try await PostgresRegistry(try PostgresDataSource(parsing: db), migrate: false)
             } else {
-                request.database = try SQLiteRegistry(path: db, readOnly: true)
+                registry = try SQLiteRegistry(path: db, readOnly: true)
                 request.databaseFile = db
             }
+            request.database = registry
+            if verifyLog {
+                request.logVerifier = LogVerifier(registry: registry, verifier: try logVerifierKey(beside: db))
+            }
+        } else if verifyLog {
+            throw CharterError(.configuration, "--verify-log needs --db")
         }
         request.within = try DurationText.parse(within)
         if let config {
@@ -102,6 +119,24 @@ struct AuditCommand: AsyncParsableCommand {
             try FileWriter.write(page, to: html, mode: 0o644)
         }
         return worst.withLock { $0 }.map { $0 >= threshold } == true ? 1 : 0
+    }
+
+    /// `--log-key`, else the key of the server home the SQLite database lives in, else none
+    /// (checkpoints then compared by root only).
+    func logVerifierKey(beside db: String) throws -> NoteVerifier? {
+        if let logKey { return try NoteVerifier(verifierKey: logKey) }
+        let home = (db as NSString).deletingLastPathComponent
+        let config = (home as NSString).appendingPathComponent(ServerHome.configFileName)
+        guard !PostgresDataSource.isPostgres(db), FileManager.default.fileExists(atPath: config),
+            FileManager.default.fileExists(
+                atPath: (home as NSString).appendingPathComponent("msp/keystore/log-signing.key")
+            )
+        else { return nil }
+        let signer = try ServerHome.logSigner(
+            home: home,
+            configuration: try ServerConfiguration.load(contentsOf: config)
+        )
+        return try NoteVerifier(verifierKey: signer.verifierKey)
     }
 
     /// Lists a server's certificates with the MSP identity, and its CA chain.

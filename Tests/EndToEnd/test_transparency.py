@@ -202,3 +202,54 @@ def test_a_certificate_that_is_not_logged_has_no_proof(logged, tmp_path):
         assert out.returncode == 1 and "not in the log" in out.stderr
     finally:
         other.stop()
+
+
+@pytest.fixture(scope="module")
+def tamper_source(tmp_path_factory):
+    """A stopped server's home whose log holds issuances, a revocation and a signed checkpoint."""
+    s = Server("log:\n  checkpointinterval: 1s\n", home=str(tmp_path_factory.mktemp("tamper") / "home")).start()
+    admin = s.enroll("admin", "adminpw")
+    for i in range(3):
+        assert s.register(admin.identity, id=f"t{i}", type="client", secret="tpw").status == 201
+        assert s.enroll(f"t{i}", "tpw").status == 201
+    victim = s.enroll("t0", "tpw")
+    assert s.token_call("POST", "/revoke", admin.identity,
+                        {"serial": serial_hex(victim.cert), "aki": aki_hex(victim.cert)}).status == 200
+    time.sleep(1.5)
+    s.stop()
+    return s
+
+
+def audit_copy(source, tmp_path, *statements):
+    import shutil
+    import sqlite3
+    home = tmp_path / "home"
+    shutil.copytree(source.home, home, ignore=shutil.ignore_patterns("server.log"))
+    db = home / "charter.db"
+    with sqlite3.connect(db) as connection:
+        for statement in statements:
+            connection.execute(statement)
+    out = subprocess.run([BINARY, "audit", "--db", str(db), "--verify-log", "--format", "json"],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode in (0, 1), out.stderr
+    return sorted(f["id"] for f in json.loads(out.stdout)["findings"] if f["id"].startswith("log-"))
+
+
+def test_an_untouched_database_verifies(tamper_source, tmp_path):
+    assert audit_copy(tamper_source, tmp_path) == []
+
+
+@pytest.mark.parametrize("statements, expected", [
+    (["UPDATE certificates SET enrollment_id = 'mallory' WHERE rowid = 2"], ["log-row-edited"]),
+    (["DELETE FROM certificates WHERE rowid = 3"], ["log-row-missing"]),
+    (["INSERT INTO certificates SELECT 'ffff' || serial_number, authority_key_identifier, enrollment_id, ca_name, "
+      "profile, issued_at, not_before, not_after, status, reason, revoked_at, pem FROM certificates WHERE rowid = 2"],
+     ["log-leaf-missing"]),
+    (["UPDATE certificates SET status = 'good', reason = 0, revoked_at = NULL WHERE status = 'revoked'"],
+     ["log-row-missing"]),
+    (["DELETE FROM log_leaves WHERE idx = (SELECT MAX(idx) FROM log_leaves)",
+      "DELETE FROM log_nodes WHERE idx > (SELECT MAX(idx) FROM log_leaves) >> level"],
+     ["log-leaf-missing", "log-rewritten"]),
+])
+def test_audit_verify_log_reports_each_tampering(tamper_source, tmp_path, statements, expected):
+    assert audit_copy(tamper_source, tmp_path, *statements) == expected

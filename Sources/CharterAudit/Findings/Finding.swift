@@ -40,6 +40,10 @@ public enum FindingKind: String, Sendable, Codable, CaseIterable {
     case highS = "high-s-signature"
     case unreadable = "unreadable"
     case ed25519NeedsV3 = "ed25519-needs-v3"
+    case logLeafMissing = "log-leaf-missing"
+    case logRowMissing = "log-row-missing"
+    case logRowEdited = "log-row-edited"
+    case logRewritten = "log-rewritten"
 
     /// How serious it is.
     public var severity: Severity {
@@ -80,6 +84,14 @@ public enum FindingKind: String, Sendable, Codable, CaseIterable {
         case .weakKey: return "its key is weaker than P-256 / RSA 2048"
         case .highS: return "its signature is high-S: Fabric's verifiers reject malleable signatures"
         case .unreadable: return "it cannot be read or parsed, so nothing it stands for can be checked or trusted"
+        case .logLeafMissing:
+            return "on record but not in the transparency log: nobody following the log can know it exists"
+        case .logRowMissing:
+            return "in the transparency log but no longer on record: the row was deleted or the revocation undone"
+        case .logRowEdited:
+            return "its row differs from what the log recorded when it was issued or revoked: the row was edited"
+        case .logRewritten:
+            return "the log no longer extends a checkpoint it signed: its history was rewritten or truncated"
         case .ed25519NeedsV3:
             return
                 "an Ed25519 identity is accepted only by Fabric 3 peers and orderers on channels with the V3_0 capability"
@@ -104,6 +116,8 @@ public enum FindingKind: String, Sendable, Codable, CaseIterable {
         case .highS: return "reissue it with Charter, which signs low-S"
         case .unreadable: return "replace it with the PEM certificate it should hold, or remove it"
         case .ed25519NeedsV3: return "enable the V3_0 channel capability, or reissue it with an ECDSA key"
+        case .logLeafMissing, .logRowMissing, .logRowEdited, .logRewritten:
+            return "treat the database as tampered with: restore it from a backup and find who wrote to it"
         }
     }
 }
