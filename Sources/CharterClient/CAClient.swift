@@ -87,6 +87,27 @@ public struct CAClient: Sendable {
         (URL(string: baseURL)?.path ?? "").replacingOccurrences(of: "/$", with: "", options: .regularExpression)
     }
 
+    /// A plain GET (the transparency log's checkpoint, tiles and entry bundles): the body of a 200,
+    /// nil for a 404, an error otherwise.
+    public func fetch(_ path: String) async throws -> [UInt8]? {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = .GET
+        let response: HTTPClientResponse
+        let bytes: ByteBuffer
+        do {
+            response = try await client.execute(request, timeout: .seconds(60))
+            bytes = try await response.body.collect(upTo: 64 << 20)
+        } catch {
+            throw CharterError(.unreachable, "Cannot reach the CA at \(baseURL): \(error)")
+        }
+        switch response.status.code {
+        case 200: return Array(bytes.readableBytesView)
+        case 404: return nil
+        default:
+            throw CharterError(.invalidResponse, "GET \(path) answered \(response.status.code)")
+        }
+    }
+
     /// Makes a call and decodes the envelope's `result`; a failed call throws the server's error
     /// as ``CharterError/remote(code:message:file:line:)``.
     public func call<Result: Decodable & Sendable>(

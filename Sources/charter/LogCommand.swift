@@ -13,7 +13,7 @@ struct LogCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "log",
         abstract: "The CA's transparency log: its verifier key, and inclusion proofs of certificates.",
-        subcommands: [Verifier.self, Proof.self]
+        subcommands: [Verifier.self, Proof.self, Monitor.self]
     )
 
     struct Verifier: AsyncParsableCommand {
@@ -112,6 +112,55 @@ struct LogCommand: AsyncParsableCommand {
             }
             return (["c2sp.org/tlog-proof@v1", "index \(answer.index)"] + answer.proof).joined(separator: "\n") + "\n\n"
                 + answer.checkpoint
+        }
+    }
+
+    struct Monitor: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Follow a CA's log: verify each checkpoint and its consistency with the last one seen, report new issuances (loudly those matching --watch), keep evidence of equivocation."
+        )
+        @Option(name: [.customShort("u"), .long], help: "URL of the CA server.") var url: String
+        @Option(help: "Folder for the pinned key, the last checkpoint, the leaves seen and any evidence.")
+        var state: String
+        @Option(name: .customLong("tls.certfiles"), help: "PEM files trusted for the server's TLS certificate.")
+        var tlsCertfiles: [String] = []
+        @Option(name: .customLong("caname"), help: "Name of the CA on the server.") var caName = ""
+        @Option(help: "Pin this verifier key (default: the key the server states at first use).") var verifier: String?
+        @Option(help: "Report issuances whose subject, SANs or enrollment ID contain this text (repeatable).")
+        var watch: [String] = []
+        @Flag(help: "Keep following, looking every --interval.") var daemon = false
+        @Option(help: "How often to look with --daemon.") var interval = "30s"
+
+        func run() async throws {
+            guard let parsed = URL(string: url) else { throw ValidationError("'\(url)' is not a URL") }
+            let client: CAClient
+            do {
+                client = try CAClient(
+                    url: parsed,
+                    trustedCertificates: tlsCertfiles.flatMap { $0.split(separator: ",").map(String.init) }
+                )
+            } catch let error as CharterError {
+                printError(error)
+                throw ExitCode.failure
+            }
+            let monitor = LogMonitor(client: client, state: state, caName: caName, watches: watch)
+            do {
+                let pause = try DurationText.parse(interval)
+                repeat {
+                    let report = try await monitor.poll(verifierKey: verifier)
+                    for line in report.issuances { print(line) }
+                    for line in report.revocations { print(line) }
+                    for line in report.matches { print("WATCH MATCH: \(line)") }
+                    print("checkpoint verified: \(report.size) entries")
+                    if daemon { try await Task.sleep(for: pause) }
+                } while daemon
+                await client.shutdown()
+            } catch let error as CharterError {
+                await client.shutdown()
+                printError(error)
+                throw ExitCode.failure
+            }
         }
     }
 }

@@ -253,3 +253,45 @@ def test_an_untouched_database_verifies(tamper_source, tmp_path):
 ])
 def test_audit_verify_log_reports_each_tampering(tamper_source, tmp_path, statements, expected):
     assert audit_copy(tamper_source, tmp_path, *statements) == expected
+
+
+def test_a_monitor_follows_new_issuances_and_catches_a_rewritten_log(tmp_path):
+    import sqlite3
+    server = Server("log:\n  checkpointinterval: 1s\n", home=str(tmp_path / "home")).start()
+    state = tmp_path / "monitor"
+
+    def monitor(*extra):
+        return subprocess.run([BINARY, "log", "monitor", "-u", f"https://localhost:{server.port}", "--tls.certfiles",
+                               server.ca_file, "--state", str(state), *extra], capture_output=True, text=True, timeout=60)
+
+    try:
+        admin = server.enroll("admin", "adminpw")
+        time.sleep(1.5)
+        first = monitor()
+        assert first.returncode == 0, first.stderr
+        assert "checkpoint verified" in first.stdout and "issued to admin" in first.stdout
+        assert server.register(admin.identity, id="ops-admin", type="admin", secret="opspw").status == 201
+        assert server.enroll("ops-admin", "opspw").status == 201
+        time.sleep(1.5)
+        second = monitor("--watch", "OU=admin")
+        assert second.returncode == 0, second.stderr
+        assert "WATCH MATCH" in second.stdout and "ops-admin" in second.stdout
+        assert "issued to admin " not in second.stdout  # only what is new since the last look
+        seen = int(second.stdout.strip().splitlines()[-1].split()[2])
+    finally:
+        server.stop()
+    # someone with the database rewrites the log from scratch and the server signs the new history
+    with sqlite3.connect(os.path.join(server.home, "charter.db")) as db:
+        for table in ("log_leaves", "log_nodes", "log_checkpoints"):
+            db.execute(f"DELETE FROM {table}")
+    server.start()
+    try:
+        for _ in range(seen + 2):
+            assert server.enroll("admin", "adminpw").status == 201
+        time.sleep(1.5)
+        third = monitor()
+        assert third.returncode == 1 and "EQUIVOCATION" in third.stderr, third.stdout + third.stderr
+        evidence = list((state / "evidence").iterdir())
+        assert len(evidence) == 1 and "checkpoint now served" in evidence[0].read_text()
+    finally:
+        server.stop()

@@ -1,0 +1,171 @@
+// Following another CA's transparency log: each new checkpoint's signature is checked, the new
+// entries are fetched from the entry bundles, their hashes are appended to the leaves kept in the
+// state folder, and the tree they make must have the checkpoint's root. A log that shrank or whose
+// history changed (two checkpoints no single append-only history explains) is equivocation: both
+// notes are kept as evidence.
+
+import CharterCore
+import Foundation
+import X509
+
+/// One CA's log followed from a state folder.
+public struct LogMonitor: Sendable {
+    /// What one look at the log found.
+    public struct Report: Sendable {
+        /// The verified checkpoint size.
+        public var size: Int
+        /// New issuances, as one line each.
+        public var issuances: [String] = []
+        /// New issuances matching a watch pattern.
+        public var matches: [String] = []
+        /// New revocations, as one line each.
+        public var revocations: [String] = []
+    }
+
+    let client: CAClient
+    let state: String
+    let caName: String
+    let watches: [String]
+
+    /// A monitor keeping its state (pinned key, last checkpoint, leaf hashes, evidence) in `state`.
+    public init(client: CAClient, state: String, caName: String = "", watches: [String] = []) {
+        self.client = client
+        self.state = state
+        self.caName = caName
+        self.watches = watches
+    }
+
+    var files: (verifier: String, checkpoint: String, leaves: String, evidence: String) {
+        ("\(state)/verifier", "\(state)/checkpoint", "\(state)/leaves", "\(state)/evidence")
+    }
+
+    /// Checks the log's newest checkpoint and reads what was appended since the last look.
+    /// Throws on equivocation, after keeping both checkpoints under `evidence/`.
+    public func poll(verifierKey: String? = nil) async throws -> Report {
+        try FileWriter.makeFolder(state, mode: 0o700, enforce: true)
+        let key = try await pinnedKey(verifierKey)
+        let verifier = try NoteVerifier(verifierKey: key)
+        let query = caName.isEmpty ? "" : "?ca=\(caName)"
+        guard let noteBytes = try await client.fetch("/log/checkpoint\(query)") else {
+            throw CharterError(.invalidResponse, "The server has no /log/checkpoint")
+        }
+        let note = String(decoding: noteBytes, as: UTF8.self)
+        guard let body = verifier.verify(note), let checkpoint = Checkpoint(body: body) else {
+            throw CharterError(.invalidResponse, "The checkpoint is not signed by the pinned log key \(key)")
+        }
+        var leaves = try storedLeaves()
+        let previous = (try? String(contentsOfFile: files.checkpoint, encoding: .utf8)) ?? ""
+        if checkpoint.size < leaves.count {
+            try keepEvidence(previous, note, "the log shrank from \(leaves.count) to \(checkpoint.size) entries")
+        }
+        var report = Report(size: checkpoint.size)
+        var index = leaves.count
+        while index < checkpoint.size {
+            let bundle = index / 256
+            let width = min(256, checkpoint.size - bundle * 256)
+            let path = "/log/tile/entries/\(Self.tilePath(bundle))\(width < 256 ? ".p/\(width)" : "")\(query)"
+            guard let bytes = try await client.fetch(path) else {
+                throw CharterError(.invalidResponse, "The server does not serve \(path)")
+            }
+            let entries = try Self.parseBundle(bytes)
+            guard entries.count == width else {
+                throw CharterError(.invalidResponse, "\(path) is not \(width) entries")
+            }
+            for entry in entries[(index - bundle * 256)...] {
+                leaves.append(MerkleTree.leafHash(entry))
+                describe(entry, into: &report)
+                index += 1
+            }
+        }
+        if MerkleTree.root(of: leaves[...]) != checkpoint.root {
+            try keepEvidence(
+                previous,
+                note,
+                "the checkpoint of \(checkpoint.size) entries does not extend the \(try storedLeaves().count) already seen"
+            )
+        }
+        try FileWriter.write(Data(leaves.flatMap { $0 }), to: files.leaves, mode: 0o600)
+        try FileWriter.write(note, to: files.checkpoint, mode: 0o600)
+        return report
+    }
+
+    func pinnedKey(_ given: String?) async throws -> String {
+        if let pinned = try? String(contentsOfFile: files.verifier, encoding: .utf8) {
+            let key = pinned.trimmingCharacters(in: .whitespacesAndNewlines)
+            if let given, given != key {
+                throw CharterError(.configuration, "\(files.verifier) pins another log key than --verifier")
+            }
+            return key
+        }
+        var key = given ?? ""
+        if key.isEmpty { key = try await client.logInfo(caName: caName).verifierKey }
+        try FileWriter.write(key + "\n", to: files.verifier, mode: 0o600)
+        return key
+    }
+
+    func storedLeaves() throws -> [MerkleTree.Hash] {
+        guard let data = FileManager.default.contents(atPath: files.leaves) else { return [] }
+        let bytes = Array(data)
+        guard bytes.count % 32 == 0 else { throw CharterError(.configuration, "\(files.leaves) is damaged") }
+        return stride(from: 0, to: bytes.count, by: 32).map { Array(bytes[$0..<$0 + 32]) }
+    }
+
+    func keepEvidence(_ previous: String, _ current: String, _ reason: String) throws -> Never {
+        try FileWriter.makeFolder(files.evidence, mode: 0o700, enforce: true)
+        let stamp = GoTime.format(Date()).filter { $0.isNumber || $0 == "T" || $0 == "Z" }
+        let path = "\(files.evidence)/\(stamp).txt"
+        try FileWriter.write(
+            "\(reason)\n\n--- last checkpoint seen ---\n\(previous)\n--- checkpoint now served ---\n\(current)",
+            to: path,
+            mode: 0o600
+        )
+        throw CharterError(.invalidResponse, "EQUIVOCATION: \(reason); evidence kept in \(path)")
+    }
+
+    func describe(_ bytes: [UInt8], into report: inout Report) {
+        switch LogEntry(decoding: bytes) {
+        case .issuance(let issuance):
+            var line =
+                "issued to \(issuance.enrollmentID) (profile \(issuance.profile.isEmpty ? "default" : issuance.profile))"
+            if let certificate = try? Certificate(derEncoded: issuance.certificateDER) {
+                let names =
+                    ((try? certificate.extensions.subjectAlternativeNames).flatMap { $0 }.map { Array($0) } ?? [])
+                    .map { "\($0)" }
+                line += ": \(certificate.subject)" + (names.isEmpty ? "" : " SANs \(names.joined(separator: ","))")
+            }
+            report.issuances.append(line)
+            if watches.contains(where: { line.contains($0) }) { report.matches.append(line) }
+        case .revocation(let revocation):
+            report.revocations.append("revoked serial \(revocation.serial) (reason \(revocation.reason))")
+        case nil:
+            report.issuances.append("an entry that is not a Charter log entry")
+        }
+    }
+
+    /// `x001/x234/067` for 1234067 (C2SP tlog-tiles).
+    static func tilePath(_ index: Int) -> String {
+        var groups: [String] = []
+        var rest = index
+        repeat {
+            groups.insert(String(format: "%03d", rest % 1000), at: 0)
+            rest /= 1000
+        } while rest > 0
+        return groups.dropLast().map { "x" + $0 }.joined(separator: "/") + (groups.count > 1 ? "/" : "")
+            + (groups.last ?? "000")
+    }
+
+    static func parseBundle(_ bytes: [UInt8]) throws -> [[UInt8]] {
+        var entries: [[UInt8]] = []
+        var offset = 0
+        while offset < bytes.count {
+            guard bytes.count - offset >= 2 else { throw CharterError(.invalidResponse, "A truncated entry bundle") }
+            let length = Int(bytes[offset]) << 8 | Int(bytes[offset + 1])
+            guard bytes.count - offset - 2 >= length else {
+                throw CharterError(.invalidResponse, "A truncated entry bundle")
+            }
+            entries.append(Array(bytes[offset + 2..<offset + 2 + length]))
+            offset += 2 + length
+        }
+        return entries
+    }
+}
