@@ -273,6 +273,9 @@ def test_gateway_env_and_record(tmp_path):
     rows = sqlite3.connect(str(db)).execute("SELECT COUNT(*), COUNT(DISTINCT serial_number) FROM certificates").fetchone()
     certs_on_disk = {load(p).serial_number for p in glob.glob(str(out / "**" / "*"), recursive=True) if p.endswith(("-cert.pem", ".crt"))}
     assert rows[0] == rows[1] == len(certs_on_disk)
+    # every recorded certificate is in the transparency log too
+    leaves = sqlite3.connect(str(db)).execute("SELECT COUNT(*), COUNT(DISTINCT serial_number) FROM log_leaves").fetchone()
+    assert leaves == (rows[0], rows[0])
 
 
 V3 = os.path.join(REF, "v3")
