@@ -92,14 +92,7 @@ public struct CAClient: Sendable {
     public func fetch(_ path: String) async throws -> [UInt8]? {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = .GET
-        let response: HTTPClientResponse
-        let bytes: ByteBuffer
-        do {
-            response = try await client.execute(request, timeout: .seconds(60))
-            bytes = try await response.body.collect(upTo: 64 << 20)
-        } catch {
-            throw CharterError(.unreachable, "Cannot reach the CA at \(baseURL): \(error)")
-        }
+        let (response, bytes) = try await send(request)
         switch response.status.code {
         case 200: return Array(bytes.readableBytesView)
         case 404: return nil
@@ -141,14 +134,7 @@ public struct CAClient: Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(body)
         }
-        let response: HTTPClientResponse
-        let bytes: ByteBuffer
-        do {
-            response = try await client.execute(request, timeout: .seconds(60))
-            bytes = try await response.body.collect(upTo: 64 << 20)
-        } catch {
-            throw CharterError(.unreachable, "Cannot reach the CA at \(baseURL): \(error)")
-        }
+        let (response, bytes) = try await send(request)
         if debug {
             FileHandle.standardError.write(Data("\(method) \(baseURL)\(path) -> \(response.status.code)\n".utf8))
         }
@@ -170,5 +156,15 @@ public struct CAClient: Sendable {
             )
         }
         return result
+    }
+
+    /// Sends a request and reads its whole answer (64 MiB at most).
+    func send(_ request: HTTPClientRequest) async throws -> (HTTPClientResponse, ByteBuffer) {
+        do {
+            let response = try await client.execute(request, timeout: .seconds(60))
+            return (response, try await response.body.collect(upTo: 64 << 20))
+        } catch {
+            throw CharterError(.unreachable, "Cannot reach the CA at \(baseURL): \(error)")
+        }
     }
 }

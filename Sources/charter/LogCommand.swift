@@ -16,6 +16,20 @@ struct LogCommand: AsyncParsableCommand {
         subcommands: [Verifier.self, Proof.self, Monitor.self]
     )
 
+    /// A client of the server at `url`, trusting these PEM files (comma-separated or repeated).
+    static func connect(_ url: String, trusting files: [String]) throws -> CAClient {
+        do {
+            guard let parsed = URL(string: url) else { throw CharterError(.invalidRequest, "'\(url)' is not a URL") }
+            return try CAClient(
+                url: parsed,
+                trustedCertificates: files.flatMap { $0.split(separator: ",").map(String.init) }
+            )
+        } catch let error as CharterError {
+            printError(error)
+            throw ExitCode.failure
+        }
+    }
+
     struct Verifier: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print the verifier key of a server home's log (give it to the consortium out of band)."
@@ -49,17 +63,7 @@ struct LogCommand: AsyncParsableCommand {
         var verifier: String?
 
         func run() async throws {
-            guard let parsed = URL(string: url) else { throw ValidationError("'\(url)' is not a URL") }
-            let client: CAClient
-            do {
-                client = try CAClient(
-                    url: parsed,
-                    trustedCertificates: tlsCertfiles.flatMap { $0.split(separator: ",").map(String.init) }
-                )
-            } catch let error as CharterError {
-                printError(error)
-                throw ExitCode.failure
-            }
+            let client = try LogCommand.connect(url, trusting: tlsCertfiles)
             do {
                 print(try await prove(client))
                 await client.shutdown()
@@ -133,17 +137,7 @@ struct LogCommand: AsyncParsableCommand {
         @Option(help: "How often to look with --daemon.") var interval = "30s"
 
         func run() async throws {
-            guard let parsed = URL(string: url) else { throw ValidationError("'\(url)' is not a URL") }
-            let client: CAClient
-            do {
-                client = try CAClient(
-                    url: parsed,
-                    trustedCertificates: tlsCertfiles.flatMap { $0.split(separator: ",").map(String.init) }
-                )
-            } catch let error as CharterError {
-                printError(error)
-                throw ExitCode.failure
-            }
+            let client = try LogCommand.connect(url, trusting: tlsCertfiles)
             let monitor = LogMonitor(client: client, state: state, caName: caName, watches: watch)
             do {
                 let pause = try DurationText.parse(interval)
