@@ -295,3 +295,17 @@ def test_a_monitor_follows_new_issuances_and_catches_a_rewritten_log(tmp_path):
         assert len(evidence) == 1 and "checkpoint now served" in evidence[0].read_text()
     finally:
         server.stop()
+
+
+def test_log_reads_can_require_a_token(tmp_path):
+    server = Server("log:\n  readauth: true\n", home=str(tmp_path / "home")).start()
+    try:
+        assert server.request("GET", "/log/checkpoint")[0] == 401
+        assert server.request("GET", "/loginfo")[0] == 401
+        from harness import token
+        admin = server.enroll("admin", "adminpw").identity
+        for path in ("/log/checkpoint", "/loginfo"):
+            headers = {"Authorization": token(admin, "GET", path, b"")}
+            assert server.request("GET", path, headers=headers)[0] == 200
+    finally:
+        server.stop()

@@ -1,15 +1,21 @@
 // The transparency log's read API, on the API listener: `/loginfo` (origin, verifier key, size),
 // and under `/log/`: `checkpoint`, `tile/<L>/<N>[.p/<W>]`, `tile/entries/<N>[.p/<W>]` (C2SP
 // tlog-checkpoint and tlog-tiles), `proof?serial=&aki=` and `consistency?old=&new=`. Reads need no
-// authentication: a consortium's members must be able to follow the log.
+// authentication (a consortium's members must be able to follow the log) unless `log.readauth`.
 
 import CharterCore
 import Foundation
 import Hummingbird
 
 extension CAService {
+    /// With `log.readauth`, a token of an identity of this CA.
+    func authorizeLogRead(_ request: Request, context: CharterRequestContext) async throws {
+        if configuration.log.readauth { _ = try await tokenCaller(request, context: context) }
+    }
+
     func logInfo(_ request: Request, context: CharterRequestContext) async throws -> Response {
         try checkCAName(request.uri.queryParameters["ca"].map(String.init))
+        try await authorizeLogRead(request, context: context)
         return try Envelope.success(
             LogInfo(origin: log.signer.name, verifierKey: log.signer.verifierKey, size: try await registry.logSize())
         )
@@ -18,6 +24,7 @@ extension CAService {
     func logResource(_ request: Request, context: CharterRequestContext) async throws -> Response {
         let query = request.uri.queryParameters
         try checkCAName(query["ca"].map(String.init))
+        try await authorizeLogRead(request, context: context)
         let components = Array(request.uri.path.split(separator: "/").drop { $0 != "log" }.dropFirst())
         switch components.first {
         case "checkpoint" where components.count == 1:

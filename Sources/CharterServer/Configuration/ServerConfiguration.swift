@@ -342,12 +342,15 @@ extension ServerConfiguration {
         public var keyfile = ""
         /// How often a new checkpoint is signed when the log grew.
         public var checkpointinterval = "10s"
+        /// Reads of the log need a token of this CA (off: a consortium's members follow it freely).
+        public var readauth = false
         public init() {}
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             origin = try c.decodeIfPresent(String.self, forKey: .origin) ?? ""
             keyfile = try c.decodeIfPresent(String.self, forKey: .keyfile) ?? ""
             checkpointinterval = try c.decodeIfPresent(String.self, forKey: .checkpointinterval) ?? "10s"
+            readauth = try c.decodeIfPresent(Bool.self, forKey: .readauth) ?? false
         }
     }
 
