@@ -249,6 +249,7 @@ public struct ServerHome: Sendable {
             files: files,
             name: configured.isEmpty ? "msp/keystore/secret-hashing.key" : configured,
             mustExist: !configured.isEmpty,
+            setting: "ca.hashkeyfile",
             consequence: "a new key would invalidate every server-generated secret",
             generate: SecretHasher.generateKey
         )
@@ -261,6 +262,7 @@ public struct ServerHome: Sendable {
             files: files,
             name: configured.isEmpty ? "msp/keystore/log-signing.key" : configured,
             mustExist: !configured.isEmpty,
+            setting: "log.keyfile",
             consequence: "a new key would make every follower of the log distrust it",
             generate: NoteSigner.generateSeed
         )
@@ -296,11 +298,12 @@ public struct ServerHome: Sendable {
         files: HomeFiles,
         name: String,
         mustExist: Bool,
+        setting: String,
         consequence: String,
         generate: () -> [UInt8]
     ) throws -> [UInt8] {
         if mustExist && !files.exists(name) {
-            throw CharterError(.configuration, "\(files.resolve(name)) does not exist")
+            throw CharterError(.configuration, "\(setting) \(files.resolve(name)) does not exist")
         }
         if files.exists(name) {
             let text = try files.read(name).trimmingCharacters(in: .whitespacesAndNewlines)
