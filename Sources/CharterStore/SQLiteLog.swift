@@ -9,8 +9,10 @@ import GRDB
 enum SQLiteLog {
     /// Appends entries in order; SQLite's single writer gives the log one total order.
     static func append(_ db: Database, _ entries: [LogEntry], serial: String, authorityKeyIdentifier: String) throws {
+        var size =
+            try Int.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(idx) + 1, 0) FROM log_leaves")) ?? 0
         for entry in entries {
-            let size = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(idx) + 1, 0) FROM log_leaves") ?? 0
+            defer { size += 1 }
             let bytes = entry.encoded
             let leaf = MerkleTree.leafHash(bytes)
             let kind: Int
