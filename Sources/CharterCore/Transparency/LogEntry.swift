@@ -13,13 +13,18 @@ public enum LogEntry: Sendable, Hashable {
 
     /// The facts of an issuance.
     public struct Issuance: Sendable, Hashable {
+        /// The issuing CA's name (`""` for a server's default CA).
         public var caName: String
+        /// The certificate itself, so a follower sees exactly what was issued.
         public var certificateDER: [UInt8]
+        /// Who it was issued to.
         public var enrollmentID: String
+        /// The signing profile (`""` is the default one).
         public var profile: String
         /// Unix seconds.
         public var issuedAt: Int64
 
+        /// Creates the facts of an issuance.
         public init(caName: String, certificateDER: [UInt8], enrollmentID: String, profile: String, issuedAt: Int64) {
             self.caName = caName
             self.certificateDER = certificateDER
@@ -31,6 +36,7 @@ public enum LogEntry: Sendable, Hashable {
 
     /// The facts of a revocation.
     public struct Revocation: Sendable, Hashable {
+        /// The issuing CA's name.
         public var caName: String
         /// Serial, lower-case hex.
         public var serial: String
@@ -41,6 +47,7 @@ public enum LogEntry: Sendable, Hashable {
         /// Unix seconds.
         public var revokedAt: Int64
 
+        /// Creates the facts of a revocation.
         public init(caName: String, serial: String, authorityKeyIdentifier: String, reason: UInt8, revokedAt: Int64) {
             self.caName = caName
             self.serial = serial
