@@ -169,7 +169,7 @@ let package = Package(
         ),
         .target(
             name: "CharterFuzzTargets",
-            dependencies: ["CharterCore", "CharterServer", "CharterCryptogen"],
+            dependencies: ["CharterCore", "CharterServer", "CharterCryptogen", "CharterPostgres"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

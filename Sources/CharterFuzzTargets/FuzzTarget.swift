@@ -5,6 +5,7 @@
 
 import CharterCore
 import CharterCryptogen
+import CharterPostgres
 import CharterServer
 import Foundation
 
@@ -24,6 +25,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case serverConfig = "server-config"
     /// cryptogen's `crypto-config.yaml`.
     case cryptoConfig = "crypto-config"
+    /// What a log follower and the audit read: log entries, checkpoints and signed notes, verifier
+    /// keys, and PostgreSQL datasources.
+    case transparency
 
     /// Runs the parser on `input`; errors are the expected outcome of most inputs.
     public func run(_ input: [UInt8]) {
@@ -77,6 +81,20 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             }
         case .cryptoConfig:
             _ = try? CryptoConfigParser.parse(text)
+        case .transparency:
+            _ = LogEntry(decoding: input)
+            _ = Checkpoint(body: text)
+            if let verifier = try? NoteVerifier(verifierKey: text.split(separator: "\n").first.map(String.init) ?? "") {
+                _ = verifier.verify(text)
+            }
+            _ = try? PostgresDataSource(parsing: text)
+            _ = MerkleTree.verifyInclusion(
+                leaf: Array(input.prefix(32)),
+                index: Int(input.first ?? 0),
+                size: input.count,
+                proof: [],
+                root: []
+            )
         }
     }
 }
