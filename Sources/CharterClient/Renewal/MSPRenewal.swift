@@ -97,16 +97,11 @@ public struct MSPRenewal: Sendable {
         return names.compactMap { name in
             switch name {
             case .dnsName(let host): return host
-            case .ipAddress(let bytes): return Self.address(Array(bytes.bytes))
+            case .ipAddress(let bytes):
+                let text = HostPolicy.text(ofAddress: Array(bytes.bytes))
+                return text.isEmpty ? nil : text
             default: return nil
             }
         }
-    }
-
-    static func address(_ bytes: [UInt8]) -> String? {
-        if bytes.count == 4 { return bytes.map(String.init).joined(separator: ".") }
-        guard bytes.count == 16 else { return nil }
-        return stride(from: 0, to: 16, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }
-            .joined(separator: ":")
     }
 }

@@ -50,8 +50,8 @@ public enum HostPolicy {
         return try subjectAlternativeNames(for: hosts)
     }
 
-    /// The text form of a 4- or 16-byte address.
-    static func text(ofAddress bytes: [UInt8]) -> String {
+    /// The text form of a 4- or 16-byte address (empty for any other length).
+    public static func text(ofAddress bytes: [UInt8]) -> String {
         var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
         let family = bytes.count == 4 ? AF_INET : AF_INET6
         let converted = bytes.withUnsafeBytes { inet_ntop(family, $0.baseAddress, &buffer, socklen_t(buffer.count)) }
