@@ -10,9 +10,17 @@ import NIOCore
 struct EnvelopeMiddleware: RouterMiddleware {
     typealias Context = CharterRequestContext
 
-    /// Path templates the API serves (`/identities/:id`), so a wrong method gets 405, not 404.
-    let knownPaths: [String]
+    /// Path templates the API serves (`/identities/:id`), split once: a wrong method gets 405,
+    /// not 404, and each response is counted under its template.
+    let templates: [(parts: [Substring], label: String)]
     let metrics: ServerMetrics
+
+    init(knownPaths: [String], metrics: ServerMetrics) {
+        self.templates = knownPaths.map { path in
+            (path.split(separator: "/"), path.hasPrefix("/api/v1/") ? String(path.dropFirst(7)) : path)
+        }
+        self.metrics = metrics
+    }
 
     func handle(
         _ request: Request,
@@ -69,15 +77,14 @@ struct EnvelopeMiddleware: RouterMiddleware {
     /// metrics label whose values are bounded, whatever paths clients send.
     func template(for path: String) -> String? {
         let segments = path.split(separator: "/")
-        let match = knownPaths.first { template in
-            let parts = template.split(separator: "/")
+        return templates.first { template in
+            let parts = template.parts
             if parts.last == "**" {
                 return segments.count >= parts.count && zip(parts.dropLast(), segments).allSatisfy { $0 == $1 }
             }
             return parts.count == segments.count
                 && zip(parts, segments).allSatisfy { $0.hasPrefix(":") || $0 == $1 }
-        }
-        return match.map { $0.hasPrefix("/api/v1/") ? String($0.dropFirst(7)) : $0 }
+        }?.label
     }
 
     func log(_ request: Request, context: Context, status: Int, start: ContinuousClock.Instant, failure: CharterError?)
