@@ -112,10 +112,13 @@ public struct FabricCAImporter: Sendable {
             try files.makeDirectory("msp/keystore", private: true)
             try files.makeDirectory("msp/signcerts")
             try files.write(ServerHome.configFileName, try configuration.yaml(), mode: 0o644)
-            try files.write("ca-cert.pem", caPEM, mode: 0o644)
-            try files.write("msp/signcerts/cert.pem", caPEM, mode: 0o644)
-            try files.write("msp/keystore/" + Keystore.fileName(for: caKey.publicKey), caKey.pkcs8PEM, mode: 0o600)
-            if let chainPEM { try files.write("ca-chain.pem", chainPEM, mode: 0o644) }
+            try ServerHome.writeCA(
+                key: caKey,
+                certificatePEM: caPEM,
+                chainPEM: chainPEM,
+                files: files,
+                configuration: configuration
+            )
             if let tlsPair {
                 try files.write("tls-cert.pem", tlsPair.certificate, mode: 0o644)
                 try files.write("tls-key.pem", tlsPair.key, mode: 0o600)

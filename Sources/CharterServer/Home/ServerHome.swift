@@ -67,7 +67,15 @@ public struct ServerHome: Sendable {
             let secret = (try? PostgresDataSource(parsing: configuration.db.datasource).password) != nil
             try files.write(configFile, try written.yaml(), mode: secret ? 0o600 : 0o644)
         }
-        if let made { try write(made, files: files, configuration: configuration) }
+        if let made {
+            try writeCA(
+                key: made.key,
+                certificatePEM: made.certificatePEM,
+                chainPEM: made.chainPEM,
+                files: files,
+                configuration: configuration
+            )
+        }
         let hasher = try SecretHasher(
             hmacKey: try loadOrCreateSecretKey(files: files, configured: configuration.ca.hashkeyfile)
         )
@@ -187,7 +195,6 @@ public struct ServerHome: Sendable {
 
     /// A CA made for a home that had none, not yet written.
     struct NewAuthority: Sendable {
-        var authority: CertificateAuthority
         var key: SigningKey
         /// The CA's own certificate (`ca-cert.pem`).
         var certificatePEM: String
@@ -206,7 +213,6 @@ public struct ServerHome: Sendable {
         if configuration.intermediate.isConfigured {
             let enrolled = try await ParentEnrollment.enroll(key: key, configuration: configuration, files: files)
             let made = NewAuthority(
-                authority: enrolled.authority,
                 key: key,
                 certificatePEM: enrolled.certificatePEM,
                 chainPEM: enrolled.authority.chainPEM
@@ -219,15 +225,23 @@ public struct ServerHome: Sendable {
             expiry: try DurationText.parse(configuration.csr.ca.expiry),
             pathLength: configuration.csr.ca.pathlength
         )
-        return (authority, NewAuthority(authority: authority, key: key, certificatePEM: authority.chainPEM))
+        return (authority, NewAuthority(key: key, certificatePEM: authority.chainPEM))
     }
 
-    /// Writes a new CA into the home: key (0600), certificate, chain, and `msp/signcerts`.
-    static func write(_ made: NewAuthority, files: HomeFiles, configuration: ServerConfiguration) throws {
-        try files.write("msp/keystore/" + Keystore.fileName(for: made.key.publicKey), made.key.pkcs8PEM, mode: 0o600)
-        try files.write(certificatePath(configuration), made.certificatePEM, mode: 0o644)
-        if let chain = made.chainPEM { try files.write(chainPath(configuration), chain, mode: 0o644) }
-        try files.write("msp/signcerts/cert.pem", made.certificatePEM, mode: 0o644)
+    /// Writes a CA into a home where the server looks for it: the key (0600) in the keystore,
+    /// the certificate (and `msp/signcerts`), and the chain above it when there is one. A new CA
+    /// and an imported one are written the same way.
+    public static func writeCA(
+        key: SigningKey,
+        certificatePEM: String,
+        chainPEM: String?,
+        files: HomeFiles,
+        configuration: ServerConfiguration
+    ) throws {
+        try files.write("msp/keystore/" + Keystore.fileName(for: key.publicKey), key.pkcs8PEM, mode: 0o600)
+        try files.write(certificatePath(configuration), certificatePEM, mode: 0o644)
+        if let chainPEM { try files.write(chainPath(configuration), chainPEM, mode: 0o644) }
+        try files.write("msp/signcerts/cert.pem", certificatePEM, mode: 0o644)
     }
 
     static func findKey(for certificate: Certificate, files: HomeFiles, keyfile: String) throws -> SigningKey {
