@@ -7,9 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_PHASE="${1:-5}"
-swift build -c release --product charter
-swift build -c release --product EnrollBenchmark
-BIN="$(swift build -c release --show-bin-path)"
+source Benchmarks/common.sh
 PORT="${CHARTER_BENCH_PORT:-17154}"
 HOMES=()
 SERVERS=()
@@ -18,15 +16,6 @@ cleanup() {
     for home in "${HOMES[@]}"; do rm -rf "$home"; done
 }
 trap cleanup EXIT
-
-wait_for() {
-    for _ in $(seq 1 150); do
-        curl -sf --cacert "$2" "https://localhost:$1/cainfo" >/dev/null 2>&1 && return 0
-        sleep 0.2
-    done
-    echo "server on port $1 did not start" >&2
-    return 1
-}
 
 # Charter
 HOME_DIR="$(mktemp -d)"

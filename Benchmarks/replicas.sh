@@ -7,9 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_PHASE="${1:-5}"
-swift build -c release --product charter
-swift build -c release --product EnrollBenchmark
-BIN="$(swift build -c release --show-bin-path)"
+source Benchmarks/common.sh
 PORT="${CHARTER_BENCH_PORT:-17254}"
 PG_BIN="$(dirname "$(readlink -f "$(command -v initdb || ls /usr/lib/postgresql/*/bin/initdb | tail -1)")")"
 WORK="$(mktemp -d)"
@@ -33,15 +31,6 @@ PG_PID=$!
 PIDS+=("$PG_PID")
 for _ in $(seq 1 100); do "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$((PORT + 9))" && break; sleep 0.1; done
 "$PG_BIN/createdb" -h 127.0.0.1 -p "$((PORT + 9))" -U charter ca
-
-wait_for() {
-    for _ in $(seq 1 150); do
-        curl -sf --cacert "$2" "https://localhost:$1/cainfo" >/dev/null 2>&1 && return 0
-        sleep 0.2
-    done
-    echo "server on port $1 did not start" >&2
-    return 1
-}
 
 start_replica() { # home port
     mkdir -p "$1"
