@@ -36,19 +36,11 @@ enum PostgresLog {
                 """,
                 logger: logger
             )
-            // The left siblings the new leaf completes subtrees with, read in one query.
-            var siblings: [Int: MerkleTree.Hash] = [:]
-            var (level, position) = (0, size)
-            while position & 1 == 1 {
-                let hash = try await node(connection, level: level, index: position - 1, logger: logger)
-                siblings[level] = hash
-                level += 1
-                position >>= 1
+            var siblings: [MerkleTree.Hash] = []
+            for sibling in MerkleTree.leftSiblings(ofLeafAt: size) {
+                siblings.append(try await node(connection, level: sibling.level, index: sibling.index, logger: logger))
             }
-            let completed = try MerkleTree.completedNodes(appending: leaf, at: size) { level, _ in
-                guard let hash = siblings[level] else { throw CharterError(.storage, "missing log node") }
-                return hash
-            }
+            let completed = MerkleTree.completedNodes(appending: leaf, at: size, siblings: siblings)
             for node in completed {
                 try await connection.query(
                     "INSERT INTO log_nodes (level, idx, hash) VALUES (\(node.level), \(node.index), \(ByteBuffer(bytes: node.hash)))",
@@ -63,14 +55,14 @@ enum PostgresLog {
     static func append(
         _ connection: PostgresConnection,
         _ record: CertificateRecord,
-        entries: [LogEntry]? = nil,
+        revocationOnly: Bool = false,
         logger: Logger
     )
         async throws
     {
         try await append(
             connection,
-            entries ?? record.logEntries,
+            record.logEntries(revocationOnly: revocationOnly),
             serial: record.serial,
             authorityKeyIdentifier: record.authorityKeyIdentifier,
             logger: logger
@@ -156,6 +148,17 @@ extension PostgresRegistry {
                 "INSERT INTO log_checkpoints (size, note) VALUES (\(size), \(note)) ON CONFLICT (size) DO NOTHING",
                 logger: logger
             )
+        }
+    }
+
+    public func latestCheckpoint() async throws -> (size: Int, note: String)? {
+        try await read { connection in
+            let rows = try await connection.query(
+                "SELECT size, note FROM log_checkpoints ORDER BY size DESC LIMIT 1",
+                logger: logger
+            )
+            for try await (size, note) in rows.decode((Int, String).self) { return (size, note) }
+            return nil
         }
     }
 

@@ -101,12 +101,7 @@ extension PostgresRegistry {
             guard let record = revoked.first else {
                 throw CharterError(.unknownCertificate, "Certificate \(serial) disappeared while being revoked")
             }
-            try await PostgresLog.append(
-                connection,
-                record,
-                entries: record.revocationEntry.map { [$0] } ?? [],
-                logger: logger
-            )
+            try await PostgresLog.append(connection, record, revocationOnly: true, logger: logger)
             return record
         }
     }

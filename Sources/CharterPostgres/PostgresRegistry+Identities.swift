@@ -206,12 +206,7 @@ extension PostgresRegistry {
             )
         ).sorted { ($0.issuedAt, $0.serial) < ($1.issuedAt, $1.serial) }
         for record in revoked {
-            try await PostgresLog.append(
-                connection,
-                record,
-                entries: record.revocationEntry.map { [$0] } ?? [],
-                logger: logger
-            )
+            try await PostgresLog.append(connection, record, revocationOnly: true, logger: logger)
         }
         return revoked
     }

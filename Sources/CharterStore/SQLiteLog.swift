@@ -21,9 +21,10 @@ enum SQLiteLog {
                 sql:
                     "INSERT INTO log_leaves (idx, kind, serial_number, authority_key_identifier, entry, hash) VALUES (?, ?, ?, ?, ?, ?)"
             ).execute(arguments: [size, kind, serial, authorityKeyIdentifier, Data(bytes), Data(leaf)])
-            let completed = try MerkleTree.completedNodes(appending: leaf, at: size) { level, index in
-                try node(db, level: level, index: index)
+            let siblings = try MerkleTree.leftSiblings(ofLeafAt: size).map {
+                try node(db, level: $0.level, index: $0.index)
             }
+            let completed = MerkleTree.completedNodes(appending: leaf, at: size, siblings: siblings)
             for node in completed {
                 try db.cachedStatement(sql: "INSERT INTO log_nodes (level, idx, hash) VALUES (?, ?, ?)")
                     .execute(arguments: [node.level, node.index, Data(node.hash)])
@@ -31,10 +32,10 @@ enum SQLiteLog {
         }
     }
 
-    static func append(_ db: Database, _ record: CertificateRecord, entries: [LogEntry]? = nil) throws {
+    static func append(_ db: Database, _ record: CertificateRecord, revocationOnly: Bool = false) throws {
         try append(
             db,
-            entries ?? record.logEntries,
+            record.logEntries(revocationOnly: revocationOnly),
             serial: record.serial,
             authorityKeyIdentifier: record.authorityKeyIdentifier
         )
@@ -100,6 +101,14 @@ extension SQLiteRegistry {
                 sql: "INSERT OR IGNORE INTO log_checkpoints (size, note, created_at) VALUES (?, ?, ?)",
                 arguments: [size, note, Date()]
             )
+        }
+    }
+
+    public func latestCheckpoint() async throws -> (size: Int, note: String)? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT size, note FROM log_checkpoints ORDER BY size DESC LIMIT 1").map {
+                ($0[0], $0[1])
+            }
         }
     }
 

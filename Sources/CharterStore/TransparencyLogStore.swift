@@ -18,6 +18,8 @@ public protocol TransparencyLogStore: Sendable {
     func saveCheckpoint(size: Int, note: String) async throws
     /// Every stored checkpoint, smallest first.
     func checkpoints() async throws -> [(size: Int, note: String)]
+    /// The largest stored checkpoint, read without the others (every proof asks for it).
+    func latestCheckpoint() async throws -> (size: Int, note: String)?
 }
 
 extension TransparencyLogStore {

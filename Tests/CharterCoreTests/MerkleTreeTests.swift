@@ -26,7 +26,8 @@ import Testing
 
         func append(_ leaf: MerkleTree.Hash) {
             nodes[0, default: [:]][size] = leaf
-            for completed in MerkleTree.completedNodes(appending: leaf, at: size, node: { self.nodes[$0]![$1]! }) {
+            let siblings = MerkleTree.leftSiblings(ofLeafAt: size).map { self.nodes[$0.level]![$0.index]! }
+            for completed in MerkleTree.completedNodes(appending: leaf, at: size, siblings: siblings) {
                 nodes[completed.level, default: [:]][completed.index] = completed.hash
             }
             size += 1

@@ -170,21 +170,31 @@ public enum MerkleTree {
         return fr == oldRoot && sr == newRoot && sn == 0
     }
 
-    /// The perfect subtrees a new leaf at `index` completes, bottom up: `(level, index, hash)` for
-    /// every level above 0, given a reader of the nodes already stored. A log stores these as it
-    /// appends, about one per leaf on average.
-    public static func completedNodes(
-        appending leaf: Hash,
-        at index: Int,
-        node: (_ level: Int, _ index: Int) throws -> Hash
-    ) rethrows -> [(level: Int, index: Int, hash: Hash)] {
-        var completed: [(level: Int, index: Int, hash: Hash)] = []
-        var (level, position, hash) = (0, index, leaf)
+    /// The stored perfect subtrees a new leaf at `index` is paired with, bottom up: the left
+    /// sibling at each level where the leaf completes a subtree.
+    public static func leftSiblings(ofLeafAt index: Int) -> [(level: Int, index: Int)] {
+        var siblings: [(level: Int, index: Int)] = []
+        var (level, position) = (0, index)
         while position & 1 == 1 {
-            hash = nodeHash(try node(level, position - 1), hash)
+            siblings.append((level, position - 1))
             level += 1
             position >>= 1
-            completed.append((level, position, hash))
+        }
+        return siblings
+    }
+
+    /// The perfect subtrees a new leaf at `index` completes, bottom up: `(level, index, hash)` for
+    /// every level above 0, given the hashes of its ``leftSiblings(ofLeafAt:)``. A log stores these
+    /// as it appends, about one per leaf on average.
+    public static func completedNodes(appending leaf: Hash, at index: Int, siblings: [Hash])
+        -> [(level: Int, index: Int, hash: Hash)]
+    {
+        var completed: [(level: Int, index: Int, hash: Hash)] = []
+        var (position, hash) = (index, leaf)
+        for (level, sibling) in siblings.enumerated() {
+            hash = nodeHash(sibling, hash)
+            position >>= 1
+            completed.append((level + 1, position, hash))
         }
         return completed
     }

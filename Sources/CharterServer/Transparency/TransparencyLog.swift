@@ -22,14 +22,19 @@ struct TransparencyLog: Sendable {
     /// Tiles are 256 hashes wide (C2SP tlog-tiles).
     static let tileWidth = 256
 
-    /// The newest stored checkpoint that this log's key signed, and its note.
+    /// The newest stored checkpoint that this log's key signed, and its note. The newest one is
+    /// read alone; the others only when it does not verify.
     func latest() async throws -> (checkpoint: Checkpoint, note: String)? {
+        guard let newest = try await registry.latestCheckpoint() else { return nil }
+        if let verified = verified(newest.note) { return verified }
         for stored in try await registry.checkpoints().reversed() {
-            if let body = verifier.verify(stored.note), let checkpoint = Checkpoint(body: body) {
-                return (checkpoint, stored.note)
-            }
+            if let verified = verified(stored.note) { return verified }
         }
         return nil
+    }
+
+    func verified(_ note: String) -> (checkpoint: Checkpoint, note: String)? {
+        verifier.verify(note).flatMap(Checkpoint.init(body:)).map { ($0, note) }
     }
 
     /// Signs and stores a checkpoint of the whole log when it grew since the newest one (or there
@@ -60,8 +65,8 @@ struct TransparencyLog: Sendable {
                 "Certificate \(serial) (AKI \(authorityKeyIdentifier)) is not in the log"
             )
         }
-        var latest = try await checkpoint()
-        if latest.checkpoint.size <= index { latest = try await checkpoint() }
+        // The checkpoint covers the whole log as it is now, this entry included.
+        let latest = try await checkpoint()
         let proof = try await MerkleTree.inclusionProof(
             index: index,
             size: latest.checkpoint.size,

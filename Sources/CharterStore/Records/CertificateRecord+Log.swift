@@ -32,8 +32,10 @@ extension CertificateRecord {
         )
     }
 
-    /// The entries a row stands for, in log order: its issuance, then its revocation.
-    public var logEntries: [LogEntry] {
-        [issuanceEntry] + (revocationEntry.map { [$0] } ?? [])
+    /// The entries a row stands for, in log order: its issuance, then its revocation; only the
+    /// revocation for a row that was just revoked (its issuance is logged already).
+    public func logEntries(revocationOnly: Bool = false) -> [LogEntry] {
+        let revocation = revocationEntry.map { [$0] } ?? []
+        return revocationOnly ? revocation : [issuanceEntry] + revocation
     }
 }
