@@ -202,7 +202,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CharterStoreTests",
-            dependencies: ["CharterCore", "CharterStore", "CharterPostgres"],
+            dependencies: ["CharterCore", "CharterStore", "CharterPostgres", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

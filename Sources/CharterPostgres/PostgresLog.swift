@@ -1,6 +1,8 @@
 // The transparency log on PostgreSQL: appended in the transaction that writes the certificate or
 // revocation row, under the lock of the single `log_state` row, so the log has one total order
-// across replicas and a row is committed exactly when its leaves are.
+// across replicas and a row is committed exactly when its leaves are. Leaves keep their hash and
+// the key of their row (indexed: pointing the row at its leaves would write a new row version);
+// entries are derived from the rows when served.
 
 import CharterCore
 import CharterStore
@@ -25,14 +27,12 @@ enum PostgresLog {
             size = value
         }
         for entry in entries {
-            let bytes = entry.encoded
-            let leaf = MerkleTree.leafHash(bytes)
-            let kind: Int
-            if case .issuance = entry { kind = 1 } else { kind = 2 }
+            let leaf = MerkleTree.leafHash(entry.encoded)
+            let kind = entry.isRevocation ? 2 : 1
             try await connection.query(
                 """
-                INSERT INTO log_leaves (idx, kind, serial_number, authority_key_identifier, entry, hash)
-                VALUES (\(size), \(kind), \(serial), \(authorityKeyIdentifier), \(ByteBuffer(bytes: bytes)), \(ByteBuffer(bytes: leaf)))
+                INSERT INTO log_leaves (idx, kind, serial_number, authority_key_identifier, hash)
+                VALUES (\(size), \(kind), \(serial), \(authorityKeyIdentifier), \(ByteBuffer(bytes: leaf)))
                 """,
                 logger: logger
             )
@@ -115,15 +115,35 @@ extension PostgresRegistry {
         }
     }
 
-    public func logEntries(start: Int, count: Int) async throws -> [[UInt8]] {
+    public func logLeaves(start: Int, count: Int) async throws -> [LogLeaf] {
         try await read { connection in
             let rows = try await connection.query(
-                "SELECT entry FROM log_leaves WHERE idx >= \(start) AND idx < \(start + count) ORDER BY idx",
+                """
+                SELECT l.idx AS leaf_idx, l.kind AS leaf_kind, l.serial_number AS leaf_serial,
+                    l.authority_key_identifier AS leaf_aki, l.hash AS leaf_hash, c.*
+                FROM log_leaves l LEFT JOIN certificates c
+                    ON c.serial_number = l.serial_number AND c.authority_key_identifier = l.authority_key_identifier
+                WHERE l.idx >= \(start) AND l.idx < \(start + count) ORDER BY l.idx
+                """,
                 logger: logger
             )
-            var entries: [[UInt8]] = []
-            for try await buffer in rows.decode(ByteBuffer.self) { entries.append(Array(buffer.readableBytesView)) }
-            return entries
+            var leaves: [LogLeaf] = []
+            for try await row in rows {
+                let cells = row.makeRandomAccess()
+                let hash = try cells["leaf_hash"].decode(ByteBuffer.self)
+                leaves.append(
+                    LogLeaf(
+                        index: try cells["leaf_idx"].decode(Int.self),
+                        isRevocation: try cells["leaf_kind"].decode(Int.self) == 2,
+                        serial: try cells["leaf_serial"].decode(String.self),
+                        authorityKeyIdentifier: try cells["leaf_aki"].decode(String.self),
+                        hash: Array(hash.readableBytesView),
+                        certificate: try cells["pem"].decode(String?.self) == nil
+                            ? nil : try PostgresRows.certificate(row)
+                    )
+                )
+            }
+            return leaves
         }
     }
 

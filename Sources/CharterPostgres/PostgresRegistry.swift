@@ -164,15 +164,15 @@ public struct PostgresRegistry: Registry, CertificateArchive {
                     "INSERT INTO charter_migrations (name) VALUES (\(migration.name))",
                     logger: logger
                 )
-                if migration.name.hasPrefix("v2:") {
-                    // Certificates recorded before the log existed enter it first, in row order.
-                    let rows = try await connection.query(
-                        "SELECT \(unescaped: PostgresRows.certificateColumns) FROM certificates ORDER BY row_id",
-                        logger: logger
-                    )
-                    for record in try await PostgresRows.certificates(rows) {
-                        try await PostgresLog.append(connection, record, logger: logger)
-                    }
+            }
+            if !applied.contains(where: { $0.hasPrefix("v2:") }) {
+                // Certificates recorded before the log existed enter it first, in row order.
+                let rows = try await connection.query(
+                    "SELECT \(unescaped: PostgresRows.certificateColumns) FROM certificates ORDER BY row_id",
+                    logger: logger
+                )
+                for record in try await PostgresRows.certificates(rows) {
+                    try await PostgresLog.append(connection, record, logger: logger)
                 }
             }
         }

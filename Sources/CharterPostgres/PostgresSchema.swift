@@ -70,5 +70,10 @@ enum PostgresSchema {
                 "CREATE TABLE log_checkpoints (size bigint PRIMARY KEY, note text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())",
             ]
         ),
+        (
+            // Entries are derived from the rows when served; the leaf keeps its hash.
+            "v3: log entries derived from their rows",
+            ["ALTER TABLE log_leaves DROP COLUMN entry"]
+        ),
     ]
 }

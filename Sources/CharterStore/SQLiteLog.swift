@@ -1,44 +1,76 @@
-// The transparency log in SQLite: leaves (entry and hash, with the serial and AKI they concern)
+// The transparency log in SQLite: leaves (the hash, and the serial and AKI of the row they log)
 // and the perfect subtrees above them, appended inside the transaction that writes the row, so a
-// certificate is on record exactly when it is in the log.
+// certificate is on record exactly when it is in the log. The row keeps its own log indices: a
+// certificate's proof is found through its primary key, with no index on the leaves to update.
 
 import CharterCore
 import Foundation
 import GRDB
 
 enum SQLiteLog {
-    /// Appends entries in order; SQLite's single writer gives the log one total order.
-    static func append(_ db: Database, _ entries: [LogEntry], serial: String, authorityKeyIdentifier: String) throws {
-        var size =
-            try Int.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(idx) + 1, 0) FROM log_leaves")) ?? 0
-        for entry in entries {
-            defer { size += 1 }
-            let bytes = entry.encoded
-            let leaf = MerkleTree.leafHash(bytes)
-            let kind: Int
-            if case .issuance = entry { kind = 1 } else { kind = 2 }
+    /// Inserts a certificate row and appends its issuance (and, for a row recorded revoked, its
+    /// revocation); SQLite's single writer gives the log one total order.
+    static func record(_ db: Database, _ certificate: CertificateRecord) throws {
+        let index = try size(db)
+        let entries = certificate.logEntries()
+        try certificate.insertCached(db, logIndex: index, revocationLogIndex: entries.count > 1 ? index + 1 : nil)
+        try append(
+            db,
+            entries,
+            at: index,
+            serial: certificate.serial,
+            authorityKeyIdentifier: certificate.authorityKeyIdentifier
+        )
+    }
+
+    /// Appends the entries of a row already in the table and points the row at them: only its
+    /// revocation when it was just revoked, all of them when the row predates the log.
+    static func log(_ db: Database, _ certificate: CertificateRecord, revocationOnly: Bool) throws {
+        let index = try size(db)
+        let entries = certificate.logEntries(revocationOnly: revocationOnly)
+        try append(
+            db,
+            entries,
+            at: index,
+            serial: certificate.serial,
+            authorityKeyIdentifier: certificate.authorityKeyIdentifier
+        )
+        let (issuance, revocation): (Int?, Int?) =
+            revocationOnly ? (nil, index) : (index, entries.count > 1 ? index + 1 : nil)
+        try db.cachedStatement(
+            sql: """
+                UPDATE certificates SET log_index = COALESCE(?, log_index), revocation_log_index = ?
+                WHERE serial_number = ? AND authority_key_identifier = ?
+                """
+        ).execute(arguments: [issuance, revocation, certificate.serial, certificate.authorityKeyIdentifier])
+    }
+
+    static func size(_ db: Database) throws -> Int {
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(idx) + 1, 0) FROM log_leaves")) ?? 0
+    }
+
+    private static func append(
+        _ db: Database,
+        _ entries: [LogEntry],
+        at start: Int,
+        serial: String,
+        authorityKeyIdentifier: String
+    ) throws {
+        for (offset, entry) in entries.enumerated() {
+            let index = start + offset
+            let leaf = MerkleTree.leafHash(entry.encoded)
             try db.cachedStatement(
                 sql:
-                    "INSERT INTO log_leaves (idx, kind, serial_number, authority_key_identifier, entry, hash) VALUES (?, ?, ?, ?, ?, ?)"
-            ).execute(arguments: [size, kind, serial, authorityKeyIdentifier, Data(bytes), Data(leaf)])
-            let siblings = try MerkleTree.leftSiblings(ofLeafAt: size).map {
+                    "INSERT INTO log_leaves (idx, kind, serial_number, authority_key_identifier, hash) VALUES (?, ?, ?, ?, ?)"
+            ).execute(arguments: [index, entry.isRevocation ? 2 : 1, serial, authorityKeyIdentifier, Data(leaf)])
+            let siblings = try MerkleTree.leftSiblings(ofLeafAt: index).map {
                 try node(db, level: $0.level, index: $0.index)
             }
-            let completed = MerkleTree.completedNodes(appending: leaf, at: size, siblings: siblings)
-            for node in completed {
+            for node in MerkleTree.completedNodes(appending: leaf, at: index, siblings: siblings) {
                 try db.cachedStatement(sql: "INSERT INTO log_nodes (level, idx, hash) VALUES (?, ?, ?)")
                     .execute(arguments: [node.level, node.index, Data(node.hash)])
             }
         }
-    }
-
-    static func append(_ db: Database, _ record: CertificateRecord, revocationOnly: Bool = false) throws {
-        try append(
-            db,
-            record.logEntries(revocationOnly: revocationOnly),
-            serial: record.serial,
-            authorityKeyIdentifier: record.authorityKeyIdentifier
-        )
     }
 
     /// The hash of a perfect subtree: a leaf at level 0, a stored node above.
@@ -75,23 +107,43 @@ extension SQLiteRegistry {
         }
     }
 
-    public func logEntries(start: Int, count: Int) async throws -> [[UInt8]] {
+    public func logLeaves(start: Int, count: Int) async throws -> [LogLeaf] {
         try await read { db in
-            try Data.fetchAll(
+            try Row.fetchAll(
                 db,
-                sql: "SELECT entry FROM log_leaves WHERE idx >= ? AND idx < ? ORDER BY idx",
+                sql: """
+                    SELECT l.idx AS leaf_idx, l.kind AS leaf_kind, l.serial_number AS leaf_serial,
+                        l.authority_key_identifier AS leaf_aki, l.hash AS leaf_hash, c.*
+                    FROM log_leaves l LEFT JOIN certificates c
+                        ON c.serial_number = l.serial_number AND c.authority_key_identifier = l.authority_key_identifier
+                    WHERE l.idx >= ? AND l.idx < ? ORDER BY l.idx
+                    """,
                 arguments: [start, start + count]
-            ).map(Array.init)
+            ).map { row in
+                let hash: Data = row["leaf_hash"]
+                let pem: String? = row["pem"]
+                return LogLeaf(
+                    index: row["leaf_idx"],
+                    isRevocation: (row["leaf_kind"] as Int) == 2,
+                    serial: row["leaf_serial"],
+                    authorityKeyIdentifier: row["leaf_aki"],
+                    hash: Array(hash),
+                    certificate: pem == nil ? nil : CertificateRecord(row: row)
+                )
+            }
         }
     }
 
     public func logIndices(serial: String, authorityKeyIdentifier: String) async throws -> [Int] {
         try await read { db in
-            try Int.fetchAll(
+            let row = try Row.fetchOne(
                 db,
-                sql: "SELECT idx FROM log_leaves WHERE serial_number = ? AND authority_key_identifier = ? ORDER BY idx",
+                sql:
+                    "SELECT log_index, revocation_log_index FROM certificates WHERE serial_number = ? AND authority_key_identifier = ?",
                 arguments: [serial, authorityKeyIdentifier]
             )
+            let indices: [Int?] = [row?["log_index"], row?["revocation_log_index"]]
+            return indices.compactMap { $0 }
         }
     }
 

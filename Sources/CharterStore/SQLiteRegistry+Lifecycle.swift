@@ -75,7 +75,7 @@ extension SQLiteRegistry {
             record.reason = reason.rawValue
             record.revokedAt = date
             try record.update(db)
-            try SQLiteLog.append(db, record, revocationOnly: true)
+            try SQLiteLog.log(db, record, revocationOnly: true)
             return record
         }
     }
@@ -101,7 +101,7 @@ extension SQLiteRegistry {
             return revoked
         }
         for record in revoked {
-            try SQLiteLog.append(db, record, revocationOnly: true)
+            try SQLiteLog.log(db, record, revocationOnly: true)
         }
         return revoked
     }

@@ -150,8 +150,7 @@ public struct SQLiteRegistry: Registry, CertificateArchive {
                     "Identity '\(certificate.enrollmentID)' has reached its maximum of \(max) enrollments"
                 )
             }
-            try certificate.insertCached(db)
-            try SQLiteLog.append(db, certificate)
+            try SQLiteLog.record(db, certificate)
             if enrollment.countsAsEnrollment || attempts != 0 {
                 try db.cachedStatement(
                     sql:
@@ -163,16 +162,14 @@ public struct SQLiteRegistry: Registry, CertificateArchive {
 
     public func record(_ certificate: CertificateRecord) async throws {
         try await write { db in
-            try certificate.insertCached(db)
-            try SQLiteLog.append(db, certificate)
+            try SQLiteLog.record(db, certificate)
         }
     }
 
     public func record(_ certificates: [CertificateRecord]) async throws {
         try await write { db in
             for certificate in certificates {
-                try certificate.insertCached(db)
-                try SQLiteLog.append(db, certificate)
+                try SQLiteLog.record(db, certificate)
             }
         }
     }

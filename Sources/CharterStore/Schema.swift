@@ -68,9 +68,40 @@ enum Schema {
                 t.column("note", .text).notNull()
                 t.column("created_at", .datetime).notNull()
             }
-            // Certificates recorded before the log existed enter it first, in row order.
-            let rows = try CertificateRecord.fetchAll(db, sql: "SELECT * FROM certificates ORDER BY rowid")
-            for record in rows { try SQLiteLog.append(db, record) }
+        }
+        migrator.registerMigration("v4: log entries derived from their rows") { db in
+            // The row keeps its log indices; the leaves keep only their hashes (the entry is the
+            // row's, derived again when served) and need no index of their own.
+            try db.alter(table: "certificates") { t in
+                t.add(column: "log_index", .integer)
+                t.add(column: "revocation_log_index", .integer)
+            }
+            for (column, kind) in [("log_index", 1), ("revocation_log_index", 2)] {
+                try db.execute(
+                    sql: """
+                        UPDATE certificates SET \(column) = (SELECT idx FROM log_leaves l WHERE l.kind = \(kind)
+                            AND l.serial_number = certificates.serial_number
+                            AND l.authority_key_identifier = certificates.authority_key_identifier)
+                        """
+                )
+            }
+            try db.drop(index: "log_leaves_certificate")
+            try db.alter(table: "log_leaves") { t in t.drop(column: "entry") }
+            try db.create(table: "log_nodes_v4", options: .withoutRowID) { t in
+                t.column("level", .integer).notNull()
+                t.column("idx", .integer).notNull()
+                t.column("hash", .blob).notNull()
+                t.primaryKey(["level", "idx"])
+            }
+            try db.execute(sql: "INSERT INTO log_nodes_v4 SELECT level, idx, hash FROM log_nodes")
+            try db.drop(table: "log_nodes")
+            try db.rename(table: "log_nodes_v4", to: "log_nodes")
+            // Certificates recorded before the log existed enter it, in row order.
+            let rows = try CertificateRecord.fetchAll(
+                db,
+                sql: "SELECT * FROM certificates WHERE log_index IS NULL ORDER BY rowid"
+            )
+            for record in rows { try SQLiteLog.log(db, record, revocationOnly: false) }
         }
         return migrator
     }

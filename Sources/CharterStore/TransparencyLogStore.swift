@@ -1,5 +1,6 @@
 // What a registry keeps of its transparency log, read side: leaves, perfect-subtree hashes and
-// signed checkpoints. Appends happen inside the registry's own write transactions.
+// signed checkpoints. Appends happen inside the registry's own write transactions; entries are
+// derived from the certificate rows the leaves point at.
 
 import CharterCore
 
@@ -10,8 +11,8 @@ public protocol TransparencyLogStore: Sendable {
     /// The hashes of the perfect subtrees of 2^level leaves at indices `start ..< start + count`
     /// (level 0: leaf hashes); fewer when the log ends first.
     func logNodes(level: Int, start: Int, count: Int) async throws -> [MerkleTree.Hash]
-    /// The entries at `start ..< start + count`; fewer when the log ends first.
-    func logEntries(start: Int, count: Int) async throws -> [[UInt8]]
+    /// The leaves at `start ..< start + count` with their rows; fewer when the log ends first.
+    func logLeaves(start: Int, count: Int) async throws -> [LogLeaf]
     /// Log indices of the entries about this certificate (its issuance first).
     func logIndices(serial: String, authorityKeyIdentifier: String) async throws -> [Int]
     /// Keeps a signed checkpoint (idempotent per size).
@@ -29,6 +30,20 @@ extension TransparencyLogStore {
             throw CharterError(.storage, "The transparency log has no node at level \(level), index \(index)")
         }
         return hash
+    }
+
+    /// The entries at `start ..< start + count`, encoded; fewer when the log ends first. Throws
+    /// when a leaf's row is gone: the log cannot be served whole without it.
+    public func logEntries(start: Int, count: Int) async throws -> [[UInt8]] {
+        try await logLeaves(start: start, count: count).map { leaf in
+            guard let entry = leaf.entry else {
+                throw CharterError(
+                    .storage,
+                    "Log entry \(leaf.index) is about certificate \(leaf.serial), whose row is gone or no longer revoked"
+                )
+            }
+            return entry.encoded
+        }
     }
 
     /// A reader of this log's nodes for ``MerkleTree``'s proofs.

@@ -242,8 +242,10 @@ def test_an_untouched_database_verifies(tamper_source, tmp_path):
 @pytest.mark.parametrize("statements, expected", [
     (["UPDATE certificates SET enrollment_id = 'mallory' WHERE rowid = 2"], ["log-row-edited"]),
     (["DELETE FROM certificates WHERE rowid = 3"], ["log-row-missing"]),
-    (["INSERT INTO certificates SELECT 'ffff' || serial_number, authority_key_identifier, enrollment_id, ca_name, "
-      "profile, issued_at, not_before, not_after, status, reason, revoked_at, pem FROM certificates WHERE rowid = 2"],
+    (["INSERT INTO certificates (serial_number, authority_key_identifier, enrollment_id, ca_name, profile, "
+      "issued_at, not_before, not_after, status, reason, revoked_at, pem) SELECT 'ffff' || serial_number, "
+      "authority_key_identifier, enrollment_id, ca_name, profile, issued_at, not_before, not_after, status, reason, "
+      "revoked_at, pem FROM certificates WHERE rowid = 2"],
      ["log-leaf-missing"]),
     (["UPDATE certificates SET status = 'good', reason = 0, revoked_at = NULL WHERE status = 'revoked'"],
      ["log-row-missing"]),

@@ -1,12 +1,11 @@
-// `charter audit --verify-log`: recomputes a registry's transparency log from its rows and
-// checks it against the log as stored and against every checkpoint it signed. Reports each
+// `charter audit --verify-log`: derives each leaf again from the row it logs and checks the
+// stored tree and every checkpoint it signed against the leaves. Reports each
 // certificate without its leaf, each leaf without its row, each row that differs from its leaf,
 // and a log that no longer extends a signed checkpoint.
 
 import CharterCore
 import CharterStore
 import Foundation
-import X509
 
 /// Checks a registry's rows, log and checkpoints against each other.
 public struct LogVerifier: Sendable {
@@ -37,90 +36,65 @@ public struct LogVerifier: Sendable {
             findings.append(finding)
         }
 
-        // The log as stored, and what each leaf says.
+        // Each leaf against the row it logs.
         let size = try await registry.logSize()
-        var entries: [[UInt8]] = []
-        while entries.count < size {
-            let batch = try await registry.logEntries(start: entries.count, count: 4096)
+        var leaves: [LogLeaf] = []
+        while leaves.count < size {
+            let batch = try await registry.logLeaves(start: leaves.count, count: 4096)
             if batch.isEmpty { break }
-            entries += batch
+            leaves += batch
         }
-        var issued: [Key: (index: Int, entry: LogEntry)] = [:]
-        var revoked: [Key: (index: Int, entry: LogEntry)] = [:]
-        for (index, bytes) in entries.enumerated() {
-            switch LogEntry(decoding: bytes) {
-            case .issuance(let issuance):
-                guard let certificate = try? Certificate(derEncoded: issuance.certificateDER),
-                    let aki = try? certificate.extensions.authorityKeyIdentifier?.keyIdentifier,
-                    let serial = Hex.canonicalSerial(Hex.encode(certificate.serialNumber.bytes))
-                else {
-                    report(.logRowEdited, "log:\(index)", "the issuance entry's certificate does not parse")
-                    continue
-                }
-                issued[Key(serial: serial, authorityKeyIdentifier: Hex.encode(Array(aki)))] = (
-                    index, .issuance(issuance)
-                )
-            case .revocation(let revocation):
-                revoked[Key(serial: revocation.serial, authorityKeyIdentifier: revocation.authorityKeyIdentifier)] = (
-                    index, .revocation(revocation)
-                )
-            case nil:
-                report(.logRewritten, "log:\(index)", "entry \(index) is not a canonical log entry")
-            }
-        }
-
-        // Each row against its leaves.
-        var seen: Set<Key> = []
-        for row in try await registry.certificates(matching: CertificateFilter()) {
-            let key = Key(serial: row.serial, authorityKeyIdentifier: row.authorityKeyIdentifier)
-            seen.insert(key)
-            let location = "db:\(row.serial)"
-            if let leaf = issued[key] {
-                if leaf.entry != row.issuanceEntry {
-                    report(
-                        .logRowEdited,
-                        location,
-                        serial: row.serial,
-                        "differs from its issuance at log index \(leaf.index)"
-                    )
-                }
-            } else {
-                report(.logLeafMissing, location, serial: row.serial, "no issuance entry in the log")
-            }
-            switch (row.revocationEntry, revoked[key]) {
-            case (nil, nil): break
-            case (let expected?, let leaf?) where expected != leaf.entry:
+        var issued: Set<Key> = []
+        var revoked: Set<Key> = []
+        for leaf in leaves {
+            let key = Key(serial: leaf.serial, authorityKeyIdentifier: leaf.authorityKeyIdentifier)
+            let event = leaf.isRevocation ? "revoked" : "issued"
+            if leaf.isRevocation { revoked.insert(key) } else { issued.insert(key) }
+            guard leaf.certificate != nil else {
                 report(
-                    .logRowEdited,
-                    location,
-                    serial: row.serial,
-                    "differs from its revocation at log index \(leaf.index)"
+                    .logRowMissing,
+                    "log:\(leaf.index)",
+                    serial: leaf.serial,
+                    "\(event) at log index \(leaf.index), no row"
                 )
-            case (.some, nil):
-                report(.logLeafMissing, location, serial: row.serial, "revoked, but no revocation entry in the log")
-            case (nil, let leaf?):
+                continue
+            }
+            let location = "db:\(leaf.serial)"
+            guard let entry = leaf.entry else {
                 report(
                     .logRowMissing,
                     location,
-                    serial: row.serial,
+                    serial: leaf.serial,
                     "the log revoked it at index \(leaf.index); the row is good"
                 )
-            default: break
+                continue
+            }
+            if MerkleTree.leafHash(entry.encoded) != leaf.hash {
+                report(
+                    .logRowEdited,
+                    location,
+                    serial: leaf.serial,
+                    "differs from what log index \(leaf.index) \(event)"
+                )
             }
         }
-        for (key, leaf) in issued where !seen.contains(key) {
-            report(.logRowMissing, "log:\(leaf.index)", serial: key.serial, "issued at log index \(leaf.index), no row")
+
+        // Each row has its leaves.
+        for row in try await registry.certificates(matching: CertificateFilter()) {
+            let key = Key(serial: row.serial, authorityKeyIdentifier: row.authorityKeyIdentifier)
+            let location = "db:\(row.serial)"
+            if !issued.contains(key) {
+                report(.logLeafMissing, location, serial: row.serial, "no issuance entry in the log")
+            }
+            if row.isRevoked && !revoked.contains(key) {
+                report(.logLeafMissing, location, serial: row.serial, "revoked, but no revocation entry in the log")
+            }
         }
 
-        // The stored tree against the entries, and every signed checkpoint against both.
-        let leaves = entries.map(MerkleTree.leafHash)
-        let storedLeaves = try await registry.logNodes(level: 0, start: 0, count: size)
-        if storedLeaves != leaves {
-            report(.logRewritten, "log", "stored leaf hashes differ from the entries' hashes")
-        } else if (try? await MerkleTree.root(size: size, node: registry.nodeReader))
-            != MerkleTree.root(of: leaves[...])
-        {
-            report(.logRewritten, "log", "the stored tree's root differs from the root of its entries")
+        // The stored tree against the leaves, and every signed checkpoint against both.
+        let hashes = leaves.map(\.hash)
+        if (try? await MerkleTree.root(size: size, node: registry.nodeReader)) != MerkleTree.root(of: hashes[...]) {
+            report(.logRewritten, "log", "the stored tree's root differs from the root of its leaves")
         }
         for checkpoint in try await registry.checkpoints() {
             let body: String?
@@ -137,13 +111,13 @@ public struct LogVerifier: Sendable {
                 report(.logRewritten, "checkpoint:\(checkpoint.size)", "not a checkpoint")
                 continue
             }
-            if signed.size > leaves.count {
+            if signed.size > hashes.count {
                 report(
                     .logRewritten,
                     "checkpoint:\(signed.size)",
-                    "signed \(signed.size) entries; the log now has \(leaves.count): it was truncated"
+                    "signed \(signed.size) entries; the log now has \(hashes.count): it was truncated"
                 )
-            } else if MerkleTree.root(of: leaves[..<signed.size]) != signed.root {
+            } else if MerkleTree.root(of: hashes[..<signed.size]) != signed.root {
                 report(
                     .logRewritten,
                     "checkpoint:\(signed.size)",

@@ -11,6 +11,12 @@ public enum LogEntry: Sendable, Hashable {
     /// A certificate revoked.
     case revocation(Revocation)
 
+    /// Whether this logs a revocation; stored beside the leaf so a row's entry can be derived again.
+    public var isRevocation: Bool {
+        if case .revocation = self { return true }
+        return false
+    }
+
     /// The facts of an issuance.
     public struct Issuance: Sendable, Hashable {
         /// The issuing CA's name (`""` for a server's default CA).

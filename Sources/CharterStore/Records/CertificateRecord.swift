@@ -63,19 +63,19 @@ public struct CertificateRecord: Sendable, Hashable, Codable, FetchableRecord, P
         pem = row["pem"]
     }
 
-    /// Inserts through a cached statement (the enrollment hot path).
-    func insertCached(_ db: Database) throws {
+    /// Inserts through a cached statement (the enrollment hot path), with the log indices of its
+    /// issuance and revocation.
+    func insertCached(_ db: Database, logIndex: Int, revocationLogIndex: Int?) throws {
         let statement = try db.cachedStatement(
             sql: """
                 INSERT INTO certificates (serial_number, authority_key_identifier, enrollment_id, ca_name, profile,
-                    issued_at, not_before, not_after, status, reason, revoked_at, pem)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    issued_at, not_before, not_after, status, reason, revoked_at, pem, log_index, revocation_log_index)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         )
         try statement.execute(arguments: [
             serial, authorityKeyIdentifier, enrollmentID, caName, profile, issuedAt, notBefore, notAfter, status,
-            reason,
-            revokedAt, pem,
+            reason, revokedAt, pem, logIndex, revocationLogIndex,
         ])
     }
 
