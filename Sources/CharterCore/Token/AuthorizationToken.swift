@@ -23,8 +23,19 @@ public struct AuthorizationToken: Sendable {
     /// DER ECDSA signature, or the 64 bytes of an Ed25519 one.
     public let signature: [UInt8]
 
+    /// A token's certificate part, parsed: the same caller sends the same bytes with every request.
+    public struct ParsedCertificate: Sendable {
+        /// The certificate.
+        public let certificate: Certificate
+        /// Its PEM, as sent.
+        public let pem: String
+    }
+
     /// Parses a header value; throws an authentication failure on anything malformed.
-    public init(header: String) throws {
+    ///
+    /// - Parameter certificates: parsed certificate parts by their text, so a caller's certificate
+    ///   is decoded once rather than on every request; parse failures are never kept.
+    public init(header: String, certificates: BoundedCache<String, ParsedCertificate>? = nil) throws {
         let bytes = header.utf8
         guard let dot = bytes.firstIndex(of: UInt8(ascii: ".")),
             !bytes[bytes.index(after: dot)...].contains(UInt8(ascii: "."))
@@ -32,24 +43,35 @@ public struct AuthorizationToken: Sendable {
             throw CharterError.authentication("Invalid token in authorization header: expected two dot-separated parts")
         }
         let encodedCertificate = header[..<dot]
-        guard let pemData = Data(base64Encoded: String(encodedCertificate)),
-            let signatureData = Data(base64Encoded: String(header[header.index(after: dot)...]))
-        else {
+        guard let signatureData = Data(base64Encoded: String(header[header.index(after: dot)...])) else {
+            throw CharterError.authentication("Invalid token in authorization header: not base64")
+        }
+        let parsed =
+            try certificates?.value(for: String(encodedCertificate), Self.parseCertificate)
+            ?? Self.parseCertificate(String(encodedCertificate))
+        self.certificate = parsed.certificate
+        self.certificatePEM = parsed.pem
+        self.encodedCertificate = encodedCertificate
+        self.signature = Array(signatureData)
+    }
+
+    static func parseCertificate(_ encoded: String) throws -> ParsedCertificate {
+        guard let pemData = Data(base64Encoded: encoded) else {
             throw CharterError.authentication("Invalid token in authorization header: not base64")
         }
         guard let der = PEM.decode(pemData, type: "CERTIFICATE") else {
             throw CharterError.authentication("Invalid token in authorization header: no PEM certificate")
         }
         do {
-            self.certificate = try Certificate(derEncoded: der)
+            return ParsedCertificate(
+                certificate: try Certificate(derEncoded: der),
+                pem: String(decoding: pemData, as: UTF8.self)
+            )
         } catch {
             throw CharterError.authentication(
                 "Invalid token in authorization header: the certificate does not parse: \(error)"
             )
         }
-        self.encodedCertificate = encodedCertificate
-        self.certificatePEM = String(decoding: pemData, as: UTF8.self)
-        self.signature = Array(signatureData)
     }
 
     /// Verifies the signature against the request: the current format, and the legacy one only

@@ -18,6 +18,9 @@ struct Authenticator: Sendable {
     /// `FABRIC_CA_SERVER_COMPATIBILITY_MODE_V1_3`, off by default.
     let acceptsLegacyTokens: Bool
     let metrics: ServerMetrics
+    /// Callers' certificates as parsed from their tokens (a few hundred identities send the same
+    /// bytes with every request); revocation and the signature are still checked every time.
+    let certificates = BoundedCache<String, AuthorizationToken.ParsedCertificate>(capacity: 256)
 
     /// Basic authentication: the identity whose secret matches.
     ///
@@ -54,7 +57,7 @@ struct Authenticator: Sendable {
     /// Token authentication: the identity named by a valid, recorded, unrevoked certificate.
     func token(_ request: Request, body: [UInt8]) async throws -> Identity {
         let header = try authorizationHeader(request)
-        let token = try AuthorizationToken(header: header)
+        let token = try AuthorizationToken(header: header, certificates: certificates)
         try token.verify(
             method: request.method.rawValue,
             requestURI: request.head.path ?? "/",
