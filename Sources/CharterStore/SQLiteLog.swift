@@ -14,13 +14,7 @@ enum SQLiteLog {
         let index = try size(db)
         let entries = certificate.logEntries()
         try certificate.insertCached(db, logIndex: index, revocationLogIndex: entries.count > 1 ? index + 1 : nil)
-        try append(
-            db,
-            entries,
-            at: index,
-            serial: certificate.serial,
-            authorityKeyIdentifier: certificate.authorityKeyIdentifier
-        )
+        try append(db, entries, at: index, of: certificate)
     }
 
     /// Appends the entries of a row already in the table and points the row at them: only its
@@ -28,13 +22,7 @@ enum SQLiteLog {
     static func log(_ db: Database, _ certificate: CertificateRecord, revocationOnly: Bool) throws {
         let index = try size(db)
         let entries = certificate.logEntries(revocationOnly: revocationOnly)
-        try append(
-            db,
-            entries,
-            at: index,
-            serial: certificate.serial,
-            authorityKeyIdentifier: certificate.authorityKeyIdentifier
-        )
+        try append(db, entries, at: index, of: certificate)
         let (issuance, revocation): (Int?, Int?) =
             revocationOnly ? (nil, index) : (index, entries.count > 1 ? index + 1 : nil)
         try db.cachedStatement(
@@ -49,20 +37,18 @@ enum SQLiteLog {
         try Int.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(idx) + 1, 0) FROM log_leaves")) ?? 0
     }
 
-    private static func append(
-        _ db: Database,
-        _ entries: [LogEntry],
-        at start: Int,
-        serial: String,
-        authorityKeyIdentifier: String
-    ) throws {
+    private static func append(_ db: Database, _ entries: [LogEntry], at start: Int, of certificate: CertificateRecord)
+        throws
+    {
         for (offset, entry) in entries.enumerated() {
             let index = start + offset
             let leaf = MerkleTree.leafHash(entry.encoded)
             try db.cachedStatement(
                 sql:
                     "INSERT INTO log_leaves (idx, kind, serial_number, authority_key_identifier, hash) VALUES (?, ?, ?, ?, ?)"
-            ).execute(arguments: [index, entry.isRevocation ? 2 : 1, serial, authorityKeyIdentifier, Data(leaf)])
+            ).execute(arguments: [
+                index, entry.isRevocation ? 2 : 1, certificate.serial, certificate.authorityKeyIdentifier, Data(leaf),
+            ])
             let siblings = try MerkleTree.leftSiblings(ofLeafAt: index).map {
                 try node(db, level: $0.level, index: $0.index)
             }

@@ -98,19 +98,24 @@ import Testing
         }
     }
 
-    @Test func aCachedCertificateStillNeedsItsSignature() throws {
-        let cache = BoundedCache<String, AuthorizationToken.ParsedCertificate>(capacity: 4)
-        let first = try AuthorizationToken(header: try currentHeader(), certificates: cache)
-        let again = try AuthorizationToken(header: try currentHeader(), certificates: cache)
-        #expect(again.certificate == first.certificate && again.certificatePEM == certificatePEM)
-        // the same certificate with another key's signature: parsed from the cache, still refused
-        let forged = try AuthorizationToken.header(
+    /// This certificate's token for POST /register, signed with another key.
+    func forgedHeader() throws -> String {
+        try AuthorizationToken.header(
             key: .generate(),
             certificatePEM: certificatePEM,
             method: "POST",
             requestURI: "/register",
             body: body
         )
+    }
+
+    @Test func aCachedCertificateStillNeedsItsSignature() throws {
+        let cache = BoundedCache<String, AuthorizationToken.ParsedCertificate>(capacity: 4)
+        let first = try AuthorizationToken(header: try currentHeader(), certificates: cache)
+        let again = try AuthorizationToken(header: try currentHeader(), certificates: cache)
+        #expect(again.certificate == first.certificate && again.certificatePEM == certificatePEM)
+        // the same certificate with another key's signature: parsed from the cache, still refused
+        let forged = try forgedHeader()
         #expect(throws: CharterError.self) {
             try AuthorizationToken(header: forged, certificates: cache).verify(
                 method: "POST",
@@ -122,13 +127,7 @@ import Testing
     }
 
     @Test func signatureOfAnotherKeyFails() throws {
-        let forged = try AuthorizationToken.header(
-            key: .generate(),
-            certificatePEM: certificatePEM,
-            method: "POST",
-            requestURI: "/register",
-            body: body
-        )
+        let forged = try forgedHeader()
         #expect(throws: CharterError.self) {
             try AuthorizationToken(header: forged).verify(
                 method: "POST",

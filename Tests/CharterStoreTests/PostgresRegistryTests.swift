@@ -15,17 +15,7 @@ import Testing
     }
 
     func record(for id: String) throws -> CertificateRecord {
-        let authority = try CertificateAuthority.selfSigned(
-            subject: try SubjectPolicy.subject(from: .init(), enrollmentID: "ca", type: "", affiliation: "")
-        )
-        let issued = try authority.issue(
-            IssuanceRequest(
-                publicKey: SigningKey.generate().publicKey,
-                subject: try SubjectPolicy.subject(from: .init(), enrollmentID: id, type: "peer", affiliation: ""),
-                profile: .enrollment
-            )
-        )
-        return CertificateRecord(issued, enrollmentID: id, caName: "")
+        try TestCertificates.record(for: id)
     }
 
     @Test func maxEnrollmentsHoldAcrossReplicas() async throws {

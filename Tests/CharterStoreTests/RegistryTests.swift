@@ -15,18 +15,8 @@ import Testing
         )
     }
 
-    func record(for id: String, serial: String = UUID().uuidString) -> CertificateRecord {
-        let authority = try! CertificateAuthority.selfSigned(
-            subject: try! SubjectPolicy.subject(from: .init(), enrollmentID: "ca", type: "", affiliation: "")
-        )
-        let issued = try! authority.issue(
-            IssuanceRequest(
-                publicKey: SigningKey.generate().publicKey,
-                subject: try! SubjectPolicy.subject(from: .init(), enrollmentID: id, type: "peer", affiliation: ""),
-                profile: .enrollment
-            )
-        )
-        return CertificateRecord(issued, enrollmentID: id, caName: "")
+    func record(for id: String) -> CertificateRecord {
+        try! TestCertificates.record(for: id)
     }
 
     @Test(arguments: RegistryBackend.all) func identitiesRoundTripWithAttributes(_ backend: RegistryBackend)

@@ -6,20 +6,6 @@ import Testing
 @testable import CharterStore
 
 @Suite struct SchemaTests {
-    func certificate(_ id: String) throws -> CertificateRecord {
-        let authority = try CertificateAuthority.selfSigned(
-            subject: try SubjectPolicy.subject(from: .init(), enrollmentID: "ca", type: "", affiliation: "")
-        )
-        let issued = try authority.issue(
-            IssuanceRequest(
-                publicKey: SigningKey.generate().publicKey,
-                subject: try SubjectPolicy.subject(from: .init(), enrollmentID: id, type: "peer", affiliation: ""),
-                profile: .enrollment
-            )
-        )
-        return CertificateRecord(issued, enrollmentID: id, caName: "")
-    }
-
     func insertV1(_ db: Database, _ record: CertificateRecord) throws {
         try db.execute(
             sql: """
@@ -60,7 +46,7 @@ import Testing
     @Test func rowsFromBeforeTheLogAreLoggedInRowOrder() async throws {
         let path = path()
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let records = try ["a", "b", "c"].map(certificate)
+        let records = try ["a", "b", "c"].map(TestCertificates.record)
         let queue = try DatabaseQueue(path: path)
         try Schema.migrator.migrate(queue, upTo: "v2: properties")
         try await queue.write { db in for record in records { try insertV1(db, record) } }
@@ -75,7 +61,7 @@ import Testing
     @Test func aLogThatStoredItsEntriesKeepsItsLeavesAndTree() async throws {
         let path = path()
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let records = try ["a", "b", "c"].map(certificate)
+        let records = try ["a", "b", "c"].map(TestCertificates.record)
         let queue = try DatabaseQueue(path: path)
         try Schema.migrator.migrate(queue, upTo: "v3: transparency log")
         // The shape the log had before entries were derived: the entry stored beside its hash.
@@ -105,7 +91,7 @@ import Testing
         #expect(try await registry.logLeaves(start: 0, count: 3).map(\.hash) == hashes)
         try await expectConsistent(registry, records)
         // Appends continue the migrated tree.
-        let next = try certificate("d")
+        let next = try TestCertificates.record(for: "d")
         try await registry.record(next)
         #expect(try await registry.logSize() == 4)
         try await expectConsistent(registry, records + [next])
