@@ -22,7 +22,7 @@ public enum ClientFlags {
         }
         guard !quoted else { throw CharterError(.invalidRequest, "Unbalanced double quote in '\(text)'") }
         parts.append(current)
-        return parts.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return parts.map { $0.trimmingSpaces }.filter { !$0.isEmpty }
     }
 
     /// `name=value[:ecert]` entries.

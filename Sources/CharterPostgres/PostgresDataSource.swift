@@ -113,7 +113,7 @@ public struct PostgresDataSource: Sendable, Hashable {
                     "db.datasource: expected key=value near '\(text[index...].prefix(20))'"
                 )
             }
-            let key = text[index..<equals].trimmingCharacters(in: .whitespaces)
+            let key = text[index..<equals].trimmingSpaces
             index = text.index(after: equals)
             skipSpaces()
             var value = ""

@@ -41,7 +41,7 @@ extension PostgresRegistry {
     {
         // One statement reads both in one snapshot (token authentication, on every request).
         let identityColumns: String = PostgresRows.identityColumns.split(separator: ",").map { column -> String in
-            let name = column.trimmingCharacters(in: .whitespaces)
+            let name = column.trimmingSpaces
             return "i.\(name) AS owner_\(name)"
         }.joined(separator: ", ")
         return try await read { connection in
@@ -134,7 +134,7 @@ extension PostgresRegistry {
         }
         let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
         let columns = PostgresRows.certificateColumns.split(separator: ",").map {
-            "c." + $0.trimmingCharacters(in: .whitespaces)
+            "c." + $0.trimmingSpaces
         }.joined(separator: ", ")
         let query = PostgresQuery(
             unsafeSQL: """

@@ -64,15 +64,10 @@ actor GroupCommit {
                 }
             }
             for (pending, outcome) in zip(batch, outcomes) {
-                // Typed errors pass through; anything GRDB threw becomes a storage error.
-                pending.continuation.resume(
-                    with: outcome.mapError { error in
-                        error as? CharterError ?? CharterError(.storage, "Database write failed: \(error)")
-                    }
-                )
+                pending.continuation.resume(with: outcome.mapError { SQLiteRegistry.storageError($0, "write") })
             }
         } catch {
-            let failure = CharterError(.storage, "Database write failed: \(error)")
+            let failure = SQLiteRegistry.storageError(error, "write")
             for pending in batch { pending.continuation.resume(throwing: failure) }
         }
     }

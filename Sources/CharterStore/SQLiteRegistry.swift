@@ -50,7 +50,7 @@ public struct SQLiteRegistry: Registry, CertificateArchive {
     }
 
     public func identity(_ id: String) async throws -> Identity? {
-        try await read { db in try Self.identity(db, id) }
+        try lookup { db in try Self.identity(db, id) }
     }
 
     static func identity(_ db: Database, _ id: String) throws -> Identity? {
@@ -69,7 +69,7 @@ public struct SQLiteRegistry: Registry, CertificateArchive {
     public func certificateAndOwner(serial: String, authorityKeyIdentifier: String) async throws
         -> (certificate: CertificateRecord, owner: Identity?)?
     {
-        try await read { db in
+        try lookup { db in
             guard let record = try Self.certificate(db, serial: serial, authorityKeyIdentifier: authorityKeyIdentifier)
             else {
                 return nil
@@ -175,8 +175,7 @@ public struct SQLiteRegistry: Registry, CertificateArchive {
     }
 
     public func certificate(serial: String, authorityKeyIdentifier: String) async throws -> CertificateRecord? {
-        try await read { db in try Self.certificate(db, serial: serial, authorityKeyIdentifier: authorityKeyIdentifier)
-        }
+        try lookup { db in try Self.certificate(db, serial: serial, authorityKeyIdentifier: authorityKeyIdentifier) }
     }
 
     public func affiliationExists(_ name: String) async throws -> Bool {
@@ -259,20 +258,33 @@ public struct SQLiteRegistry: Registry, CertificateArchive {
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
             return try await pool.read(body)
-        } catch let error as CharterError {
-            throw error
         } catch {
-            throw CharterError(.storage, "Database read failed: \(error)")
+            throw Self.storageError(error, "read")
+        }
+    }
+
+    /// A lookup by key, run on the calling thread: in WAL mode a reader never waits for the
+    /// writer, and the few microseconds of a primary-key read cost less than the hop to a reader
+    /// queue and back that ``read(_:)`` makes. Scans, whose length depends on the data, use
+    /// ``read(_:)``.
+    func lookup<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.read(body)
+        } catch {
+            throw Self.storageError(error, "read")
         }
     }
 
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
             return try await pool.write(body)
-        } catch let error as CharterError {
-            throw error
         } catch {
-            throw CharterError(.storage, "Database write failed: \(error)")
+            throw Self.storageError(error, "write")
         }
+    }
+
+    /// Typed errors pass through; anything GRDB threw becomes a storage error.
+    static func storageError(_ error: any Error, _ operation: String) -> CharterError {
+        error as? CharterError ?? CharterError(.storage, "Database \(operation) failed: \(error)")
     }
 }

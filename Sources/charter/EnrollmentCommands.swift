@@ -72,7 +72,7 @@ struct EnrollmentOptions: ParsableArguments {
 
     func hostList(settings: ClientSettings) -> [String] {
         if !hosts.isEmpty {
-            return hosts.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+            return hosts.flatMap { $0.split(separator: ",").map { $0.trimmingSpaces } }
         }
         return settings.csr?.hosts ?? [ProcessInfo.processInfo.hostName]
     }

@@ -23,6 +23,30 @@ import X509
         #expect(read == key && read.algorithm == algorithm)
     }
 
+    @Test func ecdsaPKCS8IsWhatSwiftCryptoWrites() throws {
+        for _ in 0..<20 {
+            let p256 = SigningKey.generate(.p256)
+            let crypto256 = try P256.Signing.PrivateKey(pemRepresentation: p256.pkcs8PEM)
+            #expect(Array(crypto256.derRepresentation) == p256.pkcs8DER)
+            #expect(crypto256.pemRepresentation + "\n" == p256.pkcs8PEM)
+            let p384 = SigningKey.generate(.p384)
+            let crypto384 = try P384.Signing.PrivateKey(pemRepresentation: p384.pkcs8PEM)
+            #expect(Array(crypto384.derRepresentation) == p384.pkcs8DER)
+        }
+    }
+
+    @Test(arguments: [SigningKey.Algorithm.p256, .p384])
+    func generatedKeysAreDistinctAndSign(algorithm: SigningKey.Algorithm) throws {
+        let keys = (0..<50).map { _ in SigningKey.generate(algorithm) }
+        #expect(Set(keys.map(\.pkcs8PEM)).count == 50)
+        let authority = try CertificateAuthority.selfSigned(
+            subject: try SubjectPolicy.name(SubjectPolicy.Fields(commonName: "ca")),
+            key: keys[0]
+        )
+        let issued = try leaf(for: keys[1], by: authority)
+        #expect(authority.certificate.publicKey.isValidSignature(issued.certificate.signature, for: issued.certificate))
+    }
+
     @Test func algorithmsParseFabricCAsKeyRequest() throws {
         #expect(try SigningKey.Algorithm(algorithm: "ecdsa", size: nil) == .p256)
         #expect(try SigningKey.Algorithm(algorithm: "ecdsa", size: 384) == .p384)

@@ -186,7 +186,7 @@ public enum AccessControl {
     }
 
     static func list(_ text: String) -> [String] {
-        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        text.split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty }
     }
 
     static func covers(list text: String, value: String) -> Bool {

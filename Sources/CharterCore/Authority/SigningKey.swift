@@ -59,13 +59,38 @@ public struct SigningKey: Sendable, Hashable {
 
     let backing: Backing
 
-    /// A fresh random key. The uncompressed ECDSA representation is twice as fast to generate.
+    /// A fresh random key. An ECDSA key is a random scalar from the system's generator with its
+    /// public point computed once: swift-crypto's own generation recomputes that point and checks
+    /// the pair (FIPS 140 self-tests), which doubles the cost of cryptogen's thousands of keys.
     public static func generate(_ algorithm: Algorithm = .p256) -> SigningKey {
         switch algorithm {
-        case .p256: return SigningKey(backing: .p256(P256.Signing.PrivateKey(compactRepresentable: false)))
-        case .p384: return SigningKey(backing: .p384(P384.Signing.PrivateKey(compactRepresentable: false)))
+        case .p256:
+            return SigningKey(
+                backing: .p256(
+                    randomScalar(bytes: 32) { try? P256.Signing.PrivateKey(rawRepresentation: $0) }
+                        ?? P256.Signing.PrivateKey(compactRepresentable: false)
+                )
+            )
+        case .p384:
+            return SigningKey(
+                backing: .p384(
+                    randomScalar(bytes: 48) { try? P384.Signing.PrivateKey(rawRepresentation: $0) }
+                        ?? P384.Signing.PrivateKey(compactRepresentable: false)
+                )
+            )
         case .ed25519: return SigningKey(backing: .ed25519(Curve25519.Signing.PrivateKey()))
         }
+    }
+
+    /// The first key `make` accepts from random scalars (one out of range, with odds near 2^-32, is
+    /// drawn again); nil when none is accepted, and the caller then generates the usual way.
+    static func randomScalar<Key>(bytes: Int, _ make: ([UInt8]) -> Key?) -> Key? {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<8 {
+            let scalar = (0..<bytes).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+            if scalar.contains(where: { $0 != 0 }), let key = make(scalar) { return key }
+        }
+        return nil
     }
 
     /// Reads a PEM key: ECDSA in PKCS#8 (`PRIVATE KEY`) or SEC1 (`EC PRIVATE KEY`) form, as
@@ -106,13 +131,35 @@ public struct SigningKey: Sendable, Hashable {
         }
     }
 
-    /// PKCS#8 PEM, the form fabric-ca-client and cryptogen write.
-    public var pkcs8PEM: String {
+    /// PKCS#8 for ECDSA (RFC 5915 inside RFC 5208, the curve named outside, the public key
+    /// inside): fixed bytes around the scalar and the uncompressed point, as swift-crypto, Go and
+    /// OpenSSL write them.
+    static let p256PKCS8 = (
+        prefix: Hex.decode("308187020100301306072a8648ce3d020106082a8648ce3d030107046d306b0201010420") ?? [],
+        middle: Hex.decode("a144034200") ?? []
+    )
+    static let p384PKCS8 = (
+        prefix: Hex.decode("3081b6020100301006072a8648ce3d020106052b8104002204819e30819b0201010430") ?? [],
+        middle: Hex.decode("a164036200") ?? []
+    )
+
+    /// PKCS#8 DER, the form fabric-ca-client and cryptogen write (assembled here: swift-crypto's
+    /// encoder costs more than the key's generation).
+    public var pkcs8DER: [UInt8] {
         switch backing {
-        case .p256(let key): return key.pemRepresentation + "\n"
-        case .p384(let key): return key.pemRepresentation + "\n"
-        case .ed25519(let key): return PEM.encode(Self.ed25519PKCS8Prefix + key.rawRepresentation, type: "PRIVATE KEY")
+        case .p256(let key):
+            return Self.p256PKCS8.prefix + key.rawRepresentation + Self.p256PKCS8.middle
+                + key.publicKey.x963Representation
+        case .p384(let key):
+            return Self.p384PKCS8.prefix + key.rawRepresentation + Self.p384PKCS8.middle
+                + key.publicKey.x963Representation
+        case .ed25519(let key): return Self.ed25519PKCS8Prefix + key.rawRepresentation
         }
+    }
+
+    /// PKCS#8 PEM.
+    public var pkcs8PEM: String {
+        PEM.encode(pkcs8DER, type: "PRIVATE KEY")
     }
 
     /// The public half, as the certificate library models it.
@@ -193,7 +240,6 @@ struct CertificateSigner: CustomPrivateKey {
     static var defaultPEMDiscriminator: String { "PRIVATE KEY" }
 
     func serialize(into coder: inout DER.Serializer) throws {
-        let document = try PEMDocument(pemString: key.pkcs8PEM)
-        coder.serializeRawBytes(document.derBytes)
+        coder.serializeRawBytes(key.pkcs8DER)
     }
 }

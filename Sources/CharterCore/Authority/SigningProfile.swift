@@ -76,7 +76,7 @@ public struct SigningProfile: Sendable, Hashable {
         var keyUsage = KeyUsage()
         var extended: [ExtendedKeyUsage.Usage] = []
         for usage in usages {
-            switch usage.lowercased().trimmingCharacters(in: .whitespaces) {
+            switch usage.lowercased().trimmingSpaces {
             case "signing", "digital signature": keyUsage.digitalSignature = true
             case "content commitment", "non repudiation": keyUsage.nonRepudiation = true
             case "key encipherment": keyUsage.keyEncipherment = true

@@ -12,7 +12,7 @@ public enum DurationText {
     /// time filters do. Throws a configuration error naming the text, also when it is longer than
     /// ``maximumSeconds``: the text may come from a request, so no value may trap.
     public static func parse(_ text: String) throws -> Duration {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingSpaces
         guard !trimmed.isEmpty else { throw invalid(text) }
         if trimmed == "0" { return .zero }
         var total = 0.0

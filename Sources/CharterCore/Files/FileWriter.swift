@@ -119,7 +119,7 @@ public enum FileWriter {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
         for line in status.split(separator: "\n") where line.hasPrefix("Umask:") {
             return line.split(separator: "\t").last.flatMap {
-                mode_t($0.trimmingCharacters(in: .whitespaces), radix: 8)
+                mode_t($0.trimmingSpaces, radix: 8)
             }
         }
         return nil

@@ -18,7 +18,7 @@ public enum HostPolicy {
         var seen = Set<String>()
         var names: [GeneralName] = []
         for raw in hosts {
-            let host = raw.trimmingCharacters(in: .whitespaces)
+            let host = raw.trimmingSpaces
             if host.isEmpty || !seen.insert(host.lowercased()).inserted { continue }
             names.append(try name(for: host))
         }
@@ -64,7 +64,7 @@ public enum HostPolicy {
         if let address = ipAddressBytes(host) {
             return .ipAddress(ASN1OctetString(contentBytes: address[...]))
         }
-        if host.contains("@") {
+        if host.utf8.contains(UInt8(ascii: "@")) {
             let parts = host.split(separator: "@", omittingEmptySubsequences: false)
             guard parts.count == 2, !parts[0].isEmpty, isDNSName(String(parts[1])) else {
                 throw invalid(host, "it is not a valid e-mail address")

@@ -1,7 +1,6 @@
 // The tiny subset of Go's text/template that crypto-config.yaml uses: `{{.Field}}` substitutions.
 
 import CharterCore
-import Foundation
 
 /// Renders `{{.Name}}` placeholders.
 public enum HostnameTemplate {
@@ -9,12 +8,13 @@ public enum HostnameTemplate {
     public static func render(_ text: String, _ values: [String: String]) throws -> String {
         var output = ""
         var rest = Substring(text)
-        while let open = rest.range(of: "{{") {
+        // Searched as UTF-8: Foundation's `range(of:)` goes through NSString on Linux.
+        while let open = rest.utf8.firstRange(of: "{{".utf8) {
             output += rest[..<open.lowerBound]
-            guard let close = rest[open.upperBound...].range(of: "}}") else {
+            guard let close = rest[open.upperBound...].utf8.firstRange(of: "}}".utf8) else {
                 throw CharterError(.configuration, "unclosed '{{' in template '\(text)'")
             }
-            let field = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+            let field = rest[open.upperBound..<close.lowerBound].trimmingSpaces
             guard field.hasPrefix("."), let value = values[String(field.dropFirst())] else {
                 let known = values.keys.sorted().map { "{{.\($0)}}" }.joined(separator: ", ")
                 throw CharterError(
@@ -25,7 +25,7 @@ public enum HostnameTemplate {
             output += value
             rest = rest[close.upperBound...]
         }
-        if rest.contains("}}") {
+        if rest.utf8.firstRange(of: "}}".utf8) != nil {
             throw CharterError(.configuration, "stray '}}' in template '\(text)'")
         }
         return output + rest

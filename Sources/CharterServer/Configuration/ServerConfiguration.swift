@@ -105,7 +105,7 @@ public struct ServerConfiguration: Sendable, Codable {
         if let value = environment["FABRIC_CA_SERVER_DB_TYPE"] { db.type = value }
         if let value = environment["FABRIC_CA_SERVER_DB_DATASOURCE"] { db.datasource = value }
         if let value = environment["FABRIC_CA_SERVER_DB_TLS_CERTFILES"] {
-            db.tls.certfiles = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            db.tls.certfiles = value.split(separator: ",").map { $0.trimmingSpaces }
         }
         if let value = environment["FABRIC_CA_SERVER_DB_TLS_CLIENT_CERTFILE"] { db.tls.client.certfile = value }
         if let value = environment["FABRIC_CA_SERVER_DB_TLS_CLIENT_KEYFILE"] { db.tls.client.keyfile = value }
