@@ -59,7 +59,7 @@ public struct SigningKey: Sendable, Hashable {
 
     let backing: Backing
 
-    /// A fresh random key. An ECDSA key is a random scalar from the system's generator with its
+    /// A fresh random key. An ECDSA key is a random scalar from BoringSSL's generator with its
     /// public point computed once: swift-crypto's own generation recomputes that point and checks
     /// the pair (FIPS 140 self-tests), which doubles the cost of cryptogen's thousands of keys.
     public static func generate(_ algorithm: Algorithm = .p256) -> SigningKey {
@@ -85,9 +85,9 @@ public struct SigningKey: Sendable, Hashable {
     /// The first key `make` accepts from random scalars (one out of range, with odds near 2^-32, is
     /// drawn again); nil when none is accepted, and the caller then generates the usual way.
     static func randomScalar<Key>(bytes: Int, _ make: ([UInt8]) -> Key?) -> Key? {
-        var generator = SystemRandomNumberGenerator()
         for _ in 0..<8 {
-            let scalar = (0..<bytes).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+            // BoringSSL's generator, as swift-crypto's own key generation uses.
+            let scalar = SymmetricKey(size: SymmetricKeySize(bitCount: bytes * 8)).withUnsafeBytes { Array($0) }
             if scalar.contains(where: { $0 != 0 }), let key = make(scalar) { return key }
         }
         return nil
