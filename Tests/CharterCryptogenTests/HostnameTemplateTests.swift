@@ -14,9 +14,11 @@ import Testing
             try HostnameTemplate.render("node{{.Index}}-{{.Prefix}}", ["Index": "5", "Prefix": "peer"]) == "node5-peer"
         )
         #expect(try HostnameTemplate.render("plain", [:]) == "plain")
+        #expect(try HostnameTemplate.render("", [:]) == "")
+        #expect(try HostnameTemplate.render("é{{.A}}ü{", ["A": "{}"]) == "é{}ü{")
     }
 
-    @Test(arguments: ["{{.Nope}}", "{{.Hostname", "x}}", "{{Hostname}}"])
+    @Test(arguments: ["{{.Nope}}", "{{.Hostname", "x}}", "{{Hostname}}", "{{.Hostname}}}}", "{{{.Hostname}}}"])
     func rejectsBadTemplates(text: String) {
         #expect(throws: CharterError.self) { try HostnameTemplate.render(text, ["Hostname": "h"]) }
     }

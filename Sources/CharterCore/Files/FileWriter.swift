@@ -41,10 +41,17 @@ public enum FileWriter {
 
     /// Creates a new file holding `bytes`; fails when `path` exists. For trees built in a staging
     /// folder, where every file is new and the folder is synced and renamed into place whole.
-    public static func create(_ bytes: some Collection<UInt8>, at path: String, mode: mode_t, sync: Bool = false)
-        throws
-    {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+    ///
+    /// - Parameter directory: an open folder a relative `path` starts from (the kernel then walks
+    ///   only the path's last components); by default the working directory.
+    public static func create(
+        _ bytes: some Collection<UInt8>,
+        at path: String,
+        in directory: Int32 = AT_FDCWD,
+        mode: mode_t,
+        sync: Bool = false
+    ) throws {
+        let fd = openat(directory, path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else { throw failure("create", path) }
         defer { close(fd) }
         if !umaskKeeps(mode) {
@@ -60,30 +67,36 @@ public enum FileWriter {
     }
 
     /// Creates a folder and its missing parents with `mode`, and sets an existing folder's mode
-    /// to `mode` when `enforce` is true (a home or MSP folder that must be private).
-    public static func makeFolder(_ path: String, mode: mode_t, enforce: Bool = false) throws {
-        if mkdir(path, mode) == 0 {
+    /// to `mode` when `enforce` is true (a home or MSP folder that must be private). A relative
+    /// `path` starts from `directory`, by default the working directory.
+    public static func makeFolder(
+        _ path: String,
+        in directory: Int32 = AT_FDCWD,
+        mode: mode_t,
+        enforce: Bool = false
+    ) throws {
+        if mkdirat(directory, path, mode) == 0 {
             if !umaskKeeps(mode) {
-                guard chmod(path, mode) == 0 else { throw failure("set the mode of", path) }
+                guard fchmodat(directory, path, mode, 0) == 0 else { throw failure("set the mode of", path) }
             }
             return
         }
         switch errno {
         case EEXIST:
             var status = stat()
-            guard stat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR else {
+            guard fstatat(directory, path, &status, 0) == 0, (status.st_mode & S_IFMT) == S_IFDIR else {
                 throw CharterError(.fileSystem, "Cannot create the folder \(path): a file of that name exists")
             }
             if enforce, status.st_mode & 0o7777 != mode {
-                guard chmod(path, mode) == 0 else { throw failure("set the mode of", path) }
+                guard fchmodat(directory, path, mode, 0) == 0 else { throw failure("set the mode of", path) }
             }
         case ENOENT:
             guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else {
                 throw failure("create the folder", path)
             }
             // Parents are ordinary folders: 0755 unless they are the private folder itself.
-            try makeFolder(String(path[..<slash]), mode: mode | 0o755)
-            try makeFolder(path, mode: mode, enforce: enforce)
+            try makeFolder(String(path[..<slash]), in: directory, mode: mode | 0o755)
+            try makeFolder(path, in: directory, mode: mode, enforce: enforce)
         default:
             throw failure("create the folder", path)
         }

@@ -4,17 +4,27 @@ import CharterCore
 
 /// Renders `{{.Name}}` placeholders.
 public enum HostnameTemplate {
-    /// Replaces each `{{ .Field }}` by its value; an unknown field or an unclosed `{{` is an error.
+    /// Replaces each `{{ .Field }}` by its value; an unknown field or an unclosed `{{` is an error,
+    /// and so is a `}}` after the last placeholder.
     public static func render(_ text: String, _ values: [String: String]) throws -> String {
-        var output = ""
-        var rest = Substring(text)
-        // Searched as UTF-8: Foundation's `range(of:)` goes through NSString on Linux.
-        while let open = rest.utf8.firstRange(of: "{{".utf8) {
-            output += rest[..<open.lowerBound]
-            guard let close = rest[open.upperBound...].utf8.firstRange(of: "}}".utf8) else {
+        // Bytes, not String searches: cryptogen renders a few names per node, thousands per run.
+        let bytes = Array(text.utf8)
+        func pair(_ byte: UInt8, from start: Int) -> Int? {
+            var index = start
+            while index + 1 < bytes.count {
+                if bytes[index] == byte && bytes[index + 1] == byte { return index }
+                index += 1
+            }
+            return nil
+        }
+        var output: [UInt8] = []
+        var rest = 0
+        while let open = pair(UInt8(ascii: "{"), from: rest) {
+            output += bytes[rest..<open]
+            guard let close = pair(UInt8(ascii: "}"), from: open + 2) else {
                 throw CharterError(.configuration, "unclosed '{{' in template '\(text)'")
             }
-            let field = rest[open.upperBound..<close.lowerBound].trimmingSpaces
+            let field = String(decoding: bytes[(open + 2)..<close], as: UTF8.self).trimmingSpaces
             guard field.hasPrefix("."), let value = values[String(field.dropFirst())] else {
                 let known = values.keys.sorted().map { "{{.\($0)}}" }.joined(separator: ", ")
                 throw CharterError(
@@ -22,12 +32,12 @@ public enum HostnameTemplate {
                     "unknown placeholder '{{\(field)}}' in template '\(text)' (known here: \(known))"
                 )
             }
-            output += value
-            rest = rest[close.upperBound...]
+            output += value.utf8
+            rest = close + 2
         }
-        if rest.utf8.firstRange(of: "}}".utf8) != nil {
+        if pair(UInt8(ascii: "}"), from: rest) != nil {
             throw CharterError(.configuration, "stray '}}' in template '\(text)'")
         }
-        return output + rest
+        return String(decoding: output + bytes[rest...], as: UTF8.self)
     }
 }

@@ -149,26 +149,28 @@ struct OrgGenerator: Sendable {
             material.adminCertificatePEM = sign.pem
         }
 
-        for dir in ["msp/admincerts", "msp/cacerts", "msp/keystore", "msp/signcerts", "msp/tlscacerts", "tls"] {
-            try writer.folder("\(base)/\(dir)")
+        // Written relative to the member's folder: short paths for the kernel to walk.
+        let files = try writer.subtree(base)
+        for dir in ["msp", "msp/admincerts", "msp/cacerts", "msp/keystore", "msp/signcerts", "msp/tlscacerts", "tls"] {
+            try files.folder(dir)
         }
-        try writer.key("\(base)/msp/keystore/priv_sk", signKey.pkcs8PEM)
-        try writer.certificate("\(base)/msp/signcerts/\(commonName)-cert.pem", sign.pem)
-        try writeTrust(msp: "\(base)/msp", material: material, in: writer)
+        try files.key("msp/keystore/priv_sk", signKey.pkcs8PEM)
+        try files.certificate("msp/signcerts/\(commonName)-cert.pem", sign.pem)
+        try writeTrust(msp: "msp", material: material, in: files)
         // Without NodeOUs, admincerts/ names the admins: a user its own certificate, a node the Admin's.
         if !plan.spec.enableNodeOUs {
             if case .user = member {
-                try writer.certificate("\(base)/msp/admincerts/\(commonName)-cert.pem", sign.pem)
+                try files.certificate("msp/admincerts/\(commonName)-cert.pem", sign.pem)
             } else if let admin = material.adminCertificatePEM {
-                try writer.certificate("\(base)/msp/admincerts/Admin@\(plan.spec.domain)-cert.pem", admin)
+                try files.certificate("msp/admincerts/Admin@\(plan.spec.domain)-cert.pem", admin)
             }
         }
         let (certName, keyName) = member.isNode ? ("server.crt", "server.key") : ("client.crt", "client.key")
-        try writer.certificate("\(base)/tls/ca.crt", material.tlsCAPEM)
-        try writer.certificate("\(base)/tls/\(certName)", tls.pem)
-        try writer.key("\(base)/tls/\(keyName)", tlsKey.pkcs8PEM)
+        try files.certificate("tls/ca.crt", material.tlsCAPEM)
+        try files.certificate("tls/\(certName)", tls.pem)
+        try files.key("tls/\(keyName)", tlsKey.pkcs8PEM)
         if options.environmentFiles, case .node(let node) = member {
-            try writer.certificate("\(base)/node.env", NodeEnvironment.text(plan: plan, node: node))
+            try files.certificate("node.env", NodeEnvironment.text(plan: plan, node: node))
         }
         return [
             CertificateRecord(sign, enrollmentID: commonName, caName: plan.caCommonName, issuedAt: now),

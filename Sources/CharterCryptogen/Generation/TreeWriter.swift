@@ -15,22 +15,42 @@ import Synchronization
 struct TreeWriter: Sendable {
     let root: String
     /// Files written so far, for the run's summary.
-    let counter = FileCounter()
+    var counter = FileCounter()
+    /// The root, open, when this writer works on a subtree: its system calls then walk a path
+    /// of two or three components instead of the whole path from `/`.
+    var directory: OpenFolder?
+
+    init(root: String) {
+        self.root = root
+    }
 
     func path(_ relative: String) -> String { "\(root)/\(relative)" }
 
     /// Creates a folder (0755) and any missing parents; one system call when the parent exists.
     func folder(_ relative: String) throws {
-        try make(relative.isEmpty ? root : path(relative))
+        if let directory {
+            try FileWriter.makeFolder(relative, in: directory.descriptor, mode: 0o755)
+        } else {
+            try FileWriter.makeFolder(relative.isEmpty ? root : path(relative), mode: 0o755)
+        }
     }
 
-    func make(_ path: String) throws {
-        try FileWriter.makeFolder(path, mode: 0o755)
+    /// A writer for the folder `relative` (created when missing), sharing this one's count.
+    func subtree(_ relative: String) throws -> TreeWriter {
+        try folder(relative)
+        var subtree = TreeWriter(root: path(relative))
+        subtree.counter = counter
+        subtree.directory = try OpenFolder(subtree.root)
+        return subtree
     }
 
     /// Writes a new file with `mode`.
     func file(_ relative: String, _ contents: String, mode: mode_t) throws {
-        try FileWriter.create(contents.utf8, at: path(relative), mode: mode)
+        if let directory {
+            try FileWriter.create(contents.utf8, at: relative, in: directory.descriptor, mode: mode)
+        } else {
+            try FileWriter.create(contents.utf8, at: path(relative), mode: mode)
+        }
         counter.files.add(1, ordering: .relaxed)
     }
 
@@ -45,6 +65,20 @@ struct TreeWriter: Sendable {
 
     func certificate(_ relative: String, _ pem: String) throws { try file(relative, pem, mode: 0o644) }
     func key(_ relative: String, _ pem: String) throws { try file(relative, pem, mode: 0o600) }
+}
+
+/// A folder held open for system calls relative to it; closed with its last user.
+final class OpenFolder: Sendable {
+    let descriptor: Int32
+
+    init(_ path: String) throws {
+        descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw CharterError(.fileSystem, "Cannot open the folder \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    deinit { close(descriptor) }
 }
 
 /// Counts the files a writer creates.
