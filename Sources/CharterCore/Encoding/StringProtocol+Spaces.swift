@@ -12,9 +12,9 @@ extension StringProtocol {
         else {
             return ""
         }
-        var trimmed = String.UnicodeScalarView()
-        trimmed.append(contentsOf: scalars[first...last])
-        return String(trimmed)
+        let end = scalars.index(after: last)
+        if first == scalars.startIndex && end == scalars.endIndex { return String(self) }
+        return String(decoding: utf8[first..<end], as: UTF8.self)
     }
 }
 
