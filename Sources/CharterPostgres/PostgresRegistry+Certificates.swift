@@ -40,14 +40,10 @@ extension PostgresRegistry {
         -> (certificate: CertificateRecord, owner: Identity?)?
     {
         // One statement reads both in one snapshot (token authentication, on every request).
-        let identityColumns: String = PostgresRows.identityColumns.split(separator: ",").map { column -> String in
-            let name = column.trimmingSpaces
-            return "i.\(name) AS owner_\(name)"
-        }.joined(separator: ", ")
-        return try await read { connection in
+        try await read { connection in
             let rows = try await connection.query(
                 """
-                SELECT c.*, \(unescaped: identityColumns) FROM certificates c
+                SELECT c.*, \(unescaped: PostgresRows.ownerColumns) FROM certificates c
                 LEFT JOIN identities i ON i.id = c.enrollment_id
                 WHERE c.serial_number = \(serial) AND c.authority_key_identifier = \(authorityKeyIdentifier)
                 """,
@@ -56,7 +52,8 @@ extension PostgresRegistry {
             for try await row in rows {
                 let owner = try row.makeRandomAccess()["owner_id"].decode(String?.self) == nil
                 return (
-                    try PostgresRows.certificate(row), owner ? nil : try PostgresRows.identity(row, prefix: "owner_")
+                    try PostgresRows.certificate(row),
+                    owner ? nil : try PostgresRows.identity(row, prefix: "owner_", decoded: attributes)
                 )
             }
             return nil

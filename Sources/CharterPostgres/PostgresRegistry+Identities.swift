@@ -13,7 +13,7 @@ extension PostgresRegistry {
                 "SELECT \(unescaped: PostgresRows.identityColumns) FROM identities WHERE id = \(id)",
                 logger: logger
             )
-            return try await PostgresRows.identities(rows).first
+            return try await PostgresRows.identities(rows, decoded: attributes).first
         }
     }
 

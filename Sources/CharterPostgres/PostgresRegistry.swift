@@ -15,6 +15,8 @@ public struct PostgresRegistry: Registry, CertificateArchive {
     let client: PostgresClient
     let runner: Task<Void, Never>
     let logger: Logger
+    /// Attribute columns already decoded, by their text.
+    let attributes = BoundedCache<String, [IdentityAttribute]>(capacity: 1024)
     /// Where the registry lives, for messages (``PostgresDataSource/redacted`` only).
     public let dataSource: PostgresDataSource
 

@@ -17,6 +17,12 @@ enum PostgresRows {
         incorrect_password_attempts, revoked
         """
 
+    /// The identity columns of a join, as `i.<column> AS owner_<column>`.
+    static let ownerColumns: String = identityColumns.split(separator: ",").map { column -> String in
+        let name = column.trimmingSpaces
+        return "i.\(name) AS owner_\(name)"
+    }.joined(separator: ", ")
+
     static func certificate(_ row: PostgresRow) throws -> CertificateRecord {
         let cells = row.makeRandomAccess()
         return CertificateRecord(
@@ -36,13 +42,20 @@ enum PostgresRows {
     }
 
     /// An identity from its columns, named with `prefix` when a join renamed them.
-    static func identity(_ row: PostgresRow, prefix: String = "") throws -> Identity {
+    static func identity(
+        _ row: PostgresRow,
+        prefix: String = "",
+        decoded: BoundedCache<String, [IdentityAttribute]>? = nil
+    ) throws -> Identity {
         let cells = row.makeRandomAccess()
         return Identity(
             id: try cells[prefix + "id"].decode(String.self),
             type: try cells[prefix + "type"].decode(String.self),
             affiliation: try cells[prefix + "affiliation"].decode(String.self),
-            attributes: try StoredAttributes.decode(try cells[prefix + "attributes"].decode(String.self)),
+            attributes: try StoredAttributes.decode(
+                try cells[prefix + "attributes"].decode(String.self),
+                cache: decoded
+            ),
             maxEnrollments: try cells[prefix + "max_enrollments"].decode(Int.self),
             secretHash: try cells[prefix + "secret_hash"].decode(String.self),
             enrollments: try cells[prefix + "enrollments"].decode(Int.self),
@@ -57,9 +70,12 @@ enum PostgresRows {
         return records
     }
 
-    static func identities(_ rows: PostgresRowSequence) async throws -> [Identity] {
+    static func identities(
+        _ rows: PostgresRowSequence,
+        decoded: BoundedCache<String, [IdentityAttribute]>? = nil
+    ) async throws -> [Identity] {
         var identities: [Identity] = []
-        for try await row in rows { identities.append(try identity(row)) }
+        for try await row in rows { identities.append(try identity(row, decoded: decoded)) }
         return identities
     }
 

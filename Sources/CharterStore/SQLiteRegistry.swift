@@ -10,6 +10,8 @@ public struct SQLiteRegistry: Registry, CertificateArchive {
     let pool: DatabasePool
     /// Enrollments share write transactions when they arrive together.
     let commits: GroupCommit
+    /// Attribute columns already decoded, by their text.
+    let attributes = BoundedCache<String, [IdentityAttribute]>(capacity: 1024)
 
     /// Opens (creating and migrating as needed) the database at `path`.
     ///
@@ -50,12 +52,16 @@ public struct SQLiteRegistry: Registry, CertificateArchive {
     }
 
     public func identity(_ id: String) async throws -> Identity? {
-        try lookup { db in try Self.identity(db, id) }
+        try lookup { db in try Self.identity(db, id, decoded: attributes) }
     }
 
-    static func identity(_ db: Database, _ id: String) throws -> Identity? {
+    static func identity(
+        _ db: Database,
+        _ id: String,
+        decoded: BoundedCache<String, [IdentityAttribute]>? = nil
+    ) throws -> Identity? {
         let statement = try db.cachedStatement(sql: "SELECT * FROM identities WHERE id = ?")
-        return try IdentityRow.fetchOne(statement, arguments: [id])?.identity()
+        return try IdentityRow.fetchOne(statement, arguments: [id])?.identity(decoded: decoded)
     }
 
     static func certificate(_ db: Database, serial: String, authorityKeyIdentifier: String) throws -> CertificateRecord?
@@ -74,7 +80,7 @@ public struct SQLiteRegistry: Registry, CertificateArchive {
             else {
                 return nil
             }
-            return (record, try Self.identity(db, record.enrollmentID))
+            return (record, try Self.identity(db, record.enrollmentID, decoded: attributes))
         }
     }
 

@@ -51,12 +51,14 @@ struct IdentityRow: Codable, FetchableRecord, PersistableRecord {
         revoked = identity.revoked
     }
 
-    func identity() throws -> Identity {
+    /// The identity; `decoded` keeps attribute columns already decoded (the same few texts are
+    /// read with every token request).
+    func identity(decoded: BoundedCache<String, [IdentityAttribute]>? = nil) throws -> Identity {
         Identity(
             id: id,
             type: type,
             affiliation: affiliation,
-            attributes: try StoredAttributes.decode(attributes),
+            attributes: try StoredAttributes.decode(attributes, cache: decoded),
             maxEnrollments: maxEnrollments,
             secretHash: secretHash,
             enrollments: enrollments,

@@ -12,6 +12,16 @@ public enum StoredAttributes {
     }
 
     /// The attributes in a column; an empty column is no attributes.
+    ///
+    /// - Parameter cache: columns already decoded, by their text (the same few texts are read
+    ///   with every token request).
+    public static func decode(_ text: String, cache: BoundedCache<String, [IdentityAttribute]>?) throws
+        -> [IdentityAttribute]
+    {
+        try cache?.value(for: text, decode) ?? decode(text)
+    }
+
+    /// The attributes in a column; an empty column is no attributes.
     public static func decode(_ text: String) throws -> [IdentityAttribute] {
         guard !text.isEmpty else { return [] }
         do {
