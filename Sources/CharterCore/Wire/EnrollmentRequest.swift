@@ -58,7 +58,7 @@ public struct EnrollmentRequest: Sendable, Codable {
     }
 
     public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: AnyKey.self)
+        let c = try GoFields(decoder)
         hosts = try c.decodeGoField([String].self, CodingKeys.hosts.rawValue)
         certificateRequest = try c.decodeGoField(String.self, CodingKeys.certificateRequest.rawValue)
         profile = try c.decodeGoField(String.self, CodingKeys.profile.rawValue)

@@ -35,7 +35,7 @@ public struct RevocationRequest: Sendable, Codable {
     enum CodingKeys: String, CodingKey { case id, serial, aki, reason, gencrl, caName = "caname" }
 
     public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: AnyKey.self)
+        let c = try GoFields(decoder)
         id = try c.decodeGoField(String.self, "id")
         serial = try c.decodeGoField(String.self, "serial")
         aki = try c.decodeGoField(String.self, "aki")
@@ -99,7 +99,7 @@ public struct CRLRequest: Sendable, Codable {
     }
 
     public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: AnyKey.self)
+        let c = try GoFields(decoder)
         func time(_ name: String) throws -> Date? {
             guard let text = try c.decodeGoField(String.self, name), !text.isEmpty else { return nil }
             guard let date = GoTime.parse(text) else {
@@ -196,7 +196,7 @@ public struct IdentityModification: Sendable, Codable {
     }
 
     public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: AnyKey.self)
+        let c = try GoFields(decoder)
         type = try c.decodeGoField(String.self, "type")
         affiliation = try c.decodeGoField(String.self, "affiliation")
         attrs = try c.decodeGoField([IdentityAttribute].self, "attrs")
@@ -249,7 +249,7 @@ public struct AffiliationRequest: Sendable, Codable {
     public init(name: String) { self.name = name }
 
     public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: AnyKey.self)
+        let c = try GoFields(decoder)
         name = try c.decodeGoField(String.self, "name")
         caName = try c.decodeGoField(String.self, "caname")
     }

@@ -42,7 +42,7 @@ public struct RegistrationRequest: Sendable, Codable {
     }
 
     public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: AnyKey.self)
+        let c = try GoFields(decoder)
         id = try c.decodeGoField(String.self, CodingKeys.id.rawValue)
         type = try c.decodeGoField(String.self, CodingKeys.type.rawValue)
         secret = try c.decodeGoField(String.self, CodingKeys.secret.rawValue)
