@@ -20,6 +20,7 @@ extension StringProtocol {
 
 extension Unicode.Scalar {
     fileprivate var isSpace: Bool {
-        self == "\t" || properties.generalCategory == .spaceSeparator
+        if isASCII { return self == " " || self == "\t" }
+        return properties.generalCategory == .spaceSeparator
     }
 }

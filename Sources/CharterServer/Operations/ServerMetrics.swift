@@ -4,6 +4,7 @@
 // CRLs, TLS handshakes and probes, database latency, and each CA's expiry and the certificates
 // about to expire.
 
+import CharterCore
 import CoreMetrics
 import Foundation
 import Metrics
@@ -14,6 +15,10 @@ public final class ServerMetrics: Sendable {
     /// The registry `/metrics` renders.
     public let registry = PrometheusCollectorRegistry()
     let factory: PrometheusMetricsFactory
+    /// Handles of the per-request metrics by label and dimensions: making one goes through the
+    /// registry's lock and label checks, several times a request otherwise.
+    let counters = BoundedCache<String, CoreMetrics.Counter>(capacity: 4096)
+    let timers = BoundedCache<String, Metrics.Timer>(capacity: 4096)
 
     /// Empty metrics.
     public init() {
@@ -29,29 +34,42 @@ public final class ServerMetrics: Sendable {
 
     /// One API response: `endpoint` is the route template (`/identities/:id`), never a raw path.
     func countResponse(endpoint: String, method: String, status: Int, duration: Duration) {
-        let status = String(status)
-        Counter(
-            label: "charter_http_requests_total",
-            dimensions: [("endpoint", endpoint), ("method", method), ("status", status)],
-            factory: factory
+        counter(
+            "charter_http_requests_total",
+            [("endpoint", endpoint), ("method", method), ("status", String(status))]
         ).increment()
-        Metrics.Timer(
-            label: "charter_http_request_duration_seconds",
-            dimensions: [("endpoint", endpoint), ("method", method)],
-            factory: factory
-        ).record(duration: duration)
+        timer("charter_http_request_duration_seconds", [("endpoint", endpoint), ("method", method)])
+            .record(duration: duration)
     }
 
     /// A certificate issued (and recorded) by enroll or reenroll.
     func countIssued(ca: String, profile: String, type: String, reenroll: Bool) {
-        Counter(
-            label: "charter_certificates_issued_total",
-            dimensions: [
+        counter(
+            "charter_certificates_issued_total",
+            [
                 ("ca", ca), ("profile", profile.isEmpty ? "default" : profile), ("type", type),
                 ("operation", reenroll ? "reenroll" : "enroll"),
-            ],
-            factory: factory
+            ]
         ).increment()
+    }
+
+    func counter(_ label: String, _ dimensions: [(String, String)]) -> CoreMetrics.Counter {
+        counters.value(for: Self.key(label, dimensions)) { _ in
+            CoreMetrics.Counter(label: label, dimensions: dimensions, factory: factory)
+        }
+    }
+
+    func timer(_ label: String, _ dimensions: [(String, String)]) -> Metrics.Timer {
+        timers.value(for: Self.key(label, dimensions)) { _ in
+            Metrics.Timer(label: label, dimensions: dimensions, factory: factory)
+        }
+    }
+
+    /// Length-prefixed, so no two label sets share a key whatever their text.
+    static func key(_ label: String, _ dimensions: [(String, String)]) -> String {
+        dimensions.reduce(into: label) { key, dimension in
+            key += " \(dimension.0.utf8.count):\(dimension.0)\(dimension.1.utf8.count):\(dimension.1)"
+        }
     }
 
     func countRegistration(ca: String) {
@@ -80,11 +98,8 @@ public final class ServerMetrics: Sendable {
     func timeDatabase<T>(_ operation: String, _ body: () async throws -> T) async rethrows -> T {
         let start = ContinuousClock.now
         defer {
-            Metrics.Timer(
-                label: "charter_database_operation_duration_seconds",
-                dimensions: [("operation", operation)],
-                factory: factory
-            ).record(duration: ContinuousClock.now - start)
+            timer("charter_database_operation_duration_seconds", [("operation", operation)])
+                .record(duration: ContinuousClock.now - start)
         }
         return try await body()
     }
