@@ -31,7 +31,7 @@ struct ClientOptions: ParsableArguments {
     )
     var tlsCertfiles: [String] = []
 
-    var trustFiles: [String] { tlsCertfiles.flatMap { $0.split(separator: ",").map(String.init) } }
+    var trustFiles: [String] { CAConnection.items(tlsCertfiles) }
 
     @Option(name: .customLong("tls.client.certfile"), help: "Client certificate for mutual TLS.")
     var tlsClientCertfile: String?
@@ -81,31 +81,23 @@ struct ClientOptions: ParsableArguments {
         guard let text = url ?? settings.url else {
             throw CharterError(.invalidRequest, "No CA URL: pass -u https://host:port (or set url in \(configPath))")
         }
-        guard var components = URLComponents(string: text), components.host != nil else {
-            throw CharterError(.invalidRequest, "'\(text)' is not a valid URL")
-        }
-        let user = components.user.flatMap { $0.removingPercentEncoding ?? $0 }
-        let secret = components.password.flatMap { $0.removingPercentEncoding ?? $0 }
-        components.user = nil
-        components.password = nil
-        guard let url = components.url else { throw CharterError(.invalidRequest, "'\(text)' is not a valid URL") }
         let trust = (trustFiles.isEmpty ? settings.tls?.certfiles ?? [] : trustFiles).map { resolve($0) }
-        let client = try CAClient(
-            url: url,
-            trustedCertificates: trust,
+        let connection = try CAConnection(
+            url: text,
+            trusting: trust,
             clientCertificate: (tlsClientCertfile ?? settings.tls?.client?.certfile).map(resolve),
             clientKey: (tlsClientKeyfile ?? settings.tls?.client?.keyfile).map(resolve),
             debug: debug
         )
         let mspFolder = absolute(mspdir ?? settings.mspdir ?? "msp", base: homeDirectory)
         return Context(
-            client: client,
+            client: connection.client,
             msp: try MSPStore(directory: mspFolder),
             settings: settings,
             caName: caname ?? settings.caname ?? "",
-            user: user,
-            secret: secret,
-            url: url
+            user: connection.user,
+            secret: connection.secret,
+            url: connection.url
         )
     }
 

@@ -19,11 +19,7 @@ struct LogCommand: AsyncParsableCommand {
     /// A client of the server at `url`, trusting these PEM files (comma-separated or repeated).
     static func connect(_ url: String, trusting files: [String]) throws -> CAClient {
         do {
-            guard let parsed = URL(string: url) else { throw CharterError(.invalidRequest, "'\(url)' is not a URL") }
-            return try CAClient(
-                url: parsed,
-                trustedCertificates: files.flatMap { $0.split(separator: ",").map(String.init) }
-            )
+            return try CAConnection(url: url, trusting: CAConnection.items(files)).client
         } catch let error as CharterError {
             printError(error)
             throw ExitCode.failure

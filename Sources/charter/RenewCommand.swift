@@ -59,23 +59,20 @@ struct RenewCommand: AsyncParsableCommand {
             // Without -u, the client home the MSP came from says where its CA is, as for reenroll.
             let home = ((mspdirs.first ?? ".") as NSString).deletingLastPathComponent
             let settings = try ClientSettings.load("\(home.isEmpty ? "." : home)/\(ClientSettings.fileName)")
-            guard let text = url ?? settings.url, let parsed = URL(string: text) else {
+            guard let text = url ?? settings.url else {
                 throw CharterError(.invalidRequest, "No CA URL: pass -u https://host:port")
             }
-            var trusted = tlsCertfiles.flatMap { $0.split(separator: ",").map(String.init) }
+            var trusted = CAConnection.items(tlsCertfiles)
             if trusted.isEmpty {
                 trusted = (settings.tls?.certfiles ?? []).map { $0.hasPrefix("/") ? $0 : "\(home)/\($0)" }
             }
-            var components = URLComponents(url: parsed, resolvingAgainstBaseURL: false)
-            components?.user = nil
-            components?.password = nil
-            client = try CAClient(
-                url: components?.url ?? parsed,
-                trustedCertificates: trusted,
+            client = try CAConnection(
+                url: text,
+                trusting: trusted,
                 clientCertificate: tlsClientCertfile,
                 clientKey: tlsClientKeyfile,
                 debug: debug
-            )
+            ).client
         } catch let error as CharterError {
             printError(error)
             throw ExitCode.failure

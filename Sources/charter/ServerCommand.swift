@@ -107,10 +107,9 @@ struct ServerCommand: AsyncParsableCommand {
             if let keySize { configuration.csr.keyrequest.size = keySize }
             if let parentURL { configuration.intermediate.parentserver.url = parentURL }
             if let parentCAName { configuration.intermediate.parentserver.caname = parentCAName }
-            let split = { (values: [String]) in values.flatMap { $0.split(separator: ",").map(String.init) } }
-            if !parentTLSFiles.isEmpty { configuration.intermediate.tls.certfiles = split(parentTLSFiles) }
+            if !parentTLSFiles.isEmpty { configuration.intermediate.tls.certfiles = CAConnection.items(parentTLSFiles) }
             if let caCount { configuration.cacount = caCount }
-            if !caFiles.isEmpty { configuration.cafiles = split(caFiles) }
+            if !caFiles.isEmpty { configuration.cafiles = CAConnection.items(caFiles) }
             if debug { configuration.debug = true }
             configuration.apply(environment: ProcessInfo.processInfo.environment)
             return configuration
