@@ -28,7 +28,7 @@ enum PostgresLog {
         }
         for entry in entries {
             let leaf = MerkleTree.leafHash(entry.encoded)
-            let kind = entry.isRevocation ? 2 : 1
+            let kind = Int(entry.kind)
             try await connection.query(
                 """
                 INSERT INTO log_leaves (idx, kind, serial_number, authority_key_identifier, hash)
@@ -134,7 +134,7 @@ extension PostgresRegistry {
                 leaves.append(
                     LogLeaf(
                         index: try cells["leaf_idx"].decode(Int.self),
-                        isRevocation: try cells["leaf_kind"].decode(Int.self) == 2,
+                        isRevocation: try cells["leaf_kind"].decode(Int.self) == Int(LogEntry.revocationKind),
                         serial: try cells["leaf_serial"].decode(String.self),
                         authorityKeyIdentifier: try cells["leaf_aki"].decode(String.self),
                         hash: Array(hash.readableBytesView),

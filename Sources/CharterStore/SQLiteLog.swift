@@ -47,7 +47,7 @@ enum SQLiteLog {
                 sql:
                     "INSERT INTO log_leaves (idx, kind, serial_number, authority_key_identifier, hash) VALUES (?, ?, ?, ?, ?)"
             ).execute(arguments: [
-                index, entry.isRevocation ? 2 : 1, certificate.serial, certificate.authorityKeyIdentifier, Data(leaf),
+                index, Int(entry.kind), certificate.serial, certificate.authorityKeyIdentifier, Data(leaf),
             ])
             let siblings = try MerkleTree.leftSiblings(ofLeafAt: index).map {
                 try node(db, level: $0.level, index: $0.index)
@@ -110,7 +110,7 @@ extension SQLiteRegistry {
                 let pem: String? = row["pem"]
                 return LogLeaf(
                     index: row["leaf_idx"],
-                    isRevocation: (row["leaf_kind"] as Int) == 2,
+                    isRevocation: (row["leaf_kind"] as Int) == Int(LogEntry.revocationKind),
                     serial: row["leaf_serial"],
                     authorityKeyIdentifier: row["leaf_aki"],
                     hash: Array(hash),

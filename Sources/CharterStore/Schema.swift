@@ -1,5 +1,6 @@
 // The registry's tables, created and evolved through GRDB migrations.
 
+import CharterCore
 import GRDB
 
 enum Schema {
@@ -76,7 +77,9 @@ enum Schema {
                 t.add(column: "log_index", .integer)
                 t.add(column: "revocation_log_index", .integer)
             }
-            for (column, kind) in [("log_index", 1), ("revocation_log_index", 2)] {
+            for (column, kind) in [
+                ("log_index", LogEntry.issuanceKind), ("revocation_log_index", LogEntry.revocationKind),
+            ] {
                 try db.execute(
                     sql: """
                         UPDATE certificates SET \(column) = (SELECT idx FROM log_leaves l WHERE l.kind = \(kind)

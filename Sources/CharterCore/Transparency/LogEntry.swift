@@ -11,11 +11,19 @@ public enum LogEntry: Sendable, Hashable {
     /// A certificate revoked.
     case revocation(Revocation)
 
-    /// Whether this logs a revocation; stored beside the leaf so a row's entry can be derived again.
+    /// Whether this logs a revocation.
     public var isRevocation: Bool {
         if case .revocation = self { return true }
         return false
     }
+
+    /// The kind byte of the encoding, also stored beside each leaf so a row's entry can be derived
+    /// again: ``issuanceKind`` or ``revocationKind``.
+    public var kind: UInt8 { isRevocation ? Self.revocationKind : Self.issuanceKind }
+    /// The kind of an issuance.
+    public static let issuanceKind: UInt8 = 1
+    /// The kind of a revocation.
+    public static let revocationKind: UInt8 = 2
 
     /// The facts of an issuance.
     public struct Issuance: Sendable, Hashable {
@@ -68,7 +76,7 @@ public enum LogEntry: Sendable, Hashable {
 
     /// The canonical bytes: version, kind, then the fields, each variable one with a 4-byte length.
     public var encoded: [UInt8] {
-        var bytes: [UInt8] = [Self.version]
+        var bytes: [UInt8] = [Self.version, kind]
         func field(_ value: [UInt8]) {
             bytes += withUnsafeBytes(of: UInt32(value.count).bigEndian, Array.init)
             bytes += value
@@ -76,14 +84,12 @@ public enum LogEntry: Sendable, Hashable {
         func integer(_ value: Int64) { bytes += withUnsafeBytes(of: value.bigEndian, Array.init) }
         switch self {
         case .issuance(let issuance):
-            bytes.append(1)
             field(Array(issuance.caName.utf8))
             field(issuance.certificateDER)
             field(Array(issuance.enrollmentID.utf8))
             field(Array(issuance.profile.utf8))
             integer(issuance.issuedAt)
         case .revocation(let revocation):
-            bytes.append(2)
             field(Array(revocation.caName.utf8))
             field(Array(revocation.serial.utf8))
             field(Array(revocation.authorityKeyIdentifier.utf8))
@@ -98,14 +104,14 @@ public enum LogEntry: Sendable, Hashable {
         var reader = Reader(bytes: bytes)
         guard reader.byte() == Self.version, let kind = reader.byte() else { return nil }
         switch kind {
-        case 1:
+        case Self.issuanceKind:
             guard let ca = reader.text(), let der = reader.field(), let id = reader.text(), let profile = reader.text(),
                 let issuedAt = reader.integer()
             else { return nil }
             self = .issuance(
                 Issuance(caName: ca, certificateDER: der, enrollmentID: id, profile: profile, issuedAt: issuedAt)
             )
-        case 2:
+        case Self.revocationKind:
             guard let ca = reader.text(), let serial = reader.text(), let aki = reader.text(),
                 let reason = reader.byte(), let revokedAt = reader.integer()
             else { return nil }
