@@ -349,11 +349,12 @@ public struct ServerHome: Sendable {
             return (try files.read(configuration.tls.certfile), try files.read(configuration.tls.keyfile))
         }
         if files.exists("tls-cert.pem"), files.exists("tls-key.pem"),
-            let existing = try? PEMBundle.certificates(in: try files.read("tls-cert.pem")).first,
+            let pem = try? files.read("tls-cert.pem"),
+            let existing = try? PEMBundle.certificates(in: pem).first,
             authority.didIssue(existing),
             existing.notValidAfter > Date().addingTimeInterval(try renewBefore(configuration).timeInterval)
         {
-            return (try files.read("tls-cert.pem") + authority.chainPEM, try files.read("tls-key.pem"))
+            return (pem + authority.chainPEM, try files.read("tls-key.pem"))
         }
         return try await issueTLS(
             files: files,
