@@ -15,8 +15,8 @@ public final class ServerMetrics: Sendable {
     /// The registry `/metrics` renders.
     public let registry = PrometheusCollectorRegistry()
     let factory: PrometheusMetricsFactory
-    /// Handles of the per-request metrics by label and dimensions: making one goes through the
-    /// registry's lock and label checks, several times a request otherwise.
+    /// Counter and timer handles by label and dimensions: making one goes through the registry's
+    /// lock and label checks, several times a request otherwise.
     let counters = BoundedCache<String, CoreMetrics.Counter>(capacity: 4096)
     let timers = BoundedCache<String, Metrics.Timer>(capacity: 4096)
 
@@ -73,25 +73,24 @@ public final class ServerMetrics: Sendable {
     }
 
     func countRegistration(ca: String) {
-        Counter(label: "charter_registrations_total", dimensions: [("ca", ca)], factory: factory).increment()
+        counter("charter_registrations_total", [("ca", ca)]).increment()
     }
 
     func countRevocations(ca: String, certificates: Int) {
-        Counter(label: "charter_revoked_certificates_total", dimensions: [("ca", ca)], factory: factory)
-            .increment(by: certificates)
+        counter("charter_revoked_certificates_total", [("ca", ca)]).increment(by: certificates)
     }
 
     func countCRL(ca: String) {
-        Counter(label: "charter_crls_generated_total", dimensions: [("ca", ca)], factory: factory).increment()
+        counter("charter_crls_generated_total", [("ca", ca)]).increment()
     }
 
     func countHandshake() {
-        Counter(label: "charter_tls_handshakes_total", factory: factory).increment()
+        counter("charter_tls_handshakes_total", []).increment()
     }
 
     /// A connection closed before its TLS handshake completed: a load balancer's TCP probe.
     func countProbe() {
-        Counter(label: "charter_tls_probe_connections_total", factory: factory).increment()
+        counter("charter_tls_probe_connections_total", []).increment()
     }
 
     /// Runs a registry call and records how long it took.
