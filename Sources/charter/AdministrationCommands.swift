@@ -14,7 +14,10 @@ extension ClientOptions.Context {
 }
 
 struct Register: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Register a new identity; prints its secret.")
+    static let configuration = CommandConfiguration(
+        commandName: "register",
+        abstract: "Register a new identity; prints its secret."
+    )
     @OptionGroup var options: ClientOptions
     @Option(name: .customLong("id.name"), help: "Enrollment ID.") var name: String
     @Option(name: .customLong("id.secret"), help: "Secret (generated when absent).") var secret: String?
@@ -45,6 +48,7 @@ struct Register: AsyncParsableCommand {
 
 struct Revoke: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "revoke",
         abstract: "Revoke an identity (all its certificates) or one certificate."
     )
     @OptionGroup var options: ClientOptions
@@ -109,7 +113,7 @@ struct GenCRL: AsyncParsableCommand {
 }
 
 struct Version: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print Charter's version.")
+    static let configuration = CommandConfiguration(commandName: "version", abstract: "Print Charter's version.")
     // Accepted and ignored, as fabric-ca-client accepts its global flags on every verb.
     @OptionGroup var options: ClientOptions
 

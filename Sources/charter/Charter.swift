@@ -2,6 +2,8 @@
 
 import ArgumentParser
 
+/// Every command names itself (`commandName`): ArgumentParser otherwise derives each name with
+/// `String(describing:)`, which scans the runtime's conformance tables at every start.
 @main
 struct Charter: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

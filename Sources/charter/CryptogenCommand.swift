@@ -37,7 +37,7 @@ struct CryptogenCommand: AsyncParsableCommand {
     }
 
     struct Generate: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Generate the whole tree.")
+        static let configuration = CommandConfiguration(commandName: "generate", abstract: "Generate the whole tree.")
         @OptionGroup var options: Options
         @Option(help: "The output folder.") var output = "crypto-config"
         @Flag(help: "Replace organisations that already exist in the output.") var force = false
@@ -49,6 +49,7 @@ struct CryptogenCommand: AsyncParsableCommand {
 
     struct Extend: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "extend",
             abstract: "Add what the config has and the tree lacks, signing with the existing CAs."
         )
         @OptionGroup var options: Options

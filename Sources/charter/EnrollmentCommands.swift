@@ -114,7 +114,10 @@ struct EnrollmentOptions: ParsableArguments {
 }
 
 struct Enroll: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Enroll an identity and write its MSP folder.")
+    static let configuration = CommandConfiguration(
+        commandName: "enroll",
+        abstract: "Enroll an identity and write its MSP folder."
+    )
     @OptionGroup var options: ClientOptions
     @OptionGroup var enrollment: EnrollmentOptions
 
@@ -138,7 +141,10 @@ struct Enroll: AsyncParsableCommand {
 }
 
 struct Reenroll: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Renew the enrollment certificate of the MSP's identity.")
+    static let configuration = CommandConfiguration(
+        commandName: "reenroll",
+        abstract: "Renew the enrollment certificate of the MSP's identity."
+    )
     @OptionGroup var options: ClientOptions
     @OptionGroup var enrollment: EnrollmentOptions
 

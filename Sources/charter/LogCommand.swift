@@ -28,6 +28,7 @@ struct LogCommand: AsyncParsableCommand {
 
     struct Verifier: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "verifier",
             abstract: "Print the verifier key of a server home's log (give it to the consortium out of band)."
         )
         @Option(name: [.customShort("H"), .long], help: "Server home folder.")
@@ -48,6 +49,7 @@ struct LogCommand: AsyncParsableCommand {
 
     struct Proof: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "proof",
             abstract: "Fetch and verify a certificate's inclusion proof; print it as a C2SP tlog-proof."
         )
         @Option(help: "The certificate (PEM).") var cert: String
@@ -117,6 +119,7 @@ struct LogCommand: AsyncParsableCommand {
 
     struct Monitor: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "monitor",
             abstract:
                 "Follow a CA's log: verify each checkpoint and its consistency with the last one seen, report new issuances (loudly those matching --watch), keep evidence of equivocation."
         )

@@ -32,6 +32,7 @@ struct IdentityCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List the identities the caller may see, or one (--id)."
         )
         @OptionGroup var options: ClientOptions
@@ -51,7 +52,7 @@ struct IdentityCommand: AsyncParsableCommand {
     }
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add an identity.")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add an identity.")
         @OptionGroup var options: ClientOptions
         @Argument(help: "Enrollment ID.") var id: String
         @OptionGroup var fields: Fields
@@ -74,7 +75,7 @@ struct IdentityCommand: AsyncParsableCommand {
     }
 
     struct Modify: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Modify an identity.")
+        static let configuration = CommandConfiguration(commandName: "modify", abstract: "Modify an identity.")
         @OptionGroup var options: ClientOptions
         @Argument(help: "Enrollment ID.") var id: String
         @OptionGroup var fields: Fields
@@ -96,7 +97,10 @@ struct IdentityCommand: AsyncParsableCommand {
     }
 
     struct Remove: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove an identity (revokes its certificates).")
+        static let configuration = CommandConfiguration(
+            commandName: "remove",
+            abstract: "Remove an identity (revokes its certificates)."
+        )
         @OptionGroup var options: ClientOptions
         @Argument(help: "Enrollment ID.") var id: String
         @Flag(help: "Allow removing your own identity.") var force = false
@@ -129,6 +133,7 @@ struct AffiliationCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List the affiliation tree, or one branch (--affiliation)."
         )
         @OptionGroup var options: ClientOptions
@@ -145,6 +150,7 @@ struct AffiliationCommand: AsyncParsableCommand {
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Add an affiliation (--force creates missing parents)."
         )
         @OptionGroup var options: ClientOptions
@@ -163,6 +169,7 @@ struct AffiliationCommand: AsyncParsableCommand {
 
     struct Modify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "modify",
             abstract: "Rename an affiliation (--force when it has identities or branches)."
         )
         @OptionGroup var options: ClientOptions
@@ -187,6 +194,7 @@ struct AffiliationCommand: AsyncParsableCommand {
 
     struct Remove: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "remove",
             abstract: "Remove an affiliation (--force removes its branches and identities)."
         )
         @OptionGroup var options: ClientOptions
@@ -215,7 +223,10 @@ struct CertificateCommand: AsyncParsableCommand {
     )
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List certificates the caller may see.")
+        static let configuration = CommandConfiguration(
+            commandName: "list",
+            abstract: "List certificates the caller may see."
+        )
         @OptionGroup var options: ClientOptions
         @Option(help: "Enrollment ID.") var id: String?
         @Option(help: "Serial (hex).") var serial: String?

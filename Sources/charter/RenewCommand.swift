@@ -140,8 +140,14 @@ struct RenewalWatcher: Sendable {
     func renew(_ renewal: MSPRenewal) async throws {
         let renewed = try await renewal.renew(client: client)
         expiryGauge(renewal).set(renewed.notValidAfter.timeIntervalSince1970)
-        registry.makeCounter(name: "charter_renew_renewals_total", labels: [("mspdir", renewal.msp.directory)])
-            .increment()
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(
+                metricName: "charter_renew_renewals",
+                unitName: "total",
+                helpText: "Renewals done, per MSP folder"
+            ),
+            labels: [("mspdir", renewal.msp.directory)]
+        ).increment()
         logger.info(
             "renewed",
             metadata: [
@@ -154,9 +160,12 @@ struct RenewalWatcher: Sendable {
 
     func expiryGauge(_ renewal: MSPRenewal) -> Gauge {
         registry.makeGauge(
-            name: "charter_renew_certificate_expiration_timestamp_seconds",
-            labels: [("mspdir", renewal.msp.directory)],
-            help: "When the watched certificate expires (Unix time)"
+            descriptor: MetricNameDescriptor(
+                metricName: "charter_renew_certificate_expiration_timestamp",
+                unitName: "seconds",
+                helpText: "When the watched certificate expires (Unix time)"
+            ),
+            labels: [("mspdir", renewal.msp.directory)]
         )
     }
 
@@ -250,7 +259,11 @@ struct RenewalWatcher: Sendable {
                         retryAt[index] = retry
                         next = min(next, retry)
                         registry.makeCounter(
-                            name: "charter_renew_failures_total",
+                            descriptor: MetricNameDescriptor(
+                                metricName: "charter_renew_failures",
+                                unitName: "total",
+                                helpText: "Failed renewal attempts, per MSP folder"
+                            ),
                             labels: [("mspdir", renewal.msp.directory)]
                         ).increment()
                         logger.warning(

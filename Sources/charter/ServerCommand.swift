@@ -156,6 +156,7 @@ struct ServerCommand: AsyncParsableCommand {
 
     struct Init: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "init",
             abstract: "Create the server home (CA key and certificate, TLS pair, config, database) without serving."
         )
         @OptionGroup var options: Options
@@ -184,6 +185,7 @@ struct ServerCommand: AsyncParsableCommand {
 
     struct Start: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "start",
             abstract: "Start the server, initialising the home when needed."
         )
         @OptionGroup var options: Options

@@ -47,6 +47,29 @@ import X509
         #expect(authority.certificate.publicKey.isValidSignature(issued.certificate.signature, for: issued.certificate))
     }
 
+    @Test(arguments: SigningKey.Algorithm.allCases)
+    func aRequestForAHeldKeyGetsTheSameIdentifierAsOneForItsPublicKey(algorithm: SigningKey.Algorithm) throws {
+        let key = SigningKey.generate(algorithm)
+        #expect(key.publicPoint == key.publicKey.ecPoint)
+        let authority = try CertificateAuthority.selfSigned(
+            subject: try SubjectPolicy.name(SubjectPolicy.Fields(commonName: "ca")),
+            key: .generate()
+        )
+        let held = try authority.issue(
+            IssuanceRequest(
+                subjectKey: key,
+                subject: try SubjectPolicy.name(SubjectPolicy.Fields(commonName: "leaf")),
+                profile: .enrollment
+            )
+        )
+        let expected = CertificateAuthority.subjectKeyIdentifier(for: key.publicKey)
+        #expect(try held.certificate.extensions.subjectKeyIdentifier == expected)
+        #expect(try leaf(for: key, by: authority).certificate.extensions.subjectKeyIdentifier == expected)
+        if algorithm != .ed25519 {
+            #expect(expected == SubjectKeyIdentifier(hash: key.publicKey))
+        }
+    }
+
     @Test func algorithmsParseFabricCAsKeyRequest() throws {
         #expect(try SigningKey.Algorithm(algorithm: "ecdsa", size: nil) == .p256)
         #expect(try SigningKey.Algorithm(algorithm: "ecdsa", size: 384) == .p384)

@@ -129,7 +129,10 @@ public struct CertificateAuthority: Sendable {
         try extensions.append(Certificate.Extension(constraints, critical: true))
         if request.profile.subjectKeyIdentifier || request.profile.certificateAuthority != nil {
             try extensions.append(
-                Certificate.Extension(Self.subjectKeyIdentifier(for: request.publicKey), critical: false)
+                Certificate.Extension(
+                    request.subjectKeyIdentifier ?? Self.subjectKeyIdentifier(for: request.publicKey),
+                    critical: false
+                )
             )
         }
         try extensions.append(
@@ -209,10 +212,17 @@ public struct CertificateAuthority: Sendable {
     /// The SKI Charter gives a key: SHA-256 of the 32 raw bytes for Ed25519, as Fabric 3's
     /// cryptogen computes it, and fabric-ca's SHA-1 of the public key bits for ECDSA.
     public static func subjectKeyIdentifier(for publicKey: Certificate.PublicKey) -> SubjectKeyIdentifier {
-        if publicKey.algorithm == .ed25519 {
-            return SubjectKeyIdentifier(keyIdentifier: ArraySlice(SHA256.hash(data: publicKey.ecPoint)))
+        guard let algorithm = publicKey.algorithm else { return SubjectKeyIdentifier(hash: publicKey) }
+        return subjectKeyIdentifier(point: publicKey.ecPoint, algorithm: algorithm)
+    }
+
+    /// The same identifier from a key's point (``SigningKey/publicPoint``): SHA-1 of the point is
+    /// what swift-certificates hashes from an ECDSA key's SPKI.
+    static func subjectKeyIdentifier(point: [UInt8], algorithm: SigningKey.Algorithm) -> SubjectKeyIdentifier {
+        if algorithm == .ed25519 {
+            return SubjectKeyIdentifier(keyIdentifier: ArraySlice(SHA256.hash(data: point)))
         }
-        return SubjectKeyIdentifier(hash: publicKey)
+        return SubjectKeyIdentifier(keyIdentifier: ArraySlice(Insecure.SHA1.hash(data: point)))
     }
 
     /// True when `certificate` carries a valid signature by this CA's key and names it as issuer.
@@ -224,7 +234,9 @@ public struct CertificateAuthority: Sendable {
 /// What the authority needs to sign a leaf: everything already decided by policy.
 public struct IssuanceRequest: Sendable {
     /// The subject's public key (from the CSR).
-    public var publicKey: Certificate.PublicKey
+    public let publicKey: Certificate.PublicKey
+    /// The key's identifier, when the caller holds the key and so its point.
+    let subjectKeyIdentifier: SubjectKeyIdentifier?
     /// The subject name, already built by ``SubjectPolicy``.
     public var subject: DistinguishedName
     /// SAN entries, already validated by ``HostPolicy``.
@@ -243,6 +255,27 @@ public struct IssuanceRequest: Sendable {
         attributes: AttributeExtension? = nil
     ) {
         self.publicKey = publicKey
+        self.subjectKeyIdentifier = nil
+        self.subject = subject
+        self.subjectAlternativeNames = subjectAlternativeNames
+        self.profile = profile
+        self.attributes = attributes
+    }
+
+    /// Creates a request for a key the caller made (cryptogen): its identifier comes from the
+    /// point the key already holds.
+    public init(
+        subjectKey: SigningKey,
+        subject: DistinguishedName,
+        subjectAlternativeNames: [GeneralName] = [],
+        profile: SigningProfile,
+        attributes: AttributeExtension? = nil
+    ) {
+        self.publicKey = subjectKey.publicKey
+        self.subjectKeyIdentifier = CertificateAuthority.subjectKeyIdentifier(
+            point: subjectKey.publicPoint,
+            algorithm: subjectKey.algorithm
+        )
         self.subject = subject
         self.subjectAlternativeNames = subjectAlternativeNames
         self.profile = profile

@@ -59,6 +59,11 @@ public struct SigningKey: Sendable, Hashable {
 
     let backing: Backing
 
+    /// The public key's uncompressed point (`04 || X || Y`), or Ed25519's 32 bytes, computed once:
+    /// each ECDSA computation costs a field inversion, and a new key needs it for its identifier
+    /// and for PKCS#8 (cryptogen makes thousands).
+    public let publicPoint: [UInt8]
+
     /// A fresh random key. An ECDSA key is a random scalar from BoringSSL's generator with its
     /// public point computed once: swift-crypto's own generation recomputes that point and checks
     /// the pair (FIPS 140 self-tests), which doubles the cost of cryptogen's thousands of keys.
@@ -97,14 +102,14 @@ public struct SigningKey: Sendable, Hashable {
     /// fabric-ca's `msp/keystore/*_sk` and cryptogen's `priv_sk` hold them, or Ed25519 in PKCS#8.
     public init(pemEncoded pem: String) throws {
         if let key = try? P256.Signing.PrivateKey(pemRepresentation: pem) {
-            backing = .p256(key)
+            self.init(backing: .p256(key))
         } else if let key = try? P384.Signing.PrivateKey(pemRepresentation: pem) {
-            backing = .p384(key)
+            self.init(backing: .p384(key))
         } else if let der = PEM.decode(pem.utf8, type: "PRIVATE KEY"), der.count == 48,
             der.starts(with: Self.ed25519PKCS8Prefix),
             let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: der.suffix(32))
         {
-            backing = .ed25519(key)
+            self.init(backing: .ed25519(key))
         } else {
             throw CharterError(
                 .configuration,
@@ -115,6 +120,11 @@ public struct SigningKey: Sendable, Hashable {
 
     init(backing: Backing) {
         self.backing = backing
+        switch backing {
+        case .p256(let key): publicPoint = Array(key.publicKey.x963Representation)
+        case .p384(let key): publicPoint = Array(key.publicKey.x963Representation)
+        case .ed25519(let key): publicPoint = Array(key.publicKey.rawRepresentation)
+        }
     }
 
     /// PKCS#8 for Ed25519 (RFC 8410): the fixed header before the 32-byte seed.
@@ -148,11 +158,9 @@ public struct SigningKey: Sendable, Hashable {
     public var pkcs8DER: [UInt8] {
         switch backing {
         case .p256(let key):
-            return Self.p256PKCS8.prefix + key.rawRepresentation + Self.p256PKCS8.middle
-                + key.publicKey.x963Representation
+            return Self.p256PKCS8.prefix + key.rawRepresentation + Self.p256PKCS8.middle + publicPoint
         case .p384(let key):
-            return Self.p384PKCS8.prefix + key.rawRepresentation + Self.p384PKCS8.middle
-                + key.publicKey.x963Representation
+            return Self.p384PKCS8.prefix + key.rawRepresentation + Self.p384PKCS8.middle + publicPoint
         case .ed25519(let key): return Self.ed25519PKCS8Prefix + key.rawRepresentation
         }
     }

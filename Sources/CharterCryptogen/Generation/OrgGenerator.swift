@@ -114,7 +114,7 @@ struct OrgGenerator: Sendable {
         let signKey = SigningKey.generate(algorithm)
         let sign = try material.ca.issue(
             IssuanceRequest(
-                publicKey: signKey.publicKey,
+                subjectKey: signKey,
                 subject: try CryptogenProfiles.subject(
                     org: plan.spec,
                     organization: nil,
@@ -128,7 +128,7 @@ struct OrgGenerator: Sendable {
         let tlsKey = SigningKey.generate(algorithm)
         let tls = try material.tlsCA.issue(
             IssuanceRequest(
-                publicKey: tlsKey.publicKey,
+                subjectKey: tlsKey,
                 subject: try CryptogenProfiles.subject(
                     org: plan.spec,
                     organization: nil,
