@@ -8,8 +8,8 @@ COPY Sources ./Sources
 COPY Benchmarks ./Benchmarks
 COPY Fuzz ./Fuzz
 COPY Tests ./Tests
-RUN swift build -c release --product charter --static-swift-stdlib \
-    && cp "$(swift build -c release --show-bin-path)/charter" /charter
+COPY Scripts ./Scripts
+RUN cp "$(bash Scripts/release-build.sh charter)/charter" /charter
 
 FROM debian:bookworm-slim
 RUN apt-get update \

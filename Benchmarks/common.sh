@@ -1,9 +1,8 @@
 # Shared by the benchmark runners (sourced, not run): release binaries and a wait for a server.
 
-# Builds the server and the load generator in release mode; sets BIN to their folder.
-swift build -c release --product charter
-swift build -c release --product EnrollBenchmark
-BIN="$(swift build -c release --show-bin-path)"
+# Builds the server and the load generator as they are deployed (Scripts/release-build.sh); sets
+# BIN to their folder.
+BIN="$(bash Scripts/release-build.sh charter EnrollBenchmark)"
 
 # wait_for PORT CA_FILE: until the server on PORT answers cainfo over TLS (30 s at most).
 wait_for() {

@@ -58,7 +58,7 @@ def measure(name, command, work, runs):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "charter"))
+    parser.add_argument("--binary", default=os.path.join(ROOT, ".build-release", "release", "charter"))
     parser.add_argument("--cryptogen", default=shutil.which("cryptogen"),
                         help="Fabric's cryptogen, measured in the same run (default: the one on PATH, if any)")
     parser.add_argument("--dir", default="/dev/shm" if os.path.isdir("/dev/shm") else None,

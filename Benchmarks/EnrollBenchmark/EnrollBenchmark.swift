@@ -63,8 +63,20 @@ struct EnrollBenchmark {
         case cainfo
     }
 
+    static let usage = """
+        usage: EnrollBenchmark --url URL --ca FILE --pid PID[,PID…] [--db-pid PID] [--seconds N]
+                               [--clients 1,8,32] [--modes \(Mode.allCases.map(\.rawValue).joined(separator: ","))]
+                               [--admin USER:SECRET] [--durability TEXT]
+        """
+
     static func main() async throws {
-        let options = try Options(Array(CommandLine.arguments.dropFirst()))
+        let options: Options
+        do {
+            options = try Options(Array(CommandLine.arguments.dropFirst()))
+        } catch {
+            FileHandle.standardError.write(Data("EnrollBenchmark: \(error)\n\(usage)\n".utf8))
+            exit(2)
+        }
         guard let url = URL(string: options.url) else { throw BenchmarkError("--url \(options.url) is not a URL") }
         let client = try CAClient(url: url, trustedCertificates: [options.caFile], connections: 64)
         do {
