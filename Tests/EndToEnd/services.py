@@ -65,9 +65,16 @@ class PostgresCluster:
         raise RuntimeError("postgres did not start")
 
     def stop(self):
+        # A fast shutdown, waited for until the postmaster has released its data folder: a plain
+        # SIGTERM is a smart shutdown, which waits for clients (the replicas keep connections open)
+        # and would leave the lock file behind for the next start.
         if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=30)
+            subprocess.run(
+                [*self.as_owner, os.path.join(self.bin, "pg_ctl"), "-D", self.data, "-m", "fast", "-w", "-t", "60",
+                 "stop"],
+                cwd=self.folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )
+            self.process.wait(timeout=60)
         self.log.close()
 
     def create_database(self, name):
