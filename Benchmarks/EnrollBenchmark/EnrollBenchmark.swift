@@ -71,13 +71,17 @@ struct EnrollBenchmark {
 
     static func main() async throws {
         let options: Options
+        let url: URL
         do {
             options = try Options(Array(CommandLine.arguments.dropFirst()))
+            guard let parsed = URL(string: options.url) else {
+                throw BenchmarkError("--url \(options.url) is not a URL")
+            }
+            url = parsed
         } catch {
             FileHandle.standardError.write(Data("EnrollBenchmark: \(error)\n\(usage)\n".utf8))
             exit(2)
         }
-        guard let url = URL(string: options.url) else { throw BenchmarkError("--url \(options.url) is not a URL") }
         let client = try CAClient(url: url, trustedCertificates: [options.caFile], connections: 64)
         do {
             try await run(options, api: API(client: client))

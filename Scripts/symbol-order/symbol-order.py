@@ -44,7 +44,7 @@ def build():
 
 def wait_for(url):
     for _ in range(150):
-        if subprocess.run(["curl", "-sk", url], capture_output=True).returncode == 0:
+        if subprocess.run(["curl", "-sk", "--max-time", "2", url], capture_output=True).returncode == 0:
             return
         time.sleep(0.1)
     sys.exit(f"no answer from {url}")
@@ -65,7 +65,8 @@ def trace(bin_dir, tracer, log):
              "--ca", os.path.join(home, "ca-cert.pem"), "--pid", str(server.pid), "--seconds", "1",
              "--clients", "1,8"])
         for path in ("metrics", "healthz", "version"):
-            subprocess.run(["curl", "-sk", f"http://127.0.0.1:{PORT + 1}/{path}"], capture_output=True)
+            subprocess.run(["curl", "-sk", "--max-time", "2", f"http://127.0.0.1:{PORT + 1}/{path}"],
+                           capture_output=True)
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=60)
     finally:
@@ -102,6 +103,11 @@ def functions_touched(charter, log):
     return names
 
 
+def save(order):
+    with open(ORDER, "w") as file:
+        file.write("".join(name + "\n" for name in order))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=15)
@@ -115,8 +121,7 @@ def main():
     log = os.path.join(work, "touched.txt")
     try:
         for round_number in range(arguments.rounds):
-            with open(ORDER, "w") as file:
-                file.write("".join(name + "\n" for name in order))
+            save(order)
             bin_dir = build()
             trace(bin_dir, tracer, log)
             touched = functions_touched(os.path.join(bin_dir, "charter"), log)
@@ -127,8 +132,7 @@ def main():
                   f"{len(order)} in all", flush=True)
             if len(new) < 20:
                 break
-        with open(ORDER, "w") as file:
-            file.write("".join(name + "\n" for name in order))
+        save(order)
         build()
     finally:
         shutil.rmtree(work, ignore_errors=True)
