@@ -123,12 +123,15 @@ import X509
     }
 
     @Test func serialsArePositiveAndTwentyBytes() throws {
+        var seen = Set<[UInt8]>()
         for _ in 0..<200 {
             let serial = SerialNumberGenerator.next()
             #expect(serial.bytes.count == 20)
             #expect(serial.bytes.first! & 0x80 == 0)
             #expect(serial.bytes.first! != 0)
+            seen.insert(Array(serial.bytes))
         }
+        #expect(seen.count == 200)
         let issued = try issue()
         #expect(issued.serialHex.count == 40)
         #expect(issued.serialHex == issued.serialHex.lowercased())
