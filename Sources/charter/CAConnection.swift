@@ -27,8 +27,9 @@ struct CAConnection {
         guard var components = URLComponents(string: text), components.host != nil else {
             throw CharterError(.invalidRequest, "'\(text)' is not a valid URL")
         }
-        user = components.user.flatMap { $0.removingPercentEncoding ?? $0 }
-        secret = components.password.flatMap { $0.removingPercentEncoding ?? $0 }
+        // Already percent-decoded, once, as fabric-ca-client's URL parser does: `%2540` is `%40`.
+        user = components.user
+        secret = components.password
         components.user = nil
         components.password = nil
         guard let url = components.url else { throw CharterError(.invalidRequest, "'\(text)' is not a valid URL") }

@@ -220,6 +220,15 @@ def test_identity_affiliation_certificate_verbs(ca, admin_home, tmp_path):
     assert version.startswith("charter ") and "1.5.5" in version
 
 
+def test_url_credentials_are_percent_decoded_once(ca, admin_home, tmp_path):
+    # A secret holding `%40` and `@` travels as `%2540` and `%40`: decoded twice it would be `@@`.
+    client(ca, admin_home, "register", "--id.name", "pct@user", "--id.secret", "p%40ss@word", "--id.affiliation", "org1")
+    enroll(ca, tmp_path / "pct", "pct%40user", "p%2540ss%40word")
+    cert = x509.load_pem_x509_certificate((tmp_path / "pct" / "msp" / "signcerts" / "cert.pem").read_bytes())
+    assert cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == "pct@user"
+    assert enroll(ca, tmp_path / "pct2", "pct%40user", "p%40ss%40word", check=False).returncode != 0
+
+
 def test_getcainfo(ca, tmp_path):
     client(ca, tmp_path, "getcainfo")
     assert (tmp_path / "msp" / "cacerts" / f"localhost-{ca.port}-ca-org1.pem").read_bytes() == open(ca.ca_file, "rb").read()
