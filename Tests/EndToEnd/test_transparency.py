@@ -280,6 +280,9 @@ def test_a_monitor_follows_new_issuances_and_catches_a_rewritten_log(tmp_path):
         assert "WATCH MATCH" in second.stdout and "ops-admin" in second.stdout
         assert "issued to admin " not in second.stdout  # only what is new since the last look
         seen = int(second.stdout.strip().splitlines()[-1].split()[2])
+        # the state keeps the tree's right edge: its size, then one hash per set bit of it
+        kept = (state / "tree").read_text().splitlines()
+        assert int(kept[0]) == seen and len(kept) == 1 + bin(seen).count("1")
     finally:
         server.stop()
     # someone with the database rewrites the log from scratch and the server signs the new history

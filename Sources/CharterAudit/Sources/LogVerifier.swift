@@ -91,37 +91,45 @@ public struct LogVerifier: Sendable {
             }
         }
 
-        // The stored tree against the leaves, and every signed checkpoint against both.
-        let hashes = leaves.map(\.hash)
-        if (try? await MerkleTree.root(size: size, node: registry.nodeReader)) != MerkleTree.root(of: hashes[...]) {
+        // The stored tree against the leaves, and every signed checkpoint against both: the
+        // roots of the leaves at the signed sizes come from one pass over them.
+        var signed: [(size: Int, body: String?, checkpoint: Checkpoint?)] = []
+        for checkpoint in try await registry.checkpoints() {
+            let body =
+                verifier.map { $0.verify(checkpoint.note) }
+                ?? checkpoint.note.components(separatedBy: "\n\n").first.map { $0 + "\n" }
+            signed.append((checkpoint.size, body, body.flatMap(Checkpoint.init(body:))))
+        }
+        let sizes = Set(signed.compactMap { $0.checkpoint?.size })
+        var tree = CompactRange()
+        var roots = [0: tree.root]
+        for leaf in leaves {
+            tree.append(leaf.hash)
+            if sizes.contains(tree.size) { roots[tree.size] = tree.root }
+        }
+        if (try? await MerkleTree.root(size: size, node: registry.nodeReader)) != tree.root {
             report(.logRewritten, "log", "the stored tree's root differs from the root of its leaves")
         }
-        for checkpoint in try await registry.checkpoints() {
-            let body: String?
-            if let verifier {
-                body = verifier.verify(checkpoint.note)
-                if body == nil {
-                    report(.logRewritten, "checkpoint:\(checkpoint.size)", "not signed by the log key")
-                    continue
-                }
-            } else {
-                body = checkpoint.note.components(separatedBy: "\n\n").first.map { $0 + "\n" }
-            }
-            guard let signed = body.flatMap(Checkpoint.init(body:)) else {
-                report(.logRewritten, "checkpoint:\(checkpoint.size)", "not a checkpoint")
+        for (stored, body, checkpoint) in signed {
+            guard let checkpoint else {
+                report(
+                    .logRewritten,
+                    "checkpoint:\(stored)",
+                    body == nil ? "not signed by the log key" : "not a checkpoint"
+                )
                 continue
             }
-            if signed.size > hashes.count {
+            if checkpoint.size > leaves.count {
                 report(
                     .logRewritten,
-                    "checkpoint:\(signed.size)",
-                    "signed \(signed.size) entries; the log now has \(hashes.count): it was truncated"
+                    "checkpoint:\(checkpoint.size)",
+                    "signed \(checkpoint.size) entries; the log now has \(leaves.count): it was truncated"
                 )
-            } else if MerkleTree.root(of: hashes[..<signed.size]) != signed.root {
+            } else if roots[checkpoint.size] != checkpoint.root {
                 report(
                     .logRewritten,
-                    "checkpoint:\(signed.size)",
-                    "the first \(signed.size) entries no longer have the root this checkpoint signed"
+                    "checkpoint:\(checkpoint.size)",
+                    "the first \(checkpoint.size) entries no longer have the root this checkpoint signed"
                 )
             }
         }

@@ -1,6 +1,7 @@
 // Following another CA's transparency log: each new checkpoint's signature is checked, the new
-// entries are fetched from the entry bundles, their hashes are appended to the leaves kept in the
-// state folder, and the tree they make must have the checkpoint's root. A log that shrank or whose
+// entries are fetched from the entry bundles, their hashes are appended to the tree kept in the
+// state folder (its right edge only: O(log n) hashes, see ``CompactRange``), and that tree must
+// have the checkpoint's root. A log that shrank or whose
 // history changed (two checkpoints no single append-only history explains) is equivocation: both
 // notes are kept as evidence.
 
@@ -27,7 +28,7 @@ public struct LogMonitor: Sendable {
     let caName: String
     let watches: [String]
 
-    /// A monitor keeping its state (pinned key, last checkpoint, leaf hashes, evidence) in `state`.
+    /// A monitor keeping its state (pinned key, last checkpoint, the tree seen, evidence) in `state`.
     public init(client: CAClient, state: String, caName: String = "", watches: [String] = []) {
         self.client = client
         self.state = state
@@ -35,8 +36,8 @@ public struct LogMonitor: Sendable {
         self.watches = watches
     }
 
-    var files: (verifier: String, checkpoint: String, leaves: String, evidence: String) {
-        ("\(state)/verifier", "\(state)/checkpoint", "\(state)/leaves", "\(state)/evidence")
+    var files: (verifier: String, checkpoint: String, tree: String, leaves: String, evidence: String) {
+        ("\(state)/verifier", "\(state)/checkpoint", "\(state)/tree", "\(state)/leaves", "\(state)/evidence")
     }
 
     /// Checks the log's newest checkpoint and reads what was appended since the last look.
@@ -53,13 +54,14 @@ public struct LogMonitor: Sendable {
         guard let body = verifier.verify(note), let checkpoint = Checkpoint(body: body) else {
             throw CharterError(.invalidResponse, "The checkpoint is not signed by the pinned log key \(key)")
         }
-        var leaves = try storedLeaves()
+        let seen = try storedTree()
+        var tree = seen
         let previous = (try? String(contentsOfFile: files.checkpoint, encoding: .utf8)) ?? ""
-        if checkpoint.size < leaves.count {
-            try keepEvidence(previous, note, "the log shrank from \(leaves.count) to \(checkpoint.size) entries")
+        if checkpoint.size < seen.size {
+            try keepEvidence(previous, note, "the log shrank from \(seen.size) to \(checkpoint.size) entries")
         }
         var report = Report(size: checkpoint.size)
-        var index = leaves.count
+        var index = seen.size
         while index < checkpoint.size {
             let bundle = index / 256
             let width = min(256, checkpoint.size - bundle * 256)
@@ -72,20 +74,21 @@ public struct LogMonitor: Sendable {
                 throw CharterError(.invalidResponse, "\(path) is not \(width) entries")
             }
             for entry in entries[(index - bundle * 256)...] {
-                leaves.append(MerkleTree.leafHash(entry))
+                tree.append(MerkleTree.leafHash(entry))
                 describe(entry, into: &report)
                 index += 1
             }
         }
-        if MerkleTree.root(of: leaves[...]) != checkpoint.root {
+        if tree.root != checkpoint.root {
             try keepEvidence(
                 previous,
                 note,
-                "the checkpoint of \(checkpoint.size) entries does not extend the \(try storedLeaves().count) already seen"
+                "the checkpoint of \(checkpoint.size) entries does not extend the \(seen.size) already seen"
             )
         }
-        try FileWriter.write(Data(leaves.flatMap { $0 }), to: files.leaves, mode: 0o600)
+        try FileWriter.write(Self.encode(tree), to: files.tree, mode: 0o600)
         try FileWriter.write(note, to: files.checkpoint, mode: 0o600)
+        try? FileManager.default.removeItem(atPath: files.leaves)
         return report
     }
 
@@ -103,11 +106,38 @@ public struct LogMonitor: Sendable {
         return key
     }
 
-    func storedLeaves() throws -> [MerkleTree.Hash] {
-        guard let data = FileManager.default.contents(atPath: files.leaves) else { return [] }
+    /// The tree seen so far: `tree` (its size, then one hex hash a line), or a state folder of an
+    /// earlier release, which kept every leaf hash in `leaves`.
+    func storedTree() throws -> CompactRange {
+        if let text = try? String(contentsOfFile: files.tree, encoding: .utf8) {
+            guard let tree = Self.decode(text) else {
+                throw CharterError(.configuration, "\(files.tree) is damaged")
+            }
+            return tree
+        }
+        var tree = CompactRange()
+        guard let data = FileManager.default.contents(atPath: files.leaves) else { return tree }
         let bytes = Array(data)
         guard bytes.count % 32 == 0 else { throw CharterError(.configuration, "\(files.leaves) is damaged") }
-        return stride(from: 0, to: bytes.count, by: 32).map { Array(bytes[$0..<$0 + 32]) }
+        for start in stride(from: 0, to: bytes.count, by: 32) {
+            tree.append(Array(bytes[start..<start + 32]))
+        }
+        return tree
+    }
+
+    static func encode(_ tree: CompactRange) -> String {
+        ([String(tree.size)] + tree.hashes.map { Hex.encode($0) }).joined(separator: "\n") + "\n"
+    }
+
+    static func decode(_ text: String) -> CompactRange? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        guard let first = lines.first, let size = Int(first) else { return nil }
+        var hashes: [MerkleTree.Hash] = []
+        for line in lines.dropFirst() {
+            guard let hash = Hex.decode(String(line)) else { return nil }
+            hashes.append(hash)
+        }
+        return CompactRange(size: size, hashes: hashes)
     }
 
     func keepEvidence(_ previous: String, _ current: String, _ reason: String) throws -> Never {
