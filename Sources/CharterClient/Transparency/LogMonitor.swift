@@ -1,9 +1,8 @@
 // Following another CA's transparency log: each new checkpoint's signature is checked, the new
 // entries are fetched from the entry bundles, their hashes are appended to the tree kept in the
 // state folder (its right edge only: O(log n) hashes, see ``CompactRange``), and that tree must
-// have the checkpoint's root. A log that shrank or whose
-// history changed (two checkpoints no single append-only history explains) is equivocation: both
-// notes are kept as evidence.
+// have the checkpoint's root. A log that shrank or whose history changed (two checkpoints no
+// single append-only history explains) is equivocation: both notes are kept as evidence.
 
 import CharterCore
 import Foundation
