@@ -1,6 +1,5 @@
 // Serial numbers of issued certificates: 20 random bytes, positive, always 20 bytes of DER.
 
-import Crypto
 import X509
 
 /// Makes certificate serial numbers that fit RFC 5280's 20-octet limit.
@@ -11,9 +10,7 @@ import X509
 public enum SerialNumberGenerator {
     /// A fresh random serial.
     public static func next() -> Certificate.SerialNumber {
-        // One draw from the cryptographic generator (a system call per draw of the standard
-        // library's would make three).
-        var bytes = SymmetricKey(size: SymmetricKeySize(bitCount: 160)).withUnsafeBytes { Array($0) }
+        var bytes = SecureRandom.bytes(count: 20)
         bytes[0] = (bytes[0] & 0x7f) | 0x40
         return Certificate.SerialNumber(bytes: bytes)
     }

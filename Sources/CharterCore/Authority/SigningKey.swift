@@ -83,7 +83,14 @@ public struct SigningKey: Sendable, Hashable {
                         ?? P384.Signing.PrivateKey(compactRepresentable: false)
                 )
             )
-        case .ed25519: return SigningKey(backing: .ed25519(Curve25519.Signing.PrivateKey()))
+        case .ed25519:
+            // Any 32 bytes are an Ed25519 private key (its seed).
+            let seed = SecureRandom.bytes(count: 32)
+            return SigningKey(
+                backing: .ed25519(
+                    (try? Curve25519.Signing.PrivateKey(rawRepresentation: seed)) ?? Curve25519.Signing.PrivateKey()
+                )
+            )
         }
     }
 
@@ -91,8 +98,7 @@ public struct SigningKey: Sendable, Hashable {
     /// drawn again); nil when none is accepted, and the caller then generates the usual way.
     static func randomScalar<Key>(bytes: Int, _ make: ([UInt8]) -> Key?) -> Key? {
         for _ in 0..<8 {
-            // BoringSSL's generator, as swift-crypto's own key generation uses.
-            let scalar = SymmetricKey(size: SymmetricKeySize(bitCount: bytes * 8)).withUnsafeBytes { Array($0) }
+            let scalar = SecureRandom.bytes(count: bytes)
             if scalar.contains(where: { $0 != 0 }), let key = make(scalar) { return key }
         }
         return nil

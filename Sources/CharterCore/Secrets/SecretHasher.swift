@@ -35,14 +35,20 @@ public struct SecretHasher: Sendable {
 
     /// A new random key for ``init(hmacKey:bcryptCost:)``.
     public static func generateKey() -> [UInt8] {
-        SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
+        SecureRandom.bytes(count: 32)
     }
 
     /// A new server-generated secret: 24 characters of a 62-letter alphabet, about 143 bits.
     public static func generateSecret() -> String {
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
-        var generator = SystemRandomNumberGenerator()
-        return String((0..<24).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
+        // Bytes below 248 (4 × 62) map evenly onto the alphabet; the few above are drawn again.
+        var secret: [Character] = []
+        while secret.count < 24 {
+            for byte in SecureRandom.bytes(count: 32) where byte < 248 && secret.count < 24 {
+                secret.append(alphabet[Int(byte) % alphabet.count])
+            }
+        }
+        return String(secret)
     }
 
     /// The stored form of a secret.
