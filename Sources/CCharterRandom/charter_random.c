@@ -1,3 +1,5 @@
+// The functions are declared and documented in include/charter_random.h.
+
 #include "charter_random.h"
 
 #if defined(__linux__)
