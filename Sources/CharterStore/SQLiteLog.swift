@@ -137,7 +137,7 @@ extension SQLiteRegistry {
         try await write { db in
             try db.execute(
                 sql: "INSERT OR IGNORE INTO log_checkpoints (size, note, created_at) VALUES (?, ?, ?)",
-                arguments: [size, note, Date()]
+                arguments: [size, note, StoredDate(Date())]
             )
         }
     }

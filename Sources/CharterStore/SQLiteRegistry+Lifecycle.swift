@@ -91,7 +91,7 @@ extension SQLiteRegistry {
         try db.execute(
             sql:
                 "UPDATE certificates SET status = 'revoked', reason = ?, revoked_at = ? WHERE enrollment_id = ? AND status = 'good'",
-            arguments: [reason.rawValue, date, id]
+            arguments: [reason.rawValue, StoredDate(date), id]
         )
         let revoked = good.map { record in
             var revoked = record
@@ -118,11 +118,11 @@ extension SQLiteRegistry {
             add("c.enrollment_id = ?", filter.enrollmentID)
             add("c.serial_number = ?", filter.serial)
             add("c.authority_key_identifier = ?", filter.authorityKeyIdentifier)
-            add("c.revoked_at >= ?", filter.revokedStart)
-            add("c.revoked_at <= ?", filter.revokedEnd)
-            add("c.not_after >= ?", filter.expiredStart)
-            add("c.not_after <= ?", filter.expiredEnd)
-            if filter.notExpired { add("c.not_after > ?", filter.now) }
+            add("c.revoked_at >= ?", filter.revokedStart.map(StoredDate.init))
+            add("c.revoked_at <= ?", filter.revokedEnd.map(StoredDate.init))
+            add("c.not_after >= ?", filter.expiredStart.map(StoredDate.init))
+            add("c.not_after <= ?", filter.expiredEnd.map(StoredDate.init))
+            if filter.notExpired { add("c.not_after > ?", StoredDate(filter.now)) }
             if filter.notRevoked { clauses.append("c.status = 'good'") }
             if filter.revokedOnly { clauses.append("c.status = 'revoked'") }
             var join = ""

@@ -201,7 +201,7 @@ public struct SQLiteRegistry: Registry, CertificateArchive {
             try Int.fetchOne(
                 db,
                 sql: "SELECT COUNT(*) FROM certificates WHERE not_after BETWEEN ? AND ? AND status = 'good'",
-                arguments: [start, end]
+                arguments: [StoredDate(start), StoredDate(end)]
             ) ?? 0
         }
     }

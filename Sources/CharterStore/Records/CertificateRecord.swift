@@ -63,6 +63,11 @@ public struct CertificateRecord: Sendable, Hashable, Codable, FetchableRecord, P
         pem = row["pem"]
     }
 
+    /// Dates as ``StoredDate`` writes them (GRDB's text, without its formatter).
+    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy {
+        .custom { StoredDate($0) }
+    }
+
     /// Inserts through a cached statement (the enrollment hot path), with the log indices of its
     /// issuance and revocation.
     func insertCached(_ db: Database, logIndex: Int, revocationLogIndex: Int?) throws {
@@ -74,8 +79,8 @@ public struct CertificateRecord: Sendable, Hashable, Codable, FetchableRecord, P
                 """
         )
         try statement.execute(arguments: [
-            serial, authorityKeyIdentifier, enrollmentID, caName, profile, issuedAt, notBefore, notAfter, status,
-            reason, revokedAt, pem, logIndex, revocationLogIndex,
+            serial, authorityKeyIdentifier, enrollmentID, caName, profile, StoredDate(issuedAt), StoredDate(notBefore),
+            StoredDate(notAfter), status, reason, revokedAt.map(StoredDate.init), pem, logIndex, revocationLogIndex,
         ])
     }
 
