@@ -15,8 +15,9 @@ import Testing
             Date(timeIntervalSince1970: 951_782_400),  // 2000-02-29
             Date(timeIntervalSince1970: 253_402_300_799.999),  // 9999-12-31 23:59:59.999
             Date(timeIntervalSince1970: -2_203_891_200),  // 1900-02-28
-            StoredDate.gregorianOnly, StoredDate.gregorianOnly.addingTimeInterval(-86_400 * 400),
-            Date(timeIntervalSince1970: -62_135_596_800),  // 0001-01-01
+            StoredDate.computed.lowerBound, StoredDate.computed.lowerBound.addingTimeInterval(-86_400 * 400),
+            StoredDate.computed.upperBound, Date(timeIntervalSince1970: -62_135_596_800),  // 0001-01-01
+            Date(timeIntervalSince1970: 1e15), Date(timeIntervalSince1970: -1e15), .distantFuture, .distantPast,
         ]
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<2000 {

@@ -27,12 +27,13 @@ struct StoredDate: DatabaseValueConvertible {
     }
 
     var databaseValue: DatabaseValue {
-        // Before 1583 Foundation's Gregorian calendar is Julian, and GRDB reads dates back with it.
-        date < Self.gregorianOnly ? date.databaseValue : text.databaseValue
+        // Before 1583 Foundation's Gregorian calendar is Julian, and GRDB reads dates back with it;
+        // past year 9999 (a far filter) the arithmetic below would leave 64 bits. GRDB's own there.
+        Self.computed.contains(date) ? text.databaseValue : date.databaseValue
     }
 
-    /// 1583-01-01T00:00:00Z: from here on both calendars agree.
-    static let gregorianOnly = Date(timeIntervalSince1970: -12_212_553_600)
+    /// 1583-01-01T00:00:00Z up to 9999-12-31T23:59:59Z: where ``text`` is GRDB's text.
+    static let computed = Date(timeIntervalSince1970: -12_212_553_600)...Date(timeIntervalSince1970: 253_402_300_799)
 
     static func fromDatabaseValue(_ value: DatabaseValue) -> StoredDate? {
         Date.fromDatabaseValue(value).map(StoredDate.init)
