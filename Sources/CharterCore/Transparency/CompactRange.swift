@@ -22,14 +22,12 @@ public struct CompactRange: Sendable, Equatable {
     }
 
     /// Adds the next leaf: it merges with the subtrees it completes, as a binary counter carries.
+    /// Its left siblings are this range's smallest subtrees, the last one first.
     public mutating func append(_ leaf: MerkleTree.Hash) {
-        var hash = leaf
-        var position = size
-        while position & 1 == 1, let sibling = hashes.popLast() {
-            hash = MerkleTree.nodeHash(sibling, hash)
-            position >>= 1
-        }
-        hashes.append(hash)
+        let merged = MerkleTree.leftSiblings(ofLeafAt: size).count
+        let completed = MerkleTree.completedNodes(appending: leaf, at: size, siblings: hashes.suffix(merged).reversed())
+        hashes.removeLast(merged)
+        hashes.append(completed.last?.hash ?? leaf)
         size += 1
     }
 
