@@ -23,9 +23,6 @@ public struct SQLiteRegistry: Registry, CertificateArchive {
         configuration.busyMode = .timeout(10)
         configuration.maximumReaderCount = 8
         configuration.prepareDatabase { db in
-            // WAL with FULL sync: every commit fsyncs the log, so a certificate returned after its
-            // commit is on record after a power cut or an OS crash, not only after a process crash.
-            try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 8000")
         }
         do {
@@ -33,11 +30,20 @@ public struct SQLiteRegistry: Registry, CertificateArchive {
             pool = try DatabasePool(path: path, configuration: configuration)
             commits = GroupCommit(pool: pool)
             if !readOnly {
+                try Self.syncEveryCommit(pool)
                 try Schema.migrator.migrate(pool)
             }
         } catch {
             throw CharterError(.storage, "Cannot open the database at \(path): \(error)")
         }
+    }
+
+    /// WAL with FULL sync: every commit fsyncs the log, so a certificate returned after its commit
+    /// is on record after a power cut or an OS crash, not only after a process crash. Set on the
+    /// writer once the pool is open: the pool turns WAL on after `prepareDatabase` runs, and with it
+    /// sets `synchronous = NORMAL`, which syncs only at checkpoints.
+    static func syncEveryCommit(_ pool: DatabasePool) throws {
+        try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
     }
 
     /// The database holds secret hashes: it and its `-wal` and `-shm` files (which SQLite creates
