@@ -13,3 +13,15 @@ wait_for() {
     echo "server on port $1 did not start" >&2
     return 1
 }
+
+# commits_of LOG: the commit durability a Charter server logged at start ("Commits: sqlite
+# synchronous=FULL"), as one word for the benchmark's closing line (5 s at most).
+commits_of() {
+    for _ in $(seq 1 25); do
+        local line
+        line="$(sed -n 's/.*Commits: //p' "$1" | head -1)"
+        [ -n "$line" ] && { echo "${line// /-}"; return 0; }
+        sleep 0.2
+    done
+    echo unknown
+}

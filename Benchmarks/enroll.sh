@@ -26,7 +26,7 @@ SERVERS+=($!)
 wait_for "$PORT" "$HOME_DIR/ca-cert.pem"
 echo "== Charter"
 "$BIN/EnrollBenchmark" --url "https://localhost:$PORT" --ca "$HOME_DIR/ca-cert.pem" --pid "${SERVERS[0]}" \
-    --seconds "$SECONDS_PER_PHASE" --durability "sqlite-wal-synchronous-full-group-commit"
+    --seconds "$SECONDS_PER_PHASE" --durability "$(commits_of "$HOME_DIR/server.log")-group-commit"
 
 # fabric-ca-server, when given
 if [ -n "${FABRIC_CA_SERVER:-}" ]; then

@@ -28,7 +28,7 @@ SERVER=$!
 wait_for "$PORT" "$WORK/home/ca-cert.pem"
 "$BIN/EnrollBenchmark" --url "https://localhost:$PORT" --ca "$WORK/home/ca-cert.pem" --pid "$SERVER" \
     --seconds "$SECONDS_OF_LOAD" --clients "$CLIENTS" --modes reenroll \
-    --durability "sqlite-wal-synchronous-full-group-commit" > "$WORK/load.log" &
+    --durability "$(commits_of "$WORK/server.log")-group-commit" > "$WORK/load.log" &
 LOAD=$!
 # Sample the middle of the load: past the identity's setup, before the load ends.
 sleep "$(( SECONDS_OF_LOAD / 4 ))"

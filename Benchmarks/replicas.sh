@@ -47,7 +47,7 @@ start_replica "$WORK/r1" "$PORT"
 R1=${PIDS[-1]}
 echo "== Charter, one replica on PostgreSQL"
 "$BIN/EnrollBenchmark" --url "https://localhost:$PORT" --ca "$WORK/r1/ca-cert.pem" --pid "$R1" --db-pid "$PG_PID" \
-    --seconds "$SECONDS_PER_PHASE" --durability "postgres-synchronous-commit-on"
+    --seconds "$SECONDS_PER_PHASE" --durability "$(commits_of "$WORK/r1/server.log")"
 
 # The second replica: a copy of the first home (CA key, TLS pair, secret key), same database.
 cp -a "$WORK/r1" "$WORK/r2"
@@ -79,4 +79,4 @@ wait_for "$((PORT + 4))" "$WORK/r1/ca-cert.pem"
 echo "== Charter, two replicas behind HAProxy (server CPU: both replicas and HAProxy)"
 "$BIN/EnrollBenchmark" --url "https://localhost:$((PORT + 4))" --ca "$WORK/r1/ca-cert.pem" \
     --pid "$R1,$R2,$HAPROXY" --db-pid "$PG_PID" --seconds "$SECONDS_PER_PHASE" \
-    --durability "postgres-synchronous-commit-on"
+    --durability "$(commits_of "$WORK/r2/server.log")"

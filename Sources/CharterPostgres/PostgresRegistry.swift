@@ -77,6 +77,15 @@ public struct PostgresRegistry: Registry, CertificateArchive {
         }
     }
 
+    public func durability() async throws -> String {
+        let client = client
+        let logger = logger
+        let setting = try await Self.within(.seconds(2), dataSource) {
+            try await client.query("SHOW synchronous_commit", logger: logger).collect().first?.decode(String.self)
+        }
+        return "postgresql synchronous_commit=" + (setting ?? "unknown")
+    }
+
     /// The connection settings for a datasource: one place turns `sslmode` and `db.tls` into TLS.
     public static func clientConfiguration(_ dataSource: PostgresDataSource, tls: TLSFiles) throws
         -> PostgresClient.Configuration

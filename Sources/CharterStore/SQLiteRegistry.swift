@@ -216,6 +216,13 @@ public struct SQLiteRegistry: Registry, CertificateArchive {
         _ = try await read { db in try Int.fetchOne(db, sql: "SELECT 1") }
     }
 
+    public func durability() async throws -> String {
+        // The writer's setting: readers never commit.
+        let level = try await pool.write { try Int.fetchOne($0, sql: "PRAGMA synchronous") }
+        let names = ["OFF", "NORMAL", "FULL", "EXTRA"]
+        return "sqlite synchronous=" + (level.flatMap { names.indices.contains($0) ? names[$0] : nil } ?? "unknown")
+    }
+
     public func counts() async throws -> RegistryCounts {
         try await read { db in
             RegistryCounts(

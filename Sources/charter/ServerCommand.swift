@@ -213,6 +213,9 @@ struct ServerCommand: AsyncParsableCommand {
             let scheme = home.tls == nil ? "http" : "https"
             try await server.run { port in
                 logger.info("Charter CA listening on \(scheme)://\(home.configuration.address):\(port)")
+                if let durability = try? await home.registry.durability() {
+                    logger.info("Commits: \(durability)")
+                }
             }
         }
     }

@@ -298,6 +298,15 @@ import Testing
             let registry = try SQLiteRegistry(path: path)
             let level = try await registry.pool.write { try Int.fetchOne($0, sql: "PRAGMA synchronous") }
             #expect(level == 2, "FULL: the log is synced at every commit")
+            #expect(try await registry.durability() == "sqlite synchronous=FULL")
         }
+    }
+
+    @Test(arguments: RegistryBackend.all) func durabilityIsReportedAsTheDatabaseHasIt(_ backend: RegistryBackend)
+        async throws
+    {
+        let registry = try await backend.open()
+        let expected = ["sqlite": "sqlite synchronous=FULL", "postgres": "postgresql synchronous_commit=on"]
+        #expect(try await registry.durability() == expected[backend.rawValue])
     }
 }
