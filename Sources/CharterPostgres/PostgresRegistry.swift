@@ -77,13 +77,17 @@ public struct PostgresRegistry: Registry, CertificateArchive {
         }
     }
 
-    public func durability() async throws -> String {
+    public func durability() async throws -> CommitDurability {
         let client = client
         let logger = logger
         let setting = try await Self.within(.seconds(2), dataSource) {
             try await client.query("SHOW synchronous_commit", logger: logger).collect().first?.decode(String.self)
         }
-        return "postgresql synchronous_commit=" + (setting ?? "unknown")
+        // Every value but `off` waits for the local WAL flush (and, for some, a standby's).
+        return CommitDurability(
+            "postgresql synchronous_commit=\(setting ?? "unknown")",
+            survivesPowerCut: setting != nil && setting != "off"
+        )
     }
 
     /// The connection settings for a datasource: one place turns `sslmode` and `db.tls` into TLS.

@@ -43,10 +43,9 @@ public protocol Registry: TransparencyLogStore {
     /// Throws when the database cannot serve a query now (the operations health check): cheap
     /// enough for a load balancer to call every second.
     func ping() async throws
-    /// What a commit survives, as the database itself reports it (`sqlite synchronous=FULL`,
-    /// `postgresql synchronous_commit=on`): logged at start, so an operator and a benchmark read
-    /// the setting in force rather than the one configured.
-    func durability() async throws -> String
+    /// What a commit survives, as the database itself reports it: logged at start, so an
+    /// operator and a benchmark read the setting in force rather than the one configured.
+    func durability() async throws -> CommitDurability
 
     /// Every identity, by ID.
     func identities() async throws -> [Identity]

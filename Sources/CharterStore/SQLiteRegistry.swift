@@ -216,11 +216,12 @@ public struct SQLiteRegistry: Registry, CertificateArchive {
         _ = try await read { db in try Int.fetchOne(db, sql: "SELECT 1") }
     }
 
-    public func durability() async throws -> String {
-        // The writer's setting: readers never commit.
-        let level = try await pool.write { try Int.fetchOne($0, sql: "PRAGMA synchronous") }
+    public func durability() async throws -> CommitDurability {
+        // The writer's setting: readers never commit. FULL and EXTRA sync the log at every commit.
+        let level = try await pool.write { try Int.fetchOne($0, sql: "PRAGMA synchronous") } ?? 0
         let names = ["OFF", "NORMAL", "FULL", "EXTRA"]
-        return "sqlite synchronous=" + (level.flatMap { names.indices.contains($0) ? names[$0] : nil } ?? "unknown")
+        let name = names.indices.contains(level) ? names[level] : String(level)
+        return CommitDurability("sqlite synchronous=\(name)", survivesPowerCut: level >= 2)
     }
 
     public func counts() async throws -> RegistryCounts {

@@ -214,7 +214,13 @@ struct ServerCommand: AsyncParsableCommand {
             try await server.run { port in
                 logger.info("Charter CA listening on \(scheme)://\(home.configuration.address):\(port)")
                 if let durability = try? await home.registry.durability() {
-                    logger.info("Commits: \(durability)")
+                    if durability.survivesPowerCut {
+                        logger.info("Commits: \(durability)")
+                    } else {
+                        logger.warning(
+                            "Commits: \(durability): not durable, a power cut can lose certificates already returned"
+                        )
+                    }
                 }
             }
         }

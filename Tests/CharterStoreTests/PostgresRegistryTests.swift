@@ -173,4 +173,10 @@ import Testing
         #expect(PostgresDataSource.isPostgres("host=localhost dbname=ca"))
         #expect(PostgresDataSource.isPostgres("postgresql://localhost/ca"))
     }
+
+    @Test func aDatabaseThatDoesNotSyncCommitsIsReportedSo() async throws {
+        let database = try await TestPostgres.shared.makeDatabase(settings: ["synchronous_commit": "off"])
+        let durability = try await PostgresRegistry(database, maximumConnections: 2).durability()
+        #expect(durability == CommitDurability("postgresql synchronous_commit=off", survivesPowerCut: false))
+    }
 }

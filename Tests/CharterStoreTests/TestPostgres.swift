@@ -31,11 +31,20 @@ actor TestPostgres {
         binaries != nil || ProcessInfo.processInfo.environment["CI"] != nil
     }
 
-    /// A new, empty database in the shared cluster.
-    func makeDatabase() async throws -> PostgresDataSource {
+    /// A new, empty database in the shared cluster, with `settings` (name to value) as its defaults.
+    func makeDatabase(settings: [String: String] = [:]) async throws -> PostgresDataSource {
         let port = try await clusterPort()
         let name = "t" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         try Self.run(["createdb", "-h", "127.0.0.1", "-p", "\(port)", "-U", "charter", name], asOwner: false)
+        for (setting, value) in settings {
+            try Self.run(
+                [
+                    "psql", "-h", "127.0.0.1", "-p", "\(port)", "-U", "charter", "-d", name, "-c",
+                    "ALTER DATABASE \(name) SET \(setting) = '\(value)'",
+                ],
+                asOwner: false
+            )
+        }
         return try PostgresDataSource(
             parsing: "host=127.0.0.1 port=\(port) user=charter dbname=\(name) sslmode=disable"
         )
