@@ -213,13 +213,15 @@ struct ServerCommand: AsyncParsableCommand {
             let scheme = home.tls == nil ? "http" : "https"
             try await server.run { port in
                 logger.info("Charter CA listening on \(scheme)://\(home.configuration.address):\(port)")
-                if let durability = try? await home.registry.durability() {
+                // Each CA has its own registry; the named ones are named.
+                for ca in cas.all {
+                    guard let durability = try? await ca.registry.durability() else { continue }
+                    let of = ca.path == home.path ? "" : " of CA '\(ca.configuration.ca.name)'"
+                    let commits = "Commits\(of): \(durability)"
                     if durability.survivesPowerCut {
-                        logger.info("Commits: \(durability)")
+                        logger.info("\(commits)")
                     } else {
-                        logger.warning(
-                            "Commits: \(durability): not durable, a power cut can lose certificates already returned"
-                        )
+                        logger.warning("\(commits): not durable, a power cut can lose certificates already returned")
                     }
                 }
             }

@@ -160,6 +160,15 @@ class Server:
     def certificate_count(self):
         return self.db_rows("SELECT COUNT(*) FROM certificates")[0][0]
 
+    def logged(self, text, timeout=10):
+        """True once `text` is in the server's log (lines written just after start may lag it)."""
+        deadline = time.monotonic() + timeout
+        while text not in open(self.log_path).read():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.1)
+        return True
+
 
 class Result:
     def __init__(self, status, raw, key):

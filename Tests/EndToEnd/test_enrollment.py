@@ -206,7 +206,7 @@ def test_thirty_two_concurrent_enrollments(server, admin):
     assert server.certificate_count() == before + 32
     assert "database is locked" not in open(server.log_path).read()
     # every one of those commits reached the disk: the setting in force, as SQLite reports it
-    assert "Commits: sqlite synchronous=FULL" in open(server.log_path).read()
+    assert server.logged("Commits: sqlite synchronous=FULL")
 
 
 def test_lifetime_cut_to_the_ca_is_logged_as_fabric_ca_does(tmp_path):

@@ -46,6 +46,9 @@ def test_each_ca_answers_by_name_and_an_unknown_name_is_404_code_19(multi):
     # enroll names the CA with fabric-ca-client's CAName field
     result = multi.enroll("admin", "adminpw", CAName="nope")
     assert result.status == 404 and result.error_code == 19
+    # each CA's own registry syncs every commit, and says so at start
+    for commits in ("Commits: ", "Commits of CA 'tlsca': ", "Commits of CA 'ca1': "):
+        assert multi.logged(commits + "sqlite synchronous=FULL")
 
 
 def test_identities_certificates_and_tokens_are_per_ca(multi):

@@ -94,7 +94,7 @@ def test_the_password_in_the_datasource_is_never_logged(replicas):
     for server in (first, second):
         log = open(server.log_path).read()
         assert PASSWORD not in log
-        assert "Commits: postgresql synchronous_commit=on" in log
+        assert server.logged("Commits: postgresql synchronous_commit=on")
     config = open(os.path.join(first.home, "charter-server-config.yaml")).read()
     assert "type: postgres" in config
     # nothing of the registry went into SQLite
