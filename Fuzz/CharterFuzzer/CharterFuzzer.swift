@@ -11,7 +11,7 @@ import Foundation
     @_cdecl("LLVMFuzzerTestOneInput")
     public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         guard let data, let target = CharterFuzzer.target else { return 0 }
-        target.run(Array(UnsafeBufferPointer(start: data, count: size)))
+        target.runBlocking(Array(UnsafeBufferPointer(start: data, count: size)))
         return 0
     }
 
@@ -47,7 +47,7 @@ enum CharterFuzzer {
             var count = 0
             for path in arguments.dropFirst() {
                 for file in files(at: path) {
-                    target.run(Array(try Data(contentsOf: URL(fileURLWithPath: file))))
+                    target.runBlocking(Array(try Data(contentsOf: URL(fileURLWithPath: file))))
                     count += 1
                 }
             }

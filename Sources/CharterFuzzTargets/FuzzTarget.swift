@@ -1,7 +1,8 @@
 // Every parser that reads bytes an attacker controls, as one entry point per fuzz target: the
 // libFuzzer driver (`Scripts/fuzz.sh`) feeds them random inputs, and the corpus tests replay the
 // seeds and every input that ever crashed one. A target may throw any typed error; it must never
-// trap, hang or exhaust memory.
+// trap, hang or exhaust memory. Two targets drive whole components: `route` sends requests
+// through the real router and handlers, `import` imports a fabric-ca registry built from the input.
 
 import CharterCore
 import CharterCryptogen
@@ -28,11 +29,34 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     /// What a log follower and the audit read: log entries, checkpoints and signed notes, verifier
     /// keys, and PostgreSQL datasources.
     case transparency
+    /// Whole HTTP requests through the API router, authentication and handlers of a real home.
+    case route
+    /// A fabric-ca SQLite registry built from the input, through `charter server import`.
+    case importDB = "import"
+
+    /// The route target's server, made on first use and shared by every input of the process.
+    static let routeHarness = Task { try await RouteHarness.make() }
+    /// The import target's CA home, likewise.
+    static let importHarness = Task { try await ImportHarness.make() }
+
+    /// ``run(_:)`` for a caller outside Swift concurrency (libFuzzer's callback, the replay tool).
+    public func runBlocking(_ input: [UInt8]) {
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            await run(input)
+            done.signal()
+        }
+        done.wait()
+    }
 
     /// Runs the parser on `input`; errors are the expected outcome of most inputs.
-    public func run(_ input: [UInt8]) {
+    public func run(_ input: [UInt8]) async {
         let text = String(decoding: input, as: UTF8.self)
         switch self {
+        case .route:
+            await (try? Self.routeHarness.value)?.run(input)
+        case .importDB:
+            await (try? Self.importHarness.value)?.run(input)
         case .csr:
             let request = EnrollmentRequest(certificateRequest: text)
             if let csr = try? request.parsedCSR() {

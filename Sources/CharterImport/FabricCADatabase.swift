@@ -1,6 +1,8 @@
 // Reads fabric-ca's registry tables from its SQLite file or its PostgreSQL database, read only.
 // Column types differ between the two (blob, bytea, text, timestamp): every value is read as
-// text so both give the same rows.
+// text so both give the same rows. SQLite's text is read as the bytes stored (a C string would
+// stop at the first NUL, so `nul\0../x` would arrive as `nul`), and a value that is not UTF-8
+// marks its row as unreadable instead of being repaired.
 
 import CharterCore
 import CharterPostgres
@@ -16,11 +18,16 @@ public enum FabricCADatabase: Sendable {
     /// A fabric-ca PostgreSQL database.
     case postgres(PostgresDataSource)
 
+    /// `CAST(x AS BLOB)` keeps every byte of a text value.
+    static func bytes(_ columns: [String]) -> String {
+        columns.map { "CAST(\($0) AS BLOB) AS \($0)" }.joined(separator: ", ")
+    }
     static let usersSQL =
-        "SELECT id, token, type, affiliation, attributes, state, max_enrollments, incorrect_password_attempts FROM users ORDER BY id"
+        "SELECT \(bytes(["id", "token", "type", "affiliation", "attributes"])), state, max_enrollments, incorrect_password_attempts FROM users ORDER BY id"
     static let affiliationsSQL = "SELECT name FROM affiliations ORDER BY name"
+    static let affiliationsBytesSQL = "SELECT \(bytes(["name"])) FROM affiliations ORDER BY name"
     static let certificatesSQL =
-        "SELECT id, serial_number, authority_key_identifier, ca_label, status, reason, revoked_at, pem FROM certificates"
+        "SELECT \(bytes(["id", "serial_number", "authority_key_identifier", "ca_label", "status"])), reason, revoked_at, \(bytes(["pem"])) FROM certificates"
 
     /// Every user, affiliation and certificate.
     public func read() async throws -> FabricCARegistry {
@@ -39,21 +46,42 @@ public enum FabricCADatabase: Sendable {
         do {
             let queue = try DatabaseQueue(path: path, configuration: configuration)
             return try queue.read { db in
+                // Columns of the row being read that were not UTF-8.
+                var unreadable: [String] = []
                 func text(_ row: Row, _ column: String) -> String {
                     switch row[column] as DatabaseValue {
                     case let value where value.isNull: return ""
                     case let value:
+                        if let data = Data.fromDatabaseValue(value) {
+                            guard let string = String(validating: data, as: UTF8.self) else {
+                                unreadable.append(column)
+                                return String(decoding: data, as: UTF8.self)
+                            }
+                            return string
+                        }
                         if let string = String.fromDatabaseValue(value) { return string }
-                        if let data = Data.fromDatabaseValue(value) { return String(decoding: data, as: UTF8.self) }
                         return value.description
                     }
                 }
+                // An integer column, or its text; anything else reads as 0, as before.
                 func number(_ row: Row, _ column: String) -> Int {
-                    Int.fromDatabaseValue(row[column] as DatabaseValue) ?? Int(text(row, column)) ?? 0
+                    if let value = Int.fromDatabaseValue(row[column] as DatabaseValue) { return value }
+                    let written = text(row, column)
+                    let negative = written.hasPrefix("-")
+                    let magnitude = DecimalInteger.parse(
+                        negative ? written.dropFirst() : Substring(written),
+                        in: 0...Int.max
+                    )
+                    return magnitude.map { negative ? -$0 : $0 } ?? 0
+                }
+                func problem() -> String? {
+                    defer { unreadable = [] }
+                    return unreadable.isEmpty ? nil : "\(unreadable.joined(separator: ", ")) not UTF-8"
                 }
                 var registry = FabricCARegistry()
                 registry.users = try Row.fetchAll(db, sql: Self.usersSQL).map { row in
-                    FabricCAUser(
+                    unreadable = []
+                    return FabricCAUser(
                         id: text(row, "id"),
                         token: text(row, "token"),
                         type: text(row, "type"),
@@ -61,12 +89,21 @@ public enum FabricCADatabase: Sendable {
                         attributes: text(row, "attributes"),
                         state: number(row, "state"),
                         maxEnrollments: number(row, "max_enrollments"),
-                        incorrectPasswordAttempts: number(row, "incorrect_password_attempts")
+                        incorrectPasswordAttempts: number(row, "incorrect_password_attempts"),
+                        problem: problem()
                     )
                 }
-                registry.affiliations = try Row.fetchAll(db, sql: Self.affiliationsSQL).map { text($0, "name") }
+                for row in try Row.fetchAll(db, sql: Self.affiliationsBytesSQL) {
+                    let name = text(row, "name")
+                    if let problem = problem() {
+                        registry.refused.append(ImportRefusal(table: "affiliations", key: name, reason: problem))
+                    } else {
+                        registry.affiliations.append(name)
+                    }
+                }
                 registry.certificates = try Row.fetchAll(db, sql: Self.certificatesSQL).map { row in
-                    FabricCACertificate(
+                    unreadable = []
+                    return FabricCACertificate(
                         id: text(row, "id"),
                         serial: text(row, "serial_number"),
                         authorityKeyIdentifier: text(row, "authority_key_identifier"),
@@ -74,7 +111,8 @@ public enum FabricCADatabase: Sendable {
                         status: text(row, "status"),
                         reason: number(row, "reason"),
                         revokedAt: FabricCARegistry.time(text(row, "revoked_at")),
-                        pem: text(row, "pem")
+                        pem: text(row, "pem"),
+                        problem: problem()
                     )
                 }
                 return registry

@@ -19,6 +19,9 @@ public struct FabricCAImporter: Sendable {
     public var target: String
     /// The target's `db` section; nil: SQLite in the new home.
     public var targetDB: ServerConfiguration.DB?
+    /// Import the rows that pass Charter's input rules and list the others; false refuses the
+    /// whole import when any row breaks one.
+    public var skipInvalid: Bool
 
     /// What the import carried over.
     public struct Summary: Sendable, Hashable {
@@ -30,6 +33,8 @@ public struct FabricCAImporter: Sendable {
         public var certificates = 0
         /// Of which revoked.
         public var revoked = 0
+        /// Rows left out (only with ``FabricCAImporter/skipInvalid``).
+        public var refused: [ImportRefusal] = []
     }
 
     /// Describes an import.
@@ -37,12 +42,14 @@ public struct FabricCAImporter: Sendable {
         source: String,
         sourceDatabase: FabricCADatabase? = nil,
         target: String,
-        targetDB: ServerConfiguration.DB? = nil
+        targetDB: ServerConfiguration.DB? = nil,
+        skipInvalid: Bool = false
     ) {
         self.source = source
         self.sourceDatabase = sourceDatabase
         self.target = target
         self.targetDB = targetDB
+        self.skipInvalid = skipInvalid
     }
 
     /// Runs the import.
@@ -88,10 +95,14 @@ public struct FabricCAImporter: Sendable {
 
         // The registry, converted in full before anything is written.
         let database = try sourceDatabase ?? defaultDatabase(configuration, sourceFiles)
-        let rows = try await database.read()
-        let issued = Dictionary(grouping: rows.certificates, by: \.id).mapValues(\.count)
-        let identities = try rows.users.map { try $0.identity(certificatesIssued: issued[$0.id] ?? 0) }
-        let records = try rows.certificates.map { try $0.record(defaultCAName: configuration.ca.name) }
+        let plan = ImportPlan(try await database.read(), defaultCAName: configuration.ca.name)
+        if !plan.refused.isEmpty && !skipInvalid {
+            throw CharterError(
+                .invalidRequest,
+                "\(plan.refused.count) rows of the fabric-ca registry break Charter's input rules; nothing was written. Fix them in fabric-ca, or import the others with --skip-invalid:\n"
+                    + plan.refused.map(\.description).joined(separator: "\n")
+            )
+        }
 
         // The target: fabric-ca's files under the names Charter takes over, its configuration
         // with paths that now point inside the new home.
@@ -123,11 +134,11 @@ public struct FabricCAImporter: Sendable {
                 try files.write("tls-cert.pem", tlsPair.certificate, mode: 0o644)
                 try files.write("tls-key.pem", tlsPair.key, mode: 0o600)
             }
-            try await registry.addAffiliations(rows.affiliations)
-            for identity in identities {
+            try await registry.addAffiliations(plan.affiliations)
+            for identity in plan.identities {
                 try await registry.insert(identity)
             }
-            try await registry.record(records)
+            try await registry.record(plan.certificates)
             // Load the result as the server will: it must start on what was written.
             _ = try await ServerHome.open(path: target, configuration: configuration, bootstrap: nil)
         } catch {
@@ -135,10 +146,11 @@ public struct FabricCAImporter: Sendable {
             throw error
         }
         return Summary(
-            identities: identities.count,
-            affiliations: rows.affiliations.count,
-            certificates: records.count,
-            revoked: records.filter(\.isRevoked).count
+            identities: plan.identities.count,
+            affiliations: plan.affiliations.count,
+            certificates: plan.certificates.count,
+            revoked: plan.certificates.filter(\.isRevoked).count,
+            refused: plan.refused
         )
     }
 

@@ -24,13 +24,12 @@ public struct FabricCAUser: Sendable, Hashable {
     public var maxEnrollments: Int
     /// Consecutive wrong secrets.
     public var incorrectPasswordAttempts: Int
+    /// Why the row could not be read as it is stored (a column that is not UTF-8), if it could not.
+    public var problem: String? = nil
 
-    /// The identity as Charter stores it. A revoked identity's count is lost in fabric-ca
+    /// The identity as Charter stores it, before ``IdentityRules`` checks it. A revoked identity's count is lost in fabric-ca
     /// (its state becomes -1); the number of certificates issued to it stands in for it.
     func identity(certificatesIssued: Int) throws -> Identity {
-        guard token.hasPrefix("$2a$") || token.hasPrefix("$2b$") || token.hasPrefix("$2y$") else {
-            throw CharterError(.invalidRequest, "Identity '\(id)': its secret is not a bcrypt hash")
-        }
         let revoked = state < 0
         return Identity(
             id: id,
@@ -64,18 +63,41 @@ public struct FabricCACertificate: Sendable, Hashable {
     public var revokedAt: Date?
     /// The certificate.
     public var pem: String
+    /// Why the row could not be read as it is stored, if it could not.
+    public var problem: String? = nil
 
     /// The record Charter keeps. fabric-ca stores no profile nor issue time: the profile is `tls`
     /// for a certificate that may authenticate a TLS server, the issue time its NotBefore.
+    /// Throws a 400 when a field breaks the rules the API holds the same data to: the owner's
+    /// enrollment ID, the serial and AKI in hex (the serial the certificate's own), a known
+    /// status and RFC 5280 reason.
     func record(defaultCAName: String) throws -> CertificateRecord {
         guard let certificate = try? PEMBundle.certificates(in: pem).first else {
-            throw CharterError(.invalidRequest, "Certificate \(serial) of '\(id)': its PEM is not a certificate")
+            throw CharterError(.invalidRequest, "its PEM is not a certificate")
+        }
+        if !id.isEmpty { try EnrollmentID.validate(id) }
+        guard let canonical = Hex.canonicalSerial(serial), !serial.isEmpty,
+            canonical == Hex.canonicalSerial(Hex.encode(certificate.serialNumber.bytes))
+        else {
+            throw CharterError(.invalidRequest, "its serial is not the certificate's, in hex")
+        }
+        guard !authorityKeyIdentifier.isEmpty, Hex.decode(authorityKeyIdentifier) != nil else {
+            throw CharterError(.invalidRequest, "its authority key identifier is not hex")
+        }
+        guard status == "good" || status == "revoked" else {
+            throw CharterError(
+                .invalidRequest,
+                "its status '\(PathElement.printable(status))' is neither good nor revoked"
+            )
+        }
+        guard RevocationReason(rawValue: reason) != nil else {
+            throw CharterError(.invalidRequest, "its revocation reason \(reason) is not an RFC 5280 reason")
         }
         let serverAuth =
             (try? certificate.extensions.extendedKeyUsage)??.contains(ExtendedKeyUsage.Usage.serverAuth) ?? false
         let issuedAt = certificate.notValidBefore
         return CertificateRecord(
-            serial: serial.lowercased(),
+            serial: canonical,
             authorityKeyIdentifier: authorityKeyIdentifier.lowercased(),
             enrollmentID: id,
             caName: caLabel.isEmpty ? defaultCAName : caLabel,
@@ -83,7 +105,7 @@ public struct FabricCACertificate: Sendable, Hashable {
             issuedAt: issuedAt,
             notBefore: certificate.notValidBefore,
             notAfter: certificate.notValidAfter,
-            status: status == "revoked" ? "revoked" : "good",
+            status: status,
             reason: reason,
             revokedAt: status == "revoked" ? (revokedAt ?? issuedAt) : nil,
             pem: pem
@@ -99,6 +121,8 @@ public struct FabricCARegistry: Sendable {
     public var affiliations: [String] = []
     /// `certificates`.
     public var certificates: [FabricCACertificate] = []
+    /// Rows already refused while reading (affiliation names that are not UTF-8).
+    public var refused: [ImportRefusal] = []
 
     /// Creates an empty set.
     public init() {}

@@ -75,7 +75,7 @@ public struct PostgresDataSource: Sendable, Hashable {
         switch key {
         case "host": host = value
         case "port":
-            guard let number = Int(value), (1...65535).contains(number) else {
+            guard let number = DecimalInteger.parse(value, in: 1...65535) else {
                 throw CharterError(.configuration, "db.datasource: port '\(value)' is not a TCP port")
             }
             port = number

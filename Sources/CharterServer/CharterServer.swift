@@ -39,7 +39,7 @@ public struct CharterServer: Sendable {
     public func run(onReady: (@Sendable (Int) async -> Void)? = nil) async throws {
         let configuration = home.configuration
         let metrics = self.metrics
-        let services = try authorities.map { try CAService(home: $0, metrics: metrics) }
+        let services = try makeServices()
         let limits = try ConnectionLimits(configuration.connections)
         let tls = try home.tls.map { ServerTLS(try makeTLSContext(chainPEM: $0.chainPEM, keyPEM: $0.keyPEM)) }
         let api = Application(
@@ -108,6 +108,16 @@ public struct CharterServer: Sendable {
         try await group.run()
     }
 
+    func makeServices() throws -> [CAService] {
+        try authorities.map { try CAService(home: $0, metrics: metrics) }
+    }
+
+    /// The API router the listener serves, for driving requests through it in process (the
+    /// route fuzz target): routing, envelope, authentication and handlers, without sockets.
+    public func makeAPIRouter() throws -> Router<CharterRequestContext> {
+        try APIRouter.build(services: makeServices())
+    }
+
     func apiServerBuilder(limits: ConnectionLimits, tls: ServerTLS?) -> HTTPServerBuilder {
         let metrics = self.metrics
         let http = HTTP1Channel.Configuration(additionalChannelHandlers: [RequestBoundary()])
@@ -151,7 +161,9 @@ public struct CharterServer: Sendable {
 
     /// Splits `host:port` (IPv6 in brackets).
     static func split(_ address: String) throws -> (String, Int) {
-        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
+        guard let colon = address.lastIndex(of: ":"),
+            let port = DecimalInteger.parse(address[address.index(after: colon)...], in: 0...65535)
+        else {
             throw CharterError(.configuration, "operations.listenAddress '\(address)' is not host:port")
         }
         var host = String(address[..<colon])

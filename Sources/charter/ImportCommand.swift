@@ -25,6 +25,11 @@ struct ImportCommand: AsyncParsableCommand {
     var dbType: String?
     @Option(name: .customLong("db.datasource"), help: "The new registry's datasource (SQLite file or PostgreSQL).")
     var dbDatasource: String?
+    @Flag(
+        name: .customLong("skip-invalid"),
+        help: "Import the rows that pass Charter's input rules and list the others (default: refuse the whole import)."
+    )
+    var skipInvalid = false
 
     func run() async throws {
         do {
@@ -39,11 +44,15 @@ struct ImportCommand: AsyncParsableCommand {
                 source: from,
                 sourceDatabase: try fromDB.map { .postgres(try PostgresDataSource(parsing: $0)) },
                 target: home,
-                targetDB: targetDB
+                targetDB: targetDB,
+                skipInvalid: skipInvalid
             )
             let summary = try await importer.run()
+            for refusal in summary.refused {
+                FileHandle.standardError.write(Data("Not imported: \(refusal)\n".utf8))
+            }
             print(
-                "Imported \(from) into \(home): \(summary.identities) identities, \(summary.affiliations) affiliations, \(summary.certificates) certificates (\(summary.revoked) revoked)"
+                "Imported \(from) into \(home): \(summary.identities) identities, \(summary.affiliations) affiliations, \(summary.certificates) certificates (\(summary.revoked) revoked)\(summary.refused.isEmpty ? "" : ", \(summary.refused.count) rows refused")"
             )
         } catch let error as CharterError {
             printError(error)

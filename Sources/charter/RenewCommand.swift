@@ -288,8 +288,8 @@ struct RenewalWatcher: Sendable {
     }
 
     static func split(_ address: String) throws -> (String, Int) {
-        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
-            (0...65535).contains(port)
+        guard let colon = address.lastIndex(of: ":"),
+            let port = DecimalInteger.parse(address[address.index(after: colon)...], in: 0...65535)
         else {
             throw CharterError(.configuration, "--metrics '\(address)' is not host:port")
         }

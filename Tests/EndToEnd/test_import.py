@@ -177,3 +177,79 @@ def test_a_fabric_ca_postgres_registry_imports_through_from_db(tmp_path):
             server.stop()
     finally:
         cluster.stop()
+
+
+# Hostile fabric-ca registries: the import applies the API's input rules to every row -------------
+
+def hostile_home(tmp_path, rows):
+    """The fixture home with extra rows in its registry, written as bytes (NUL included)."""
+    source = tmp_path / "fabric-ca-home"
+    shutil.copytree(os.path.join(FIXTURE, "home"), source)
+    db = sqlite3.connect(source / "fabric-ca-server.db")
+    token = db.execute("SELECT token FROM users WHERE id = 'peer0'").fetchone()[0]
+    for table, values in rows(token):
+        marks = ", ".join("CAST(? AS TEXT)" if isinstance(v, bytes) else "?" for v in values)
+        columns = {"users": "id, token, type, affiliation, attributes, state, max_enrollments, incorrect_password_attempts",
+                   "affiliations": "name"}[table]
+        db.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", values)
+    db.commit()
+    db.close()
+    return source
+
+
+def user(id_, token, affiliation=b"org1", attributes=b"[]", type_=b"client"):
+    return "users", (id_, token, type_, affiliation, attributes, 0, -1, 0)
+
+
+HOSTILE_ROWS = [
+    ("nul-id", lambda t: [user(b"\x00", t)], "users '\\u{0}'"),
+    ("nul-path-id", lambda t: [user(b"nul\x00../../x", t)], "users 'nul\\u{0}../../x'"),
+    ("node-ou-affiliation", lambda t: [("affiliations", (b"org1.admin",)), user(b"boss", t, b"org1.admin")],
+     "affiliations 'org1.admin'"),
+    ("huge-affiliation", lambda t: [("affiliations", (b".".join([b"a"] * 10000),))], "affiliations 'a.a.a."),
+    ("slow-bcrypt", lambda t: [user(b"slow", b"$2a$31$" + b"a" * 53)], "users 'slow'"),
+    ("long-attribute", lambda t: [user(b"attrs", t, attributes=json.dumps(
+        [{"name": "x", "value": "v" * 5000}]).encode())], "users 'attrs'"),
+    ("not-utf8", lambda t: [user(b"bad\xff", t)], "not UTF-8"),
+    ("unknown-affiliation", lambda t: [user(b"lost", t, b"nowhere")], "users 'lost'"),
+]
+
+
+@pytest.mark.parametrize("name,rows,named", HOSTILE_ROWS, ids=[r[0] for r in HOSTILE_ROWS])
+def test_rows_breaking_the_input_rules_refuse_the_whole_import(tmp_path, name, rows, named):
+    source = hostile_home(tmp_path, rows)
+    target = tmp_path / "charter-home"
+    result = run_import("--from", str(source), "-H", str(target))
+    assert result.returncode != 0
+    assert "nothing was written" in result.stderr and "--skip-invalid" in result.stderr
+    assert named in result.stderr, result.stderr
+    assert not target.exists()
+
+
+def test_skip_invalid_imports_the_rest_and_lists_every_refused_row(tmp_path):
+    def rows(token):
+        return [row for _, make, _ in HOSTILE_ROWS for row in make(token)] + [user(b"fine", token)]
+    source = hostile_home(tmp_path, rows)
+    target = tmp_path / "charter-home"
+    result = run_import("--from", str(source), "-H", str(target), "--skip-invalid")
+    assert result.returncode == 0, result.stderr
+    refused = [line for line in result.stderr.splitlines() if line.startswith("Not imported: ")]
+    assert len(refused) == 9, result.stderr  # every hostile row, boss refused with its affiliation
+    for _, _, named in HOSTILE_ROWS:
+        assert named in result.stderr
+    assert "6 identities" in result.stdout and "9 rows refused" in result.stdout
+    server = Server(home=str(target)).start()
+    try:
+        ids = {row[0] for row in server.db_rows("SELECT id FROM identities")}
+        assert "fine" in ids and "peer0" in ids
+        assert not any("\x00" in i or i in ("", "nul", "boss", "slow", "attrs", "lost") for i in ids)
+        names = [row[0] for row in server.db_rows("SELECT name FROM affiliations")]
+        assert "org1.admin" not in names and max(map(len, names)) < 1024
+        assert len(names) < 50
+        # the refused rows left nothing behind; the server answers as before
+        assert server.enroll("fine", "peer0pw").status == 201
+        admin = client_identity("admin")
+        listed = server.token_call("GET", "/affiliations", admin)
+        assert listed.status == 200, listed.raw
+    finally:
+        server.stop()

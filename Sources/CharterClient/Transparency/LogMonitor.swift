@@ -64,7 +64,13 @@ public struct LogMonitor: Sendable {
         while index < checkpoint.size {
             let bundle = index / 256
             let width = min(256, checkpoint.size - bundle * 256)
-            let path = "/log/tile/entries/\(Self.tilePath(bundle))\(width < 256 ? ".p/\(width)" : "")\(query)"
+            guard let address = TileAddress(level: nil, index: bundle, width: width) else {
+                throw CharterError(
+                    .invalidResponse,
+                    "The checkpoint's size \(checkpoint.size) is beyond a log's bounds"
+                )
+            }
+            let path = "/log/tile/\(address.path)\(query)"
             guard let bytes = try await client.fetch(path) else {
                 throw CharterError(.invalidResponse, "The server does not serve \(path)")
             }
@@ -130,7 +136,9 @@ public struct LogMonitor: Sendable {
 
     static func decode(_ text: String) -> CompactRange? {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
-        guard let first = lines.first, let size = Int(first) else { return nil }
+        guard let first = lines.first, let size = DecimalInteger.parse(first, in: 0...MerkleTree.maximumSize) else {
+            return nil
+        }
         var hashes: [MerkleTree.Hash] = []
         for line in lines.dropFirst() {
             guard let hash = Hex.decode(String(line)) else { return nil }
@@ -169,18 +177,6 @@ public struct LogMonitor: Sendable {
         case nil:
             report.issuances.append("an entry that is not a Charter log entry")
         }
-    }
-
-    /// `x001/x234/067` for 1234067 (C2SP tlog-tiles).
-    static func tilePath(_ index: Int) -> String {
-        var groups: [String] = []
-        var rest = index
-        repeat {
-            groups.insert(String(format: "%03d", rest % 1000), at: 0)
-            rest /= 1000
-        } while rest > 0
-        return groups.dropLast().map { "x" + $0 }.joined(separator: "/") + (groups.count > 1 ? "/" : "")
-            + (groups.last ?? "000")
     }
 
     static func parseBundle(_ bytes: [UInt8]) throws -> [[UInt8]] {

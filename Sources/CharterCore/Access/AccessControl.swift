@@ -148,13 +148,8 @@ public enum AccessControl {
                 throw CharterError.authorization("'\(registrar.id)' may not delegate attribute pattern '\(pattern)'")
             }
         case _ where ReservedAttribute.booleans.contains(name):
-            guard let requestedValue = parseBool(attribute.value) else {
-                throw CharterError(
-                    .invalidRequest,
-                    "Attribute '\(name)' takes a boolean value, not '\(attribute.value)'"
-                )
-            }
-            if requestedValue && !hasPower(registrar, name) {
+            // IdentityRules refused values that are not booleans before any grant is checked.
+            if parseBool(attribute.value) == true && !hasPower(registrar, name) {
                 throw CharterError.authorization("'\(registrar.id)' may not grant '\(name)' without having it")
             }
         default:

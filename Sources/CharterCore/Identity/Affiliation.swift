@@ -25,6 +25,9 @@ public enum Affiliation {
 
     /// The longest affiliation path accepted, in UTF-8 bytes.
     public static let maximumLength = 1024
+    /// The most elements a path may have: each is a registry row and an OU of every certificate
+    /// issued below it.
+    public static let maximumDepth = 32
 
     /// Throws a 400 naming the problem when `affiliation` is not a path a caller may create.
     public static func validate(_ affiliation: String) throws {
@@ -37,7 +40,9 @@ public enum Affiliation {
         guard !affiliation.isEmpty, affiliation.utf8.count <= maximumLength else {
             throw refuse("it must have 1 to \(maximumLength) bytes")
         }
-        for element in affiliation.split(separator: ".", omittingEmptySubsequences: false) {
+        let elements = affiliation.split(separator: ".", omittingEmptySubsequences: false)
+        guard elements.count <= maximumDepth else { throw refuse("it is more than \(maximumDepth) levels deep") }
+        for element in elements {
             guard !element.isEmpty else { throw refuse("it has an empty element") }
             guard !element.contains(where: \.isWhitespace),
                 !element.unicodeScalars.contains(where: PathElement.isControl),

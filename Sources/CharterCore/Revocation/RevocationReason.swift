@@ -38,7 +38,7 @@ public enum RevocationReason: Int, Sendable, CaseIterable, Codable {
             self = .unspecified
             return
         }
-        if let number = Int(wanted), let reason = RevocationReason(rawValue: number) {
+        if let number = DecimalInteger.parse(wanted, in: 0...10), let reason = RevocationReason(rawValue: number) {
             self = reason
             return
         }

@@ -87,6 +87,44 @@ public struct SecretHasher: Sendable {
         }
     }
 
+    /// The highest bcrypt cost a stored hash may carry: cost 16 takes seconds a check, and a hash
+    /// of cost 31 (which bcrypt accepts) would hold a thread for days on every enrollment.
+    public static let maximumStoredBcryptCost = 15
+
+    /// Throws a 400 unless `stored` is a hash ``verify(_:against:)`` can check in bounded time: a
+    /// bcrypt hash (`$2a$`, `$2b$` or `$2y$`, cost 4 to ``maximumStoredBcryptCost``, 53
+    /// characters of bcrypt's base64) or this hasher's own keyed form. Imported registries are
+    /// another program's data: nothing in them reaches the bcrypt code unchecked.
+    public static func validateStored(_ stored: String) throws {
+        let bytes = Array(stored.utf8)
+        if stored.hasPrefix(hmacPrefix) {
+            let digest = bytes.dropFirst(hmacPrefix.utf8.count)
+            if digest.count == 64, Hex.decode(String(decoding: digest, as: UTF8.self)) != nil { return }
+        } else if bytes.count == 60, bytes[0] == UInt8(ascii: "$"), bytes[1] == UInt8(ascii: "2"),
+            [UInt8(ascii: "a"), UInt8(ascii: "b"), UInt8(ascii: "y")].contains(bytes[2]),
+            bytes[3] == UInt8(ascii: "$"), bytes[6] == UInt8(ascii: "$"),
+            DecimalInteger.parse(String(decoding: bytes[4..<6], as: UTF8.self), in: 4...maximumStoredBcryptCost) != nil,
+            bytes[7...].allSatisfy(isBcryptBase64)
+        {
+            return
+        }
+        throw CharterError(
+            .invalidRequest,
+            "The stored secret is not a bcrypt hash of cost 4 to \(maximumStoredBcryptCost) nor a Charter keyed hash"
+        )
+    }
+
+    static func isBcryptBase64(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "."), UInt8(ascii: "/"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "a")...UInt8(ascii: "z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        default:
+            return false
+        }
+    }
+
     /// True when checking against this stored hash costs bcrypt time.
     public static func isExpensive(_ stored: String) -> Bool {
         !stored.hasPrefix(hmacPrefix)

@@ -30,7 +30,7 @@ public struct Checkpoint: Sendable, Hashable {
     public init?(body: String) {
         let lines = body.split(separator: "\n", omittingEmptySubsequences: false)
         guard lines.count == 4, lines[3].isEmpty, !lines[0].isEmpty,
-            let size = Int(lines[1]), size >= 0, String(size) == lines[1],
+            let size = DecimalInteger.parse(lines[1], in: 0...MerkleTree.maximumSize), String(size) == lines[1],
             let root = Data(base64Encoded: String(lines[2])), root.count == 32
         else { return nil }
         self.init(origin: String(lines[0]), size: size, root: Array(root))

@@ -11,6 +11,11 @@ public enum MerkleTree {
     /// A SHA-256 hash.
     public typealias Hash = [UInt8]
 
+    /// The largest tree a log may hold: 2^56 leaves. Sizes and indices below it leave room in 64
+    /// bits for every sum and product the proofs and tiles compute; a size a client names above
+    /// it is refused, never computed with.
+    public static let maximumSize = 1 << 56
+
     /// SHA-256 of the empty string: the root of the empty tree.
     public static let emptyRoot: Hash = Array(SHA256.hash(data: [UInt8]()))
 
@@ -67,12 +72,15 @@ public enum MerkleTree {
 
     /// The root of the first `size` leaves.
     public static func root(size: Int, node: NodeReader) async throws -> Hash {
-        try await subtreeRoot(start: 0, count: size, node: node)
+        guard (0...maximumSize).contains(size) else {
+            throw CharterError(.invalidRequest, "A tree of \(size) leaves is beyond the log's bounds")
+        }
+        return try await subtreeRoot(start: 0, count: size, node: node)
     }
 
     /// The audit path of leaf `index` in the tree of the first `size` leaves (RFC 6962 PATH).
     public static func inclusionProof(index: Int, size: Int, node: NodeReader) async throws -> [Hash] {
-        guard index >= 0, index < size else {
+        guard index >= 0, index < size, size <= maximumSize else {
             throw CharterError(.invalidRequest, "Leaf \(index) is not in a tree of \(size) leaves")
         }
         return try await path(index, start: 0, count: size, node: node)
@@ -91,7 +99,7 @@ public enum MerkleTree {
 
     /// The proof that the tree of `old` leaves is a prefix of the tree of `new` (RFC 6962 PROOF).
     public static func consistencyProof(old: Int, new: Int, node: NodeReader) async throws -> [Hash] {
-        guard 0 < old, old <= new else {
+        guard 0 < old, old <= new, new <= maximumSize else {
             throw CharterError(.invalidRequest, "No consistency proof from \(old) to \(new) leaves")
         }
         return try await subproof(old, start: 0, count: new, complete: true, node: node)

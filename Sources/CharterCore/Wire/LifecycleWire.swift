@@ -233,10 +233,16 @@ public struct AffiliationInfo: Sendable, Codable, Hashable {
     }
 
     /// The tree below `root` ("" for the whole tree) from a flat list of paths.
+    /// Paths are grouped by parent once, so a large registry costs linear time, not a scan of
+    /// every path for every node.
     public static func tree(root: String, paths: [String]) -> AffiliationInfo {
-        let children = paths.filter { Affiliation.parent(of: $0) == (root.isEmpty ? nil : root) }.sorted()
-        let nodes = children.map { tree(root: $0, paths: paths) }
-        return AffiliationInfo(name: root, affiliations: nodes.isEmpty ? nil : nodes)
+        let children = Dictionary(grouping: paths) { Affiliation.parent(of: $0) ?? "" }
+        func node(_ name: String) -> AffiliationInfo {
+            // An empty path is no node: it would be its own child.
+            let nodes = (children[name] ?? []).filter { !$0.isEmpty }.sorted().map(node)
+            return AffiliationInfo(name: name, affiliations: nodes.isEmpty ? nil : nodes)
+        }
+        return node(root)
     }
 }
 

@@ -43,6 +43,7 @@ extension CAService {
         if let type { try EnrollmentID.validateType(type) }
         let affiliation = modification.affiliation.flatMap { $0.isEmpty ? nil : $0 }
         let changes = modification.attrs ?? []
+        try IdentityRules.validate(attributes: changes)
         for change in changes {
             try AccessControl.checkGrant(registrar: caller, attribute: change, requested: changes)
         }
@@ -79,8 +80,10 @@ extension CAService {
                 identity.secretHash = secretHash
                 identity.incorrectPasswordAttempts = 0
             }
-            // The result passes the registration rules: nobody raises an identity above itself.
+            // The result passes the registration rules: nobody raises an identity above itself,
+            // and the record is one the API would have registered.
             try AccessControl.checkActOn(caller: caller, target: identity)
+            try IdentityRules.validate(identity)
         }
         return try Envelope.success(IdentityInfo(updated, secret: secret))
     }

@@ -31,17 +31,11 @@ extension CAService {
             let latest = try await log.checkpoint()
             return Self.text(latest.note, cache: "no-cache")
         case "tile":
-            guard let tile = TransparencyLog.parseTile(Array(components.dropFirst())) else {
-                throw CharterError(.invalidRequest, "Not a tile path: \(request.uri.path)")
+            guard let tile = TileAddress(path: Array(components.dropFirst())) else {
+                throw CharterError(.invalidRequest, "Not a tile path: \(PathElement.printable(request.uri.path))")
             }
-            let bytes: [UInt8]
-            if let level = tile.level {
-                bytes = try await log.tile(level: level, index: tile.index, width: tile.width)
-            } else {
-                bytes = try await log.entryBundle(index: tile.index, width: tile.width)
-            }
-            // A full tile never changes; a partial one is replaced by a wider one.
-            let cache = tile.width == TransparencyLog.tileWidth ? "public, max-age=31536000, immutable" : "no-cache"
+            let bytes = try await tile.level == nil ? log.entryBundle(tile) : log.tile(tile)
+            let cache = tile.isFull ? "public, max-age=31536000, immutable" : "no-cache"
             return Response(
                 status: .ok,
                 headers: [.contentType: "application/octet-stream", .cacheControl: cache],
@@ -55,11 +49,9 @@ extension CAService {
             }
             return try Envelope.success(try await log.inclusion(serial: serial, authorityKeyIdentifier: aki))
         case "consistency" where components.count == 1:
-            guard let old = query["old"].flatMap({ Int(String($0)) }),
-                let new = query["new"].flatMap({ Int(String($0)) })
-            else {
-                throw CharterError(.invalidRequest, "A consistency proof needs old and new tree sizes")
-            }
+            let sizes = 1...MerkleTree.maximumSize
+            let old = try DecimalInteger.require(query["old"], in: sizes, name: "old (a tree size)")
+            let new = try DecimalInteger.require(query["new"], in: sizes, name: "new (a tree size)")
             return try Envelope.success(try await log.consistency(old: old, new: new))
         default:
             throw HTTPError(.notFound)

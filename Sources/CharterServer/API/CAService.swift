@@ -166,6 +166,7 @@ struct CAService: Sendable {
         try EnrollmentID.validateType(type)
         let affiliation = registration.affiliation.flatMap { $0.isEmpty ? nil : $0 } ?? registrar.affiliation
         let requested = registration.attributes ?? []
+        try IdentityRules.validate(attributes: requested)
         try AccessControl.checkRegistration(
             registrar: registrar,
             type: type,
@@ -198,6 +199,7 @@ struct CAService: Sendable {
             maxEnrollments: maxEnrollments,
             secretHash: secretHash
         )
+        try IdentityRules.validate(identity)
         try await registry.insert(identity)
         metrics.countRegistration(ca: configuration.ca.name)
         return (identity, secret)

@@ -33,11 +33,15 @@ enum Envelope {
 
     /// An error response with the error's fabric-ca code and HTTP status.
     static func failure(_ error: CharterError) -> Response {
-        let wire = error.code.wire
+        response(failureBody(error), status: HTTPResponse.Status(code: error.code.wire.httpStatus))
+    }
+
+    /// The bytes of an error envelope, for the connection handlers that answer below the router.
+    static func failureBody(_ error: CharterError) -> [UInt8] {
         var body = Array(#"{"result":"","errors":["#.utf8)
-        body += Array(ResponseMessage(code: wire.fabricCode, message: error.message).wireJSON.utf8)
+        body += Array(ResponseMessage(code: error.code.wire.fabricCode, message: error.message).wireJSON.utf8)
         body += Array("\n],\"messages\":[],\"success\":false}".utf8)
-        return response(body, status: HTTPResponse.Status(code: wire.httpStatus))
+        return body
     }
 
     static func response(_ body: [UInt8], status: HTTPResponse.Status, headers: HTTPFields = [:]) -> Response {

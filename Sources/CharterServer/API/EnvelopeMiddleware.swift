@@ -5,6 +5,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 
 /// Maps every error to the envelope with the right status and code, and logs each request.
 struct EnvelopeMiddleware: RouterMiddleware {
@@ -39,6 +40,11 @@ struct EnvelopeMiddleware: RouterMiddleware {
             let tooLarge = CharterError(.bodyTooLarge, "The request body is larger than \(CAService.maxBodySize) bytes")
             failure = tooLarge
             response = Envelope.failure(tooLarge)
+        } catch let error as HTTPParserError {
+            // The body's framing broke (a bad chunk size): HTTPFraming closes the connection after this.
+            let badFraming = HTTPFraming.refusal(error)
+            failure = badFraming
+            response = Envelope.failure(badFraming)
         } catch let error as HTTPError where error.status == .notFound && isKnown(request.uri.path) {
             let wrongMethod = CharterError(.methodNotAllowed, "Method \(request.method) is not allowed")
             failure = wrongMethod

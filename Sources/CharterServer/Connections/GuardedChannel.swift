@@ -1,11 +1,12 @@
 // The API listener's connections: TLS (when on) with a handshake deadline and quiet probe
-// counting, then request and keep-alive deadlines, then Hummingbird's HTTP/1.1 channel. No client
-// can hold a connection without making progress.
+// counting, then request and keep-alive deadlines, then Hummingbird's HTTP/1.1 channel with
+// HTTPFraming right after NIO's decoder. No client can hold a connection without making progress.
 
 import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import NIOHTTP1
 import NIOSSL
 
 /// A server child channel that guards `Base` with TLS and the connection deadlines.
@@ -35,6 +36,11 @@ struct GuardedChannel<Base: ServerChildChannel>: ServerChildChannel {
             try pipeline.addHandler(RequestDeadlines(limits: limits, logger: logger))
         }.flatMap {
             base.setup(channel: channel, logger: logger)
+        }.flatMapThrowing { value in
+            let pipeline = channel.pipeline.syncOperations
+            let decoder = try pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
+            try pipeline.addHandler(HTTPFraming(), position: .after(decoder))
+            return value
         }
     }
 

@@ -80,29 +80,32 @@ public struct ServerHome: Sendable {
             hmacKey: try loadOrCreateSecretKey(files: files, configured: configuration.ca.hashkeyfile)
         )
 
-        try await registry.addAffiliations(Affiliation.paths(of: configuration.affiliations))
+        let affiliations = Affiliation.paths(of: configuration.affiliations)
+        for path in affiliations { try Affiliation.validate(path) }
         var identities = configuration.registry.identities
         if let bootstrap { identities.append(bootstrap) }
-        for entry in identities {
-            try EnrollmentID.validate(entry.name)
-            try SecretHasher.validate(entry.pass)
+        func identity(_ entry: ServerConfiguration.BootstrapIdentity, generated: Bool) -> Identity {
+            Identity(
+                id: entry.name,
+                type: entry.type,
+                affiliation: entry.affiliation,
+                attributes: entry.attrs.keys.sorted().map { IdentityAttribute(name: $0, value: entry.attrs[$0] ?? "") },
+                maxEnrollments: entry.maxenrollments ?? configuration.registry.maxenrollments,
+                secretHash: hasher.hash(entry.pass, generated: generated)
+            )
         }
+        // Every entry passes the API's rules before any is stored (the keyed hash stands in for
+        // bcrypt's, which is computed only for the entries registered).
+        for entry in identities {
+            try SecretHasher.validate(entry.pass)
+            try IdentityRules.validate(identity(entry, generated: true))
+        }
+        try await registry.addAffiliations(affiliations)
         // Returns false when the identity exists already: a replica sharing the database
         // registered it first.
         func register(_ entry: ServerConfiguration.BootstrapIdentity, generated: Bool) async throws -> Bool {
             do {
-                try await registry.insert(
-                    Identity(
-                        id: entry.name,
-                        type: entry.type,
-                        affiliation: entry.affiliation,
-                        attributes: entry.attrs.keys.sorted().map {
-                            IdentityAttribute(name: $0, value: entry.attrs[$0] ?? "")
-                        },
-                        maxEnrollments: entry.maxenrollments ?? configuration.registry.maxenrollments,
-                        secretHash: hasher.hash(entry.pass, generated: generated)
-                    )
-                )
+                try await registry.insert(identity(entry, generated: generated))
                 return true
             } catch let error as CharterError where error.code == .duplicateIdentity {
                 return false

@@ -19,9 +19,6 @@ struct TransparencyLog: Sendable {
         self.verifier = try NoteVerifier(verifierKey: signer.verifierKey)
     }
 
-    /// Tiles are 256 hashes wide (C2SP tlog-tiles).
-    static let tileWidth = 256
-
     /// The newest stored checkpoint that this log's key signed, and its note. The newest one is
     /// read alone; the others only when it does not verify.
     func latest() async throws -> (checkpoint: Checkpoint, note: String)? {
@@ -93,21 +90,23 @@ struct TransparencyLog: Sendable {
         )
     }
 
-    /// A hash tile: the nodes of tree level 8·`level` at `index`·256 ..< +`width`.
-    func tile(level: Int, index: Int, width: Int) async throws -> [UInt8] {
+    /// A hash tile: the nodes of tree level 8·`level` the address covers.
+    func tile(_ address: TileAddress) async throws -> [UInt8] {
         let hashes = try await registry.logNodes(
-            level: level * 8,
-            start: index * Self.tileWidth,
-            count: width
+            level: (address.level ?? 0) * 8,
+            start: address.start,
+            count: address.width
         )
-        guard hashes.count == width else { throw CharterError(.unknownCertificate, "No such tile") }
+        guard hashes.count == address.width else { throw CharterError(.unknownCertificate, "No such tile") }
         return hashes.flatMap { $0 }
     }
 
-    /// An entry bundle: entries `index`·256 ..< +`width`, each with a big-endian 16-bit length.
-    func entryBundle(index: Int, width: Int) async throws -> [UInt8] {
-        let entries = try await registry.logEntries(start: index * Self.tileWidth, count: width)
-        guard entries.count == width else { throw CharterError(.unknownCertificate, "No such entry bundle") }
+    /// An entry bundle: the entries the address covers, each with a big-endian 16-bit length.
+    func entryBundle(_ address: TileAddress) async throws -> [UInt8] {
+        let entries = try await registry.logEntries(start: address.start, count: address.width)
+        guard entries.count == address.width else {
+            throw CharterError(.unknownCertificate, "No such entry bundle")
+        }
         var bundle: [UInt8] = []
         for entry in entries {
             guard let length = UInt16(exactly: entry.count) else {
@@ -117,34 +116,4 @@ struct TransparencyLog: Sendable {
         }
         return bundle
     }
-
-    /// Parses a tile path after `tile/`: `<L>/<N>[.p/<W>]` or `entries/<N>[.p/<W>]`, N in groups
-    /// of three digits with `x` before all but the last (`x001/x234/067`).
-    static func parseTile(_ components: [Substring]) -> (level: Int?, index: Int, width: Int)? {
-        guard let first = components.first else { return nil }
-        let level: Int? = first == "entries" ? nil : Int(first)
-        if level == nil && first != "entries" { return nil }
-        if let level, !(0...7).contains(level) { return nil }
-        var rest = Array(components.dropFirst())
-        var width = tileWidth
-        if rest.count >= 2, let last = rest.last, let w = Int(last), rest[rest.count - 2].hasSuffix(".p") {
-            guard (1..<tileWidth).contains(w) else { return nil }
-            width = w
-            rest.removeLast()
-            rest[rest.count - 1] = rest[rest.count - 1].dropLast(2)
-        }
-        guard !rest.isEmpty, rest.count <= 8 else { return nil }
-        var index = 0
-        for (position, group) in rest.enumerated() {
-            let last = position == rest.count - 1
-            let digits = last ? group : (group.hasPrefix("x") ? group.dropFirst() : "")
-            guard digits.count == 3, digits.allSatisfy(\.isASCIIDigit), let value = Int(digits) else { return nil }
-            index = index * 1000 + value
-        }
-        return (level, index, width)
-    }
-}
-
-extension Character {
-    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
 }
