@@ -56,6 +56,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "CharterConfiguration",
+            dependencies: ["CharterCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "CharterStore",
             dependencies: [
                 "CharterCore",
@@ -92,6 +97,7 @@ let package = Package(
             name: "CharterServer",
             dependencies: [
                 "CharterCore",
+                "CharterConfiguration",
                 "CharterStore",
                 "CharterPostgres",
                 "CharterClient",
@@ -209,6 +215,11 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "X509", package: "swift-certificates"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CharterConfigurationTests",
+            dependencies: ["CharterCore", "CharterConfiguration"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -74,7 +74,7 @@ public struct ClientSettings: Codable, Sendable {
             # Flags on the command line override these values; url never stores a secret.
 
             """ + body
-        try FileWriter.makeFolder((path as NSString).deletingLastPathComponent, mode: 0o755)
+        try FileWriter.makeFolder((path as NSString).deletingLastPathComponent, mode: 0o700)
         try FileWriter.write(text, to: path, mode: 0o644)
     }
 }

@@ -99,9 +99,17 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             _ = try? Affiliation.validate(text)
             _ = try? HostPolicy.subjectAlternativeNames(for: [text])
         case .serverConfig:
-            if var configuration = try? ServerConfiguration.load(yaml: text) {
-                configuration.apply(environment: [:])
-                _ = try? configuration.yaml()
+            // The file, then the same text as flags and one variable: every way a key arrives.
+            let words = text.split(whereSeparator: \.isWhitespace).map(String.init)
+            for configuration in [
+                try? ServerConfiguration.load(yaml: text),
+                try? ServerConfiguration.load(
+                    yaml: "",
+                    environment: ["FABRIC_CA_SERVER_CSR_HOSTS": text],
+                    flags: words
+                ),
+            ] {
+                _ = try? configuration?.yaml()
             }
         case .cryptoConfig:
             _ = try? CryptoConfigParser.parse(text)

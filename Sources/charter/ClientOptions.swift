@@ -89,6 +89,8 @@ struct ClientOptions: ParsableArguments {
             clientKey: (tlsClientKeyfile ?? settings.tls?.client?.keyfile).map(resolve),
             debug: debug
         )
+        // The home is the owner's only, as fabric-ca-client makes it; an existing one is left as it is.
+        try FileWriter.makeFolder(homeDirectory, mode: 0o700)
         let mspFolder = absolute(mspdir ?? settings.mspdir ?? "msp", base: homeDirectory)
         return Context(
             client: connection.client,

@@ -90,12 +90,30 @@ struct ServerCommand: AsyncParsableCommand {
         @Option(name: .customLong("loglevel"), help: "Log level: debug, info, warning, error, critical.")
         var logLevel: String?
 
+        @Argument(
+            parsing: .allUnrecognized,
+            help: ArgumentHelp(
+                "Any other fabric-ca-server configuration key as a flag: --<key> <value> (e.g. --cfg.identities.allowremove, --db.datasource x.db).",
+                valueName: "--key value"
+            )
+        )
+        var settings: [String] = []
+
         func effectiveConfiguration() throws -> ServerConfiguration {
             let path = config ?? (home as NSString).appendingPathComponent(ServerHome.configFileName)
-            var configuration = ServerConfiguration()
-            // A home's own file is optional; one named with -c must exist.
-            if config != nil || FileManager.default.fileExists(atPath: path) {
-                configuration = try ServerConfiguration.load(contentsOf: path)
+            // A home's own file is optional; one named with -c must exist. Variables and flags
+            // named after keys go through the same table as the file's keys.
+            let exists = config != nil || FileManager.default.fileExists(atPath: path)
+            let text = exists ? try TextFile.read(path, as: "the configuration file") : ""
+            var configuration: ServerConfiguration
+            do {
+                configuration = try ServerConfiguration.load(
+                    yaml: text,
+                    environment: ProcessInfo.processInfo.environment,
+                    flags: settings
+                )
+            } catch let error as CharterError where exists {
+                throw CharterError(error.code, "\(path): \(error.message)")
             }
             if let port { configuration.port = port }
             if let address { configuration.address = address }
@@ -111,7 +129,6 @@ struct ServerCommand: AsyncParsableCommand {
             if let caCount { configuration.cacount = caCount }
             if !caFiles.isEmpty { configuration.cafiles = CAConnection.items(caFiles) }
             if debug { configuration.debug = true }
-            configuration.apply(environment: ProcessInfo.processInfo.environment)
             return configuration
         }
 
@@ -201,7 +218,8 @@ struct ServerCommand: AsyncParsableCommand {
             var configured = Logger(label: "charter.server")
             let home = cas.primary
             configured.logLevel = home.configuration.debug ? .debug : .info
-            if let name = options.logLevel {
+            if let name = options.logLevel ?? (home.configuration.loglevel.isEmpty ? nil : home.configuration.loglevel)
+            {
                 guard let level = Logger.Level(rawValue: name.lowercased()) else {
                     FileHandle.standardError.write(Data("Error: unknown log level '\(name)'\n".utf8))
                     throw ExitCode.failure

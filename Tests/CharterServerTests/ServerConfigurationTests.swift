@@ -25,9 +25,11 @@ import Testing
     }
 
     @Test func legacyTokensFollowTheEnvironment() throws {
-        var configuration = try ServerConfiguration.load(yaml: "port: 7054\n")
-        #expect(!configuration.compatibility.v1_3)
-        configuration.apply(environment: ["FABRIC_CA_SERVER_COMPATIBILITY_MODE_V1_3": "true"])
+        #expect(!(try ServerConfiguration.load(yaml: "port: 7054\n").compatibility.v1_3))
+        let configuration = try ServerConfiguration.load(
+            yaml: "port: 7054\n",
+            environment: ["FABRIC_CA_SERVER_COMPATIBILITY_MODE_V1_3": "true"]
+        )
         #expect(configuration.compatibility.v1_3)
         #expect(try ServerConfiguration.load(yaml: "compatibility:\n  v1_3: true\n").compatibility.v1_3)
     }

@@ -234,6 +234,20 @@ def test_getcainfo(ca, tmp_path):
     assert (tmp_path / "msp" / "cacerts" / f"localhost-{ca.port}-ca-org1.pem").read_bytes() == open(ca.ca_file, "rb").read()
 
 
+def test_a_new_client_home_is_the_owners_only_as_fabric_ca_client_makes_it(ca, tmp_path):
+    home = tmp_path / "new" / "home"
+    client(ca, home, "getcainfo", "-H", str(home))
+    assert stat.S_IMODE(os.stat(home).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(home / "msp").st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(home / "msp" / "cacerts").st_mode) == 0o755
+    # an existing home keeps its mode
+    existing = tmp_path / "existing"
+    existing.mkdir(mode=0o750)
+    os.chmod(existing, 0o750)
+    client(ca, existing, "getcainfo", "-H", str(existing))
+    assert stat.S_IMODE(os.stat(existing).st_mode) == 0o750
+
+
 def test_test_network_script_with_only_the_program_name_changed(ca, tmp_path):
     orgs = tmp_path / "organizations"
     env = dict(os.environ, FABRIC_CA_CLIENT=BINARY)

@@ -333,6 +333,25 @@ def test_ed25519_profiles_match_fabric3_cryptogen(fabric3):
         serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
+def test_the_admin_stays_ecdsa_when_users_ask_for_ed25519_as_in_fabric3(fabric3, tmp_path):
+    users = fabric3 / "peerOrganizations" / "org1.example.com" / "users"
+    admin = load(str(users / "Admin@org1.example.com" / "msp" / "signcerts" / "Admin@org1.example.com-cert.pem"))
+    user1 = load(str(users / "User1@org1.example.com" / "msp" / "signcerts" / "User1@org1.example.com-cert.pem"))
+    assert isinstance(admin.public_key(), ec.EllipticCurvePublicKey)
+    assert user1.public_key_algorithm_oid == x509.ObjectIdentifier("1.3.101.112")
+    # Charter's own key makes the admin follow too
+    config = tmp_path / "crypto-config.yaml"
+    config.write_text("PeerOrgs:\n  - Name: Org1\n    Domain: org1.example.com\n    EnableNodeOUs: true\n"
+                      "    Template:\n      Count: 1\n    Users:\n      Count: 1\n      PublicKeyAlgorithm: ed25519\n"
+                      "      AdminPublicKeyAlgorithm: ed25519\n")
+    out = tmp_path / "out"
+    result = cryptogen("generate", "--config", str(config), "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    admin = load(str(out / "peerOrganizations" / "org1.example.com" / "users" / "Admin@org1.example.com" / "msp"
+                     / "signcerts" / "Admin@org1.example.com-cert.pem"))
+    assert admin.public_key_algorithm_oid == x509.ObjectIdentifier("1.3.101.112")
+
+
 def test_every_ed25519_leaf_verifies_and_lies_inside_its_ca(fabric3):
     count = 0
     for leaf_path in every_leaf(str(fabric3)):

@@ -37,8 +37,11 @@ public struct OrgSpec: Sendable, Hashable {
     public var template: NodeTemplate?
     /// `User1…UserN` (peer organisations only).
     public var userCount: Int
-    /// The users' key algorithm (`Users: PublicKeyAlgorithm`), Admin included.
+    /// The key algorithm of `User1…UserN` (`Users: PublicKeyAlgorithm`).
     public var userAlgorithm: SigningKey.Algorithm = .p256
+    /// The key algorithm of `Admin@<domain>`: ECDSA P-256 whatever `Users:` asks, as Fabric 3's
+    /// cryptogen makes it; Charter's own `Users: AdminPublicKeyAlgorithm: ed25519` changes it.
+    public var adminAlgorithm: SigningKey.Algorithm = .p256
     /// Charter: service names added to the peers' TLS SANs.
     public var gateway: GatewaySpec?
     /// The line of the organisation in the file, for error messages.

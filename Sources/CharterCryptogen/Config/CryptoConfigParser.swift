@@ -139,10 +139,16 @@ public enum CryptoConfigParser {
             }
             var users = 0
             var userAlgorithm = SigningKey.Algorithm.p256
+            var adminAlgorithm = SigningKey.Algorithm.p256
             if let u = fields["Users"] {
-                let uf = try mapping(u, allowed: ["Count", "PublicKeyAlgorithm"], context: "Users")
+                let uf = try mapping(
+                    u,
+                    allowed: ["Count", "PublicKeyAlgorithm", "AdminPublicKeyAlgorithm"],
+                    context: "Users"
+                )
                 users = try int(uf["Count"], "Count") ?? 0
                 userAlgorithm = try algorithm(uf["PublicKeyAlgorithm"])
+                adminAlgorithm = try algorithm(uf["AdminPublicKeyAlgorithm"])
             }
             var gateway: GatewaySpec?
             if let g = fields["Gateway"] {
@@ -164,6 +170,7 @@ public enum CryptoConfigParser {
                 line: line(node)
             )
             org.userAlgorithm = userAlgorithm
+            org.adminAlgorithm = adminAlgorithm
             return org
         }
 

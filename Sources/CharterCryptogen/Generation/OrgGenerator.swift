@@ -105,11 +105,12 @@ struct OrgGenerator: Sendable {
             commonName = name
             unit = name.hasPrefix("Admin@") ? "admin" : "client"
         }
-        // A node's algorithm covers its enrollment and TLS keys; users follow `Users:`.
+        // A node's algorithm covers its enrollment and TLS keys; users follow `Users:`, the
+        // admin its own setting.
         let algorithm: SigningKey.Algorithm
         switch member {
         case .node(let node): algorithm = node.publicKeyAlgorithm
-        case .user: algorithm = plan.spec.userAlgorithm
+        case .user(let name): algorithm = name.hasPrefix("Admin@") ? plan.spec.adminAlgorithm : plan.spec.userAlgorithm
         }
         let signKey = SigningKey.generate(algorithm)
         let sign = try material.ca.issue(

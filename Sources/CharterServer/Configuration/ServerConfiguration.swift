@@ -1,6 +1,7 @@
 // The server's configuration: fabric-ca-server-config.yaml's keys for what Charter supports, plus
 // Charter's own (gateway service names, backdate). Every field has fabric-ca's default.
 
+import CharterConfiguration
 import CharterCore
 import CharterPostgres
 import Foundation
@@ -14,6 +15,9 @@ public struct ServerConfiguration: Sendable, Codable {
     public var address: String = "0.0.0.0"
     /// Debug logging.
     public var debug: Bool = false
+    /// Log level (`debug`, `info`, `warning`, `error`, `critical`); empty: `info`, or `debug`
+    /// with ``debug``. The `--loglevel` flag wins over it.
+    public var loglevel: String = ""
     /// TLS of the API.
     public var tls = TLS()
     /// The CA's name and files.
@@ -54,11 +58,18 @@ public struct ServerConfiguration: Sendable, Codable {
     /// The defaults.
     public init() {}
 
-    /// Reads a YAML file; keys that are missing keep their defaults, unknown keys are ignored as
-    /// fabric-ca ignores them (its config has many Charter does not use: ldap, idemix, bccsp, …).
-    public static func load(yaml: String) throws -> ServerConfiguration {
+    /// Reads a YAML file through ``ConfigurationKeys/server``: keys that are missing keep their
+    /// defaults; `FABRIC_CA_SERVER_*` variables and `--<key> value` flags set keys over the
+    /// file's values; a key neither fabric-ca nor Charter has, or one Charter does not implement
+    /// set to a value that asks for something (`ldap.enabled: true`), is an error naming it.
+    public static func load(
+        yaml: String,
+        environment: [String: String] = [:],
+        flags: [String] = []
+    ) throws -> ServerConfiguration {
+        let checked = try ConfigurationKeys.server.prepare(yaml: yaml, environment: environment, flags: flags)
         do {
-            return try YAMLDecoder().decode(ServerConfiguration.self, from: yaml)
+            return try YAMLDecoder().decode(ServerConfiguration.self, from: checked)
         } catch let error as DecodingError {
             throw CharterError(
                 .configuration,
@@ -71,7 +82,12 @@ public struct ServerConfiguration: Sendable, Codable {
 
     /// Reads a configuration file; a missing or unreadable file is an error naming it.
     public static func load(contentsOf path: String) throws -> ServerConfiguration {
-        try load(yaml: try TextFile.read(path, as: "the configuration file"))
+        let text = try TextFile.read(path, as: "the configuration file")
+        do {
+            return try load(yaml: text)
+        } catch let error as CharterError {
+            throw CharterError(error.code, "\(path): \(error.message)")
+        }
     }
 
     /// The configuration as YAML, written into a new home so operators can see and edit it.
@@ -80,7 +96,8 @@ public struct ServerConfiguration: Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case port, address, debug, tls, ca, crl, registry, db, affiliations, signing, csr, cfg, operations, gateways
+        case port, address, debug, loglevel, tls, ca, crl, registry, db, affiliations, signing, csr, cfg, operations,
+            gateways
         case compatibility, connections, keyalgorithms, cafiles, cacount, intermediate, log
     }
 
@@ -100,26 +117,13 @@ public struct ServerConfiguration: Sendable, Codable {
         )
     }
 
-    /// fabric-ca's environment switches that Charter honours, applied over the file's values.
-    public mutating func apply(environment: [String: String]) {
-        if let value = environment["FABRIC_CA_SERVER_DB_TYPE"] { db.type = value }
-        if let value = environment["FABRIC_CA_SERVER_DB_DATASOURCE"] { db.datasource = value }
-        if let value = environment["FABRIC_CA_SERVER_DB_TLS_CERTFILES"] {
-            db.tls.certfiles = value.split(separator: ",").map { $0.trimmingSpaces }
-        }
-        if let value = environment["FABRIC_CA_SERVER_DB_TLS_CLIENT_CERTFILE"] { db.tls.client.certfile = value }
-        if let value = environment["FABRIC_CA_SERVER_DB_TLS_CLIENT_KEYFILE"] { db.tls.client.keyfile = value }
-        if let value = environment["FABRIC_CA_SERVER_COMPATIBILITY_MODE_V1_3"].flatMap(AccessControl.parseBool) {
-            compatibility.v1_3 = value
-        }
-    }
-
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = ServerConfiguration()
         port = try c.decodeIfPresent(Int.self, forKey: .port) ?? d.port
         address = try c.decodeIfPresent(String.self, forKey: .address) ?? d.address
         debug = try c.decodeIfPresent(Bool.self, forKey: .debug) ?? d.debug
+        loglevel = try c.decodeIfPresent(String.self, forKey: .loglevel) ?? d.loglevel
         tls = try c.decodeIfPresent(TLS.self, forKey: .tls) ?? d.tls
         ca = try c.decodeIfPresent(CA.self, forKey: .ca) ?? d.ca
         crl = try c.decodeIfPresent(CRL.self, forKey: .crl) ?? d.crl
