@@ -124,6 +124,7 @@ let package = Package(
             name: "CharterClient",
             dependencies: [
                 "CharterCore",
+                "CharterConfiguration",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -197,7 +198,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "EnrollBenchmark",
-            dependencies: ["CharterCore", "CharterClient"],
+            dependencies: ["CharterCore", "CharterClient", "CharterConfiguration"],
             path: "Benchmarks/EnrollBenchmark",
             swiftSettings: swiftSettings
         ),
@@ -234,7 +235,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CharterClientTests",
-            dependencies: ["CharterCore", "CharterClient"],
+            dependencies: ["CharterCore", "CharterClient", "CharterConfiguration"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,6 +1,7 @@
 // fabric-ca-client-config.yaml: the defaults a client home keeps (URL, MSP folder, TLS trust,
 // CSR fields), written on first use like fabric-ca-client does, read on every later command.
 
+import CharterConfiguration
 import CharterCore
 import Foundation
 import Yams
@@ -12,6 +13,8 @@ public struct ClientSettings: Codable, Sendable {
     public var caname: String?
     public var tls: TLS?
     public var csr: CSR?
+    /// Enrollment defaults: the signing profile and HSM label.
+    public var enrollment: EnrollmentDefaults?
     /// Enrollment output files relative to the MSP (fabric-ca-client 1.5.20).
     public var mycertfile: String?
     public var myskfile: String?
@@ -47,7 +50,13 @@ public struct ClientSettings: Codable, Sendable {
         public struct KeyRequest: Codable, Sendable {
             public var algo: String?
             public var size: Int?
+            public var reusekey: Bool?
         }
+    }
+
+    public struct EnrollmentDefaults: Codable, Sendable {
+        public var profile: String?
+        public var label: String?
     }
 
     /// Creates empty settings.
@@ -56,11 +65,16 @@ public struct ClientSettings: Codable, Sendable {
     /// The file name fabric-ca-client uses.
     public static let fileName = "fabric-ca-client-config.yaml"
 
-    /// Reads a settings file; a missing file gives empty settings.
-    public static func load(_ path: String) throws -> ClientSettings {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return ClientSettings() }
+    /// Reads a settings file and the `FABRIC_CA_CLIENT_*` variables through
+    /// ``ConfigurationKeys/client``; a missing file gives the variables' settings alone. A key
+    /// Charter does not implement, set to a value that asks for something, is an error naming it.
+    public static func load(_ path: String, environment: [String: String] = [:]) throws -> ClientSettings {
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
         do {
-            return try YAMLDecoder().decode(ClientSettings.self, from: text)
+            let checked = try ConfigurationKeys.client.prepare(yaml: text, environment: environment)
+            return try YAMLDecoder().decode(ClientSettings.self, from: checked)
+        } catch let error as CharterError {
+            throw CharterError(error.code, "\(path): \(error.message)")
         } catch {
             throw CharterError(.configuration, "Invalid client configuration \(path): \(error)")
         }

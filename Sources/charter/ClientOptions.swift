@@ -56,7 +56,9 @@ struct ClientOptions: ParsableArguments {
             ?? "\(homeDirectory)/\(ClientSettings.fileName)"
     }
 
-    func settings() throws -> ClientSettings { try ClientSettings.load(configPath) }
+    func settings() throws -> ClientSettings {
+        try ClientSettings.load(configPath, environment: ProcessInfo.processInfo.environment)
+    }
 
     func absolute(_ path: String, base: String) -> String {
         path.hasPrefix("/") ? path : (base as NSString).appendingPathComponent(path)

@@ -20,8 +20,8 @@ struct EnrollmentOptions: ParsableArguments {
     )
     var hosts: [String] = []
 
-    @Option(name: .customLong("csr.keyrequest.algo"), help: "Key algorithm: ecdsa or ed25519 (Fabric 3).")
-    var algorithm = "ecdsa"
+    @Option(name: .customLong("csr.keyrequest.algo"), help: "Key algorithm: ecdsa (default) or ed25519 (Fabric 3).")
+    var algorithm: String?
 
     @Option(name: .customLong("csr.keyrequest.size"), help: "Key size: 256 or 384.")
     var size: Int?
@@ -30,10 +30,10 @@ struct EnrollmentOptions: ParsableArguments {
     var reuseKey = false
 
     @Option(name: .customLong("enrollment.profile"), help: "Signing profile (tls for a TLS certificate).")
-    var profile = ""
+    var profile: String?
 
     @Option(name: .customLong("enrollment.label"), help: "HSM label (passed through).")
-    var label = ""
+    var label: String?
 
     @Option(name: .customLong("enrollment.attrs"), help: "Attributes to put in the certificate: name[:opt],…")
     var attributes: String?
@@ -84,11 +84,13 @@ struct EnrollmentOptions: ParsableArguments {
             names: try subjectNames(settings: context.settings),
             hosts: hostList(settings: context.settings)
         )
-        enrollment.keyAlgorithm = algorithm
-        enrollment.keySize = size ?? context.settings.csr?.keyrequest?.size ?? 256
-        enrollment.reuseKey = reuseKey
-        enrollment.profile = profile
-        enrollment.label = label
+        // Flags first, then the home's configuration, as fabric-ca-client reads them.
+        let settings = context.settings
+        enrollment.keyAlgorithm = algorithm ?? settings.csr?.keyrequest?.algo ?? "ecdsa"
+        enrollment.keySize = size ?? settings.csr?.keyrequest?.size ?? 256
+        enrollment.reuseKey = reuseKey || settings.csr?.keyrequest?.reusekey == true
+        enrollment.profile = profile ?? settings.enrollment?.profile ?? ""
+        enrollment.label = label ?? settings.enrollment?.label ?? ""
         enrollment.attributeRequests = try attributes.map(ClientFlags.attributeRequests)
         enrollment.caName = context.caName
         enrollment.nodeOUs = nodeous

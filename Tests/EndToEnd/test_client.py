@@ -322,3 +322,25 @@ def test_mutual_tls_when_the_server_requires_client_certificates(tmp_path):
         assert (home / "msp" / "signcerts" / "cert.pem").exists()
     finally:
         server.stop()
+
+
+def test_client_settings_charter_does_not_implement_stop_the_command(ca, tmp_path):
+    home = tmp_path / "hsm"
+    home.mkdir()
+    (home / "fabric-ca-client-config.yaml").write_text("bccsp:\n  default: PKCS11\n  pkcs11:\n    label: ForFabric\n")
+    result = enroll(ca, home, "admin", "adminpw", check=False)
+    assert result.returncode != 0
+    assert "Configuration key 'bccsp.default'" in result.stderr, result.stderr
+    assert not (home / "msp").exists()
+
+
+def test_enrollment_defaults_in_the_client_configuration_are_used(ca, tmp_path):
+    home = tmp_path / "tls"
+    home.mkdir()
+    (home / "fabric-ca-client-config.yaml").write_text(
+        "enrollment:\n  profile: tls\ncsr:\n  hosts:\n    - peer0.example.com\n")
+    enroll(ca, home, "admin", "adminpw")
+    cert = x509.load_pem_x509_certificate((home / "msp" / "signcerts" / "cert.pem").read_bytes())
+    assert ExtendedKeyUsageOID.SERVER_AUTH in cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+    assert cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value.get_values_for_type(
+        x509.DNSName) == ["peer0.example.com"]
