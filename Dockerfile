@@ -1,7 +1,7 @@
-# Charter CA server image: release build, non-root; libsqlite3 at run time, curl for the health
+# Charter CA server image: release build, non-root; libsqlite3 and libldap at run time, curl for the health
 # check, procps so a renew sidecar's --exec can signal the process it serves (pgrep).
 FROM swift:6.2-bookworm AS build
-RUN apt-get update && apt-get install -y --no-install-recommends libsqlite3-dev && rm -rf /var/lib/apt/lists/*
+RUN apt-get update && apt-get install -y --no-install-recommends libsqlite3-dev libldap-dev && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Package.swift ./
 COPY Sources ./Sources
@@ -13,7 +13,7 @@ RUN cp "$(bash Scripts/release-build.sh charter)/charter" /charter
 
 FROM debian:bookworm-slim
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libsqlite3-0 ca-certificates curl procps \
+    && apt-get install -y --no-install-recommends libsqlite3-0 libldap-2.5-0 ca-certificates curl procps \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --home-dir /var/lib/charter --create-home charter
 COPY --from=build /charter /usr/local/bin/charter

@@ -55,6 +55,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .systemLibrary(name: "CLDAP", pkgConfig: "ldap", providers: [.apt(["libldap-dev"])]),
+        .target(
+            name: "CharterLDAP",
+            dependencies: [
+                "CLDAP",
+                "CharterCore",
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "CharterConfiguration",
             dependencies: ["CharterCore", .product(name: "Yams", package: "Yams")],
@@ -98,6 +108,7 @@ let package = Package(
             dependencies: [
                 "CharterCore",
                 "CharterConfiguration",
+                "CharterLDAP",
                 "CharterStore",
                 "CharterPostgres",
                 "CharterClient",
@@ -216,6 +227,11 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "X509", package: "swift-certificates"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CharterLDAPTests",
+            dependencies: ["CharterCore", "CharterLDAP"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building Charter and running its tests need on a fresh Debian machine:
-# SQLite headers for GRDB, openssl for the end-to-end checks, chromium for the audit report test,
+# SQLite headers for GRDB, OpenLDAP's client library and slapd for the LDAP registry and its tests,
+# openssl for the end-to-end checks, chromium for the audit report test,
 # PostgreSQL and HAProxy for the registry and replica tests (the tests start their own private
 # instances; nothing here runs as a service), and a Python virtualenv with the real clients the end-to-end tests drive (cryptography,
 # fabric-sdk-py).
@@ -17,6 +18,10 @@ command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 # HAProxy in front of two servers.
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 command -v haproxy >/dev/null 2>&1 || need_apt+=(haproxy)
+# The LDAP registry links OpenLDAP's client library; its tests start a private slapd.
+dpkg -s libldap-dev >/dev/null 2>&1 || need_apt+=(libldap-dev)
+command -v slapd >/dev/null 2>&1 || [ -x /usr/sbin/slapd ] || need_apt+=(slapd)
+command -v ldapsearch >/dev/null 2>&1 || need_apt+=(ldap-utils)
 if [ ${#need_apt[@]} -gt 0 ]; then
     SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
     $SUDO apt-get update -qq

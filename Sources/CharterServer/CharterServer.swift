@@ -58,7 +58,11 @@ public struct CharterServer: Sendable {
         )
         let (opsHost, opsPort) = try Self.split(configuration.operations.listenAddress)
         let operations = Application(
-            router: OperationsRouter.build(registries: authorities.map(\.registry), metrics: metrics),
+            router: OperationsRouter.build(
+                registries: authorities.map(\.registry),
+                directories: authorities.compactMap(\.directory),
+                metrics: metrics
+            ),
             configuration: .init(address: .hostname(opsHost, port: opsPort), serverName: nil),
             logger: logger
         )

@@ -37,7 +37,7 @@ import Testing
     }
 
     @Test(arguments: [
-        "ldap:\n  enabled: true\n", "bccsp:\n  default: PKCS11\n", "idemix:\n  rhpoolsize: 5\n",
+        "ldap:\n  enabled: true\n  sizelimit: 3\n", "bccsp:\n  default: PKCS11\n", "idemix:\n  rhpoolsize: 5\n",
         "idemix:\n  curve: gurvy.Bn254\n", "cors:\n  enabled: true\n", "crlsizelimit: 1\n",
         "ca:\n  reenrollIgnoreCertExpiry: true\n", "operations:\n  tls:\n    enabled: true\n",
         "metrics:\n  provider: statsd\n", "bccsp:\n  sw:\n    filekeystore:\n      keystore: /elsewhere\n",
@@ -60,7 +60,7 @@ import Testing
         #expect(configuration.cfg.identities.allowremove && configuration.cfg.affiliations.allowremove)
         #expect(configuration.crl.expiry == "12h")
         #expect(throws: CharterError.self) {
-            try ServerConfiguration.load(yaml: "", environment: ["FABRIC_CA_SERVER_LDAP_ENABLED": "true"])
+            try ServerConfiguration.load(yaml: "", environment: ["FABRIC_CA_SERVER_BCCSP_DEFAULT": "PKCS11"])
         }
     }
 

@@ -147,3 +147,62 @@ backend replicas
             self.process.terminate()
             self.process.wait(timeout=10)
         self.log.close()
+
+
+class Slapd:
+    """A private OpenLDAP server: slapd.conf and an mdb database in a temporary folder, loaded from
+    an LDIF with slapadd, listening on loopback for ldap:// and, given a certificate, ldaps://."""
+
+    SUFFIX = "dc=example,dc=com"
+    ROOT_DN = "cn=admin,dc=example,dc=com"
+
+    def __init__(self, ldif, root_password, tls=None):
+        self.folder = tempfile.mkdtemp(prefix="charter-slapd-")
+        self.port = free_port()
+        self.tls_port = free_port()
+        self.tls = tls  # (certificate file, key file)
+        self.process = None
+        os.makedirs(os.path.join(self.folder, "data"))
+        self.config = os.path.join(self.folder, "slapd.conf")
+        lines = [f"include /etc/ldap/schema/{name}.schema" for name in ("core", "cosine", "inetorgperson", "nis")]
+        lines += ["modulepath /usr/lib/ldap", "moduleload back_mdb", f"pidfile {self.folder}/slapd.pid"]
+        if tls:
+            lines += [f"TLSCertificateFile {tls[0]}", f"TLSCertificateKeyFile {tls[1]}"]
+        lines += ["database mdb", f'suffix "{self.SUFFIX}"', f'rootdn "{self.ROOT_DN}"', f"rootpw {root_password}",
+                  f"directory {self.folder}/data", "maxsize 10485760"]
+        with open(self.config, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        with open(os.path.join(self.folder, "data.ldif"), "w") as f:
+            f.write(ldif)
+        subprocess.run(["slapadd", "-f", self.config, "-l", os.path.join(self.folder, "data.ldif")],
+                       check=True, capture_output=True)
+
+    def start(self):
+        urls = f"ldap://127.0.0.1:{self.port}/" + (f" ldaps://127.0.0.1:{self.tls_port}/" if self.tls else "")
+        self.log = open(os.path.join(self.folder, "slapd.log"), "ab")
+        self.process = subprocess.Popen(["slapd", "-f", self.config, "-h", urls, "-d", "0"],
+                                        stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("slapd exited: " + open(os.path.join(self.folder, "slapd.log")).read())
+            probe = subprocess.run(["ldapsearch", "-x", "-H", f"ldap://127.0.0.1:{self.port}", "-b", self.SUFFIX,
+                                    "-s", "base", "-LLL", "dn"], capture_output=True)
+            if probe.returncode == 0:
+                return self
+            time.sleep(0.1)
+        raise RuntimeError("slapd did not start")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def cleanup(self):
+        self.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)

@@ -18,11 +18,11 @@ def server_command(verb, home, *args, env=None):
 
 
 REFUSED = [
-    ("ldap.enabled", "ldap:\n  enabled: true\n  url: ldap://cn=admin:pw@localhost:389/dc=example,dc=com\n", {}, []),
+    ("cors.enabled", "cors:\n  enabled: true\n  origins: ['*']\n", {}, []),
     ("bccsp.default", "bccsp:\n  default: PKCS11\n  pkcs11:\n    library: /usr/lib/softhsm/libsofthsm2.so\n", {}, []),
     ("idemix.rhpoolsize", "idemix:\n  rhpoolsize: 5\n", {}, []),
     ("bccsp.default", "", {"FABRIC_CA_SERVER_BCCSP_DEFAULT": "PKCS11"}, []),
-    ("ldap.enabled", "", {}, ["--ldap.enabled"]),
+    ("cors.enabled", "", {}, ["--cors.enabled"]),
     ("tls.enable", "tls:\n  enable: false\n", {}, []),
 ]
 

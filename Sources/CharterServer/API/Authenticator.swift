@@ -2,14 +2,17 @@
 // the key of a certificate this CA issued and still stands behind (every other call).
 
 import CharterCore
+import CharterLDAP
 import CharterStore
 import Foundation
 import Hummingbird
 import NIOPosix
 
-/// Authenticates API callers against the registry.
+/// Authenticates API callers against the registry, or the LDAP directory when there is one.
 struct Authenticator: Sendable {
     let registry: any Registry
+    /// With `ldap.enabled`, the people: secrets are checked by binding, identities read there.
+    let directory: LDAPDirectory?
     let hasher: SecretHasher
     let authority: CertificateAuthority
     /// Wrong secrets allowed before an identity is locked out.
@@ -38,6 +41,9 @@ struct Authenticator: Sendable {
         }
         let id = String(decoded[..<colon])
         let secret = String(decoded[decoded.index(after: colon)...])
+        if let directory {
+            return try Self.identity(of: try await directory.authenticate(id, password: secret))
+        }
         guard let identity = try await metrics.timeDatabase("identity_lookup", { try await registry.identity(id) })
         else {
             throw CharterError.authentication("Unknown identity '\(id)'")
@@ -86,11 +92,32 @@ struct Authenticator: Sendable {
         guard !record.isRevoked else {
             throw CharterError.authentication("The certificate in the authorization header is a revoked certificate")
         }
+        if let directory {
+            guard let name = SubjectPolicy.commonName(of: token.certificate.subject), name == record.enrollmentID else {
+                throw CharterError.authentication("The token's certificate does not name its owner")
+            }
+            return try Self.identity(of: try await directory.lookup(name))
+        }
         guard let identity = owner, SubjectPolicy.commonName(of: token.certificate.subject) == identity.id else {
             throw CharterError.authentication("The token's certificate names no registered identity")
         }
         guard !identity.revoked else {
             throw CharterError.authentication("Identity '\(identity.id)' is revoked")
+        }
+        return identity
+    }
+
+    /// A directory user as an identity. Its affiliation is its DN's `OU=` path and becomes OUs of
+    /// its certificates, so it passes the rule every affiliation passes: an `ou=admin` in the
+    /// directory must not make an organisation admin.
+    static func identity(of user: LDAPUser) throws -> Identity {
+        let identity = user.identity
+        if !identity.affiliation.isEmpty {
+            do {
+                try Affiliation.validate(identity.affiliation)
+            } catch let error as CharterError {
+                throw CharterError.authorization("the directory entry \(user.dn) gives: \(error.message)")
+            }
         }
         return identity
     }

@@ -7,6 +7,7 @@ import Hummingbird
 
 extension CAService {
     func listAffiliations(_ request: Request, context: CharterRequestContext) async throws -> Response {
+        try requireLocalRegistry("Listing affiliations")
         let caller = try await affiliationManager(request, context: context)
         var tree = AffiliationInfo.tree(root: caller.affiliation, paths: try await registry.affiliations())
         tree.caname = configuration.ca.name
@@ -14,6 +15,7 @@ extension CAService {
     }
 
     func getAffiliation(_ request: Request, context: CharterRequestContext) async throws -> Response {
+        try requireLocalRegistry("Reading an affiliation")
         let caller = try await affiliationManager(request, context: context)
         let name = try context.parameters.require("name")
         try AccessControl.checkScope(caller: caller, target: name)
@@ -27,6 +29,7 @@ extension CAService {
     }
 
     func addAffiliation(_ request: Request, context: CharterRequestContext) async throws -> Response {
+        try requireLocalRegistry("Adding affiliations")
         let (caller, body) = try await tokenCaller(request, context: context)
         try AccessControl.checkPower(caller, ReservedAttribute.affiliationManager)
         let addition = try Self.decode(AffiliationRequest.self, from: body)
@@ -41,6 +44,7 @@ extension CAService {
     }
 
     func modifyAffiliation(_ request: Request, context: CharterRequestContext) async throws -> Response {
+        try requireLocalRegistry("Renaming affiliations")
         let (caller, body) = try await tokenCaller(request, context: context)
         try AccessControl.checkPower(caller, ReservedAttribute.affiliationManager)
         let name = try context.parameters.require("name")
@@ -67,6 +71,7 @@ extension CAService {
     }
 
     func removeAffiliation(_ request: Request, context: CharterRequestContext) async throws -> Response {
+        try requireLocalRegistry("Removing affiliations")
         let caller = try await affiliationManager(request, context: context)
         guard configuration.cfg.affiliations.allowremove else {
             throw CharterError(

@@ -31,7 +31,10 @@ extension CAService {
         filter.expiredEnd = try Self.time(query["expired_end"], "expired_end")
         filter.notExpired = query["notexpired"].flatMap { AccessControl.parseBool(String($0)) } ?? false
         filter.notRevoked = query["notrevoked"].flatMap { AccessControl.parseBool(String($0)) } ?? false
-        filter.affiliationScope = caller.affiliation.isEmpty ? nil : caller.affiliation
+        // The scope is the owners' affiliations in the registry; a directory's people have no
+        // registry row, so there they see their own certificates (as fabric-ca's join gives).
+        let ownInDirectory = authenticator.directory != nil && filter.enrollmentID == caller.id
+        filter.affiliationScope = caller.affiliation.isEmpty || ownInDirectory ? nil : caller.affiliation
         let records = try await registry.certificates(matching: filter)
 
         let listing = CertificateListing(pems: records.map(\.pem), caName: configuration.ca.name)

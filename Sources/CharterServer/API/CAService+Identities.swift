@@ -8,6 +8,7 @@ import NIOPosix
 
 extension CAService {
     func listIdentities(_ request: Request, context: CharterRequestContext) async throws -> Response {
+        try requireLocalRegistry("Listing identities")
         let (caller, _) = try await tokenCaller(request, context: context)
         try checkCAName(request.uri.queryParameters["ca"].map(String.init))
         try AccessControl.checkIsRegistrar(caller)
@@ -18,12 +19,14 @@ extension CAService {
     }
 
     func getIdentity(_ request: Request, context: CharterRequestContext) async throws -> Response {
+        try requireLocalRegistry("Reading an identity")
         let (caller, _) = try await tokenCaller(request, context: context)
         let target = try await visibleIdentity(try context.parameters.require("id"), caller: caller, acting: false)
         return try Envelope.success(IdentityInfo(target))
     }
 
     func addIdentity(_ request: Request, context: CharterRequestContext) async throws -> Response {
+        try requireLocalRegistry("Adding identities")
         let (caller, body) = try await tokenCaller(request, context: context)
         let (identity, secret) = try await registerIdentity(
             try Self.decode(RegistrationRequest.self, from: body),
@@ -35,6 +38,7 @@ extension CAService {
     /// The checks run inside the store's transaction, on the identity as it is stored at that
     /// moment, and only the changed fields are written.
     func modifyIdentity(_ request: Request, context: CharterRequestContext) async throws -> Response {
+        try requireLocalRegistry("Modifying identities")
         let (caller, body) = try await tokenCaller(request, context: context)
         let modification = try Self.decode(IdentityModification.self, from: body)
         try checkCAName(modification.caName)
@@ -89,6 +93,7 @@ extension CAService {
     }
 
     func removeIdentity(_ request: Request, context: CharterRequestContext) async throws -> Response {
+        try requireLocalRegistry("Removing identities")
         let (caller, _) = try await tokenCaller(request, context: context)
         guard configuration.cfg.identities.allowremove else {
             throw CharterError(.identityRemovalDisabled, "Identity removal is disabled (cfg.identities.allowremove)")

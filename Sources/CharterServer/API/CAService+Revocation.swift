@@ -32,7 +32,7 @@ extension CAService {
                     "Certificate \(serial) belongs to '\(record.enrollmentID)', not '\(id)'"
                 )
             }
-            if let owner = try await registry.identity(record.enrollmentID) {
+            if let owner = try await owner(of: record.enrollmentID) {
                 try AccessControl.checkActOn(caller: caller, target: owner)
             } else {
                 try AccessControl.checkScope(caller: caller, target: "")
@@ -46,11 +46,16 @@ extension CAService {
                 )
             ]
         } else if let id = revocation.id, !id.isEmpty {
-            guard let target = try await registry.identity(id) else {
+            guard let target = try await owner(of: id) else {
                 throw CharterError(.unknownIdentity, "Identity '\(id)' does not exist")
             }
             try AccessControl.checkActOn(caller: caller, target: target)
-            revoked = try await registry.revokeIdentity(id, reason: reason, at: now)
+            if authenticator.directory != nil {
+                // A directory entry cannot be marked revoked here: its certificates are.
+                revoked = try await revokeCertificates(of: id, reason: reason, at: now)
+            } else {
+                revoked = try await registry.revokeIdentity(id, reason: reason, at: now)
+            }
         } else {
             throw CharterError(.missingRevokeArguments, "A revocation needs an enrollment ID, or a serial and an AKI")
         }
@@ -62,6 +67,40 @@ extension CAService {
         metrics.countRevocations(ca: configuration.ca.name, certificates: revoked.count)
         let info = revoked.map { RevokedCertificateInfo(serial: $0.serial, aki: $0.authorityKeyIdentifier) }
         return try Envelope.success(RevocationResponse(revokedCerts: info, crl: crl))
+    }
+
+    /// The identity `id` names: the registry's, or the directory's entry when there is one.
+    func owner(of id: String) async throws -> Identity? {
+        guard let directory = authenticator.directory else { return try await registry.identity(id) }
+        do {
+            return try Authenticator.identity(of: try await directory.lookup(id))
+        } catch let error as CharterError where error.code == .authenticationFailure {
+            return nil
+        }
+    }
+
+    /// Every good certificate of `id`, revoked one by one.
+    func revokeCertificates(of id: String, reason: RevocationReason, at date: Date) async throws -> [CertificateRecord]
+    {
+        var filter = CertificateFilter()
+        filter.enrollmentID = id
+        filter.notRevoked = true
+        var revoked: [CertificateRecord] = []
+        for record in try await registry.certificates(matching: filter) {
+            do {
+                revoked.append(
+                    try await registry.revokeCertificate(
+                        serial: record.serial,
+                        authorityKeyIdentifier: record.authorityKeyIdentifier,
+                        reason: reason,
+                        at: date
+                    )
+                )
+            } catch let error as CharterError where error.code == .alreadyRevoked {
+                continue
+            }
+        }
+        return revoked
     }
 
     func generateCRL(_ request: Request, context: CharterRequestContext) async throws -> Response {

@@ -42,6 +42,7 @@ struct CAService: Sendable {
         )
         self.authenticator = Authenticator(
             registry: home.registry,
+            directory: home.directory,
             hasher: home.hasher,
             authority: home.authority,
             passwordAttempts: configuration.cfg.identities.passwordattempts,
@@ -124,9 +125,14 @@ struct CAService: Sendable {
         }
         let record = CertificateRecord(issued, enrollmentID: identity.id, caName: configuration.ca.name)
         try await metrics.timeDatabase("record_enrollment") {
-            try await registry.recordEnrollment(
-                EnrollmentRecord(certificate: record, countsAsEnrollment: countsAsEnrollment)
-            )
+            if authenticator.directory != nil {
+                // The directory's people have no registry row to count enrollments on.
+                try await registry.record(record)
+            } else {
+                try await registry.recordEnrollment(
+                    EnrollmentRecord(certificate: record, countsAsEnrollment: countsAsEnrollment)
+                )
+            }
         }
         metrics.countIssued(
             ca: configuration.ca.name,
@@ -143,6 +149,7 @@ struct CAService: Sendable {
     // MARK: register
 
     func register(_ request: Request, context: CharterRequestContext) async throws -> Response {
+        try requireLocalRegistry("Registering identities")
         let (registrar, body) = try await tokenCaller(request, context: context)
         let (identity, secret) = try await registerIdentity(
             try Self.decode(RegistrationRequest.self, from: body),
@@ -225,6 +232,16 @@ struct CAService: Sendable {
     }
 
     // MARK: request helpers
+
+    /// fabric-ca answers the registry's writes and listings with "not supported" when its people
+    /// are in an LDAP directory; so does Charter, saying why.
+    func requireLocalRegistry(_ action: String) throws {
+        guard authenticator.directory != nil else { return }
+        throw CharterError(
+            .invalidRequest,
+            "\(action) is not available: this CA's identities are in an LDAP directory (ldap.enabled) and are managed there"
+        )
+    }
 
     func checkCAName(_ name: String?) throws {
         guard let name, !name.isEmpty, name != configuration.ca.name else { return }

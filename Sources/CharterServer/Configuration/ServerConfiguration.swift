@@ -54,6 +54,8 @@ public struct ServerConfiguration: Sendable, Codable {
     public var intermediate = Intermediate()
     /// The transparency log of this CA's issuances and revocations.
     public var log = Log()
+    /// An LDAP directory as the registry of people (fabric-ca's `ldap:` section).
+    public var ldap = LDAP()
 
     /// The defaults.
     public init() {}
@@ -98,7 +100,7 @@ public struct ServerConfiguration: Sendable, Codable {
     enum CodingKeys: String, CodingKey {
         case port, address, debug, loglevel, tls, ca, crl, registry, db, affiliations, signing, csr, cfg, operations,
             gateways
-        case compatibility, connections, keyalgorithms, cafiles, cacount, intermediate, log
+        case compatibility, connections, keyalgorithms, cafiles, cacount, intermediate, log, ldap
     }
 
     /// ``keyalgorithms`` as the core models them; an unknown name is an error at start.
@@ -144,6 +146,7 @@ public struct ServerConfiguration: Sendable, Codable {
         cacount = try c.decodeIfPresent(Int?.self, forKey: .cacount).flatMap { $0 } ?? d.cacount
         intermediate = try c.decodeIfPresent(Intermediate.self, forKey: .intermediate) ?? d.intermediate
         log = try c.decodeIfPresent(Log.self, forKey: .log) ?? d.log
+        ldap = try c.decodeIfPresent(LDAP.self, forKey: .ldap) ?? d.ldap
     }
 }
 

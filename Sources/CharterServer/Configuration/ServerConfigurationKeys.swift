@@ -57,6 +57,12 @@ enum ServerKeys {
             ConfigurationKey("connections.idletimeout"), ConfigurationKey("connections.maxconnections"),
             ConfigurationKey("log.origin"), ConfigurationKey("log.keyfile"), ConfigurationKey("log.checkpointinterval"),
             ConfigurationKey("log.readauth", isBoolean: true),
+            ConfigurationKey("ldap.enabled", isBoolean: true), ConfigurationKey("ldap.url"),
+            ConfigurationKey("ldap.userfilter"), ConfigurationKey("ldap.tls.certfiles", isList: true),
+            ConfigurationKey("ldap.tls.client.certfile"), ConfigurationKey("ldap.tls.client.keyfile"),
+            ConfigurationKey("ldap.attribute.names", isList: true),
+            ConfigurationKey("ldap.attribute.converters", isWhole: true),
+            ConfigurationKey("ldap.attribute.maps", isWhole: true),
         ] + ["default", "*"].flatMap(profileKeys)
 
     /// A signing profile's keys (`signing.default` or `signing.profiles.<name>`).
@@ -72,13 +78,11 @@ enum ServerKeys {
 
     static let withoutEffect: [ConfigurationKey] = [
         ConfigurationKey("version", .noEffect("fabric-ca's stamp of the release that wrote the file")),
+        ConfigurationKey("ldap.groupfilter", .noEffect("fabric-ca 1.5 reads nothing with it either")),
         ConfigurationKey(
             "db.tls.enabled",
             .noEffect("TLS to PostgreSQL follows the datasource's sslmode; db.tls.certfiles and db.tls.client are read")
         ),
-        ConfigurationKey("ldap.*", .noEffect("read only when ldap.enabled is true, which Charter refuses")),
-        ConfigurationKey("ldap.*.*", .noEffect("read only when ldap.enabled is true, which Charter refuses")),
-        ConfigurationKey("ldap.*.*.*", .noEffect("read only when ldap.enabled is true, which Charter refuses")),
         ConfigurationKey(
             "bccsp.sw.hash",
             .noEffect("software keys: the CA's key comes from csr.keyrequest, certificates are signed with SHA-256/384")
@@ -105,12 +109,6 @@ enum ServerKeys {
     ]
 
     static let refused: [ConfigurationKey] = [
-        ConfigurationKey(
-            "ldap.enabled",
-            .refused("Charter has no LDAP registry yet: keep this CA on fabric-ca, or register its users in Charter"),
-            inert: ["false"],
-            isBoolean: true
-        ),
         ConfigurationKey(
             "bccsp.default",
             .refused("keys in an HSM (PKCS11) are not implemented yet: Charter keeps keys in files"),

@@ -3,6 +3,7 @@
 // home (`ca-cert.pem`, `msp/keystore/*_sk`) is taken over as it is.
 
 import CharterCore
+import CharterLDAP
 import CharterPostgres
 import CharterStore
 import Foundation
@@ -25,6 +26,8 @@ public struct ServerHome: Sendable {
     public let logSigner: NoteSigner
     /// The API's TLS certificate chain (leaf, then CA) and key, when TLS is on.
     public let tls: (chainPEM: String, keyPEM: String)?
+    /// The LDAP directory that holds this CA's people, when `ldap.enabled`.
+    public let directory: LDAPDirectory?
     /// The secret of a bootstrap admin this start created because the home had no identity and
     /// none was given: shown to the operator once, never stored in clear.
     public var generatedBootstrapSecret: String?
@@ -50,6 +53,7 @@ public struct ServerHome: Sendable {
         // The CA and the registry first: an unsupported db.type, an unreachable shared database or
         // a parent CA that refuses stops the start before anything is written.
         let files = HomeFiles(root: path)
+        let directory = try configuration.ldap.directory(home: files)
         let (authority, made) = try await loadOrMakeAuthority(files: files, configuration: configuration)
         let registry = try await openRegistry(configuration: configuration, home: path)
         // The home and the keystore hold private keys and the database: owner only.
@@ -142,6 +146,7 @@ public struct ServerHome: Sendable {
             hasher: hasher,
             logSigner: try logSigner(files: files, configuration: configuration, authority: authority),
             tls: tls,
+            directory: directory,
             generatedBootstrapSecret: generatedSecret
         )
     }

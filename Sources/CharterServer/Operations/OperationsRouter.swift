@@ -2,26 +2,42 @@
 // so probes and scrapers need no CA credentials and never touch the CA's logs.
 
 import CharterCore
+import CharterLDAP
 import CharterStore
 import Foundation
 import Hummingbird
 
 /// Builds the operations router.
 enum OperationsRouter {
-    /// `/healthz` asks every CA's registry; `/metrics` renders the server's registry.
-    static func build(registries: [any Registry], metrics: ServerMetrics) -> Router<BasicRequestContext> {
+    /// `/healthz` asks every CA's registry and LDAP directory; `/metrics` renders the server's
+    /// registry.
+    static func build(
+        registries: [any Registry],
+        directories: [LDAPDirectory] = [],
+        metrics: ServerMetrics
+    ) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.get("healthz") { _, _ -> Response in
             let time = ISO8601DateFormatter().string(from: Date())
+            var failed: [String] = []
             do {
                 for registry in registries { try await registry.ping() }
-                return json(#"{"status":"OK","time":"\#(time)"}"#, status: .ok)
             } catch {
+                failed.append("database")
+            }
+            do {
+                for directory in directories { try await directory.ping() }
+            } catch {
+                failed.append("ldap")
+            }
+            guard failed.isEmpty else {
+                let checks = failed.map { #"{"component":"\#($0)","reason":"unreachable"}"# }.joined(separator: ",")
                 return json(
-                    #"{"status":"Service Unavailable","time":"\#(time)","failed_checks":[{"component":"database","reason":"unreachable"}]}"#,
+                    #"{"status":"Service Unavailable","time":"\#(time)","failed_checks":[\#(checks)]}"#,
                     status: .serviceUnavailable
                 )
             }
+            return json(#"{"status":"OK","time":"\#(time)"}"#, status: .ok)
         }
         router.get("version") { _, _ -> Response in
             json(
