@@ -5,8 +5,10 @@ import datetime
 import json
 import os
 import socket
+import subprocess
 import threading
 import time
+from urllib.parse import quote
 
 import pytest
 from cryptography import x509
@@ -14,7 +16,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from harness import Server, make_csr, new_key
+from harness import BINARY, REFERENCE, Server, make_csr, new_key
 from services import Slapd
 
 BIND_PASSWORD = "bind-Pw-7f3a"
@@ -284,3 +286,33 @@ def test_a_frozen_directory_ends_each_enroll_with_an_error(tmp_path):
         for conn in held:
             conn.close()
         listener.close()
+
+
+OBSERVED = os.path.join(REFERENCE, "fabric-ca", "ldap-1.5.21", "observed.json")
+
+
+@pytest.mark.parametrize("case,user,password,attrs", [
+    ("alice", "alice", "alicepw", None),
+    ("alice-attrs", "alice", "alicepw", "hf.Revoker,hf.Registrar.Roles,uid,hf.GenCRL"),
+    ("nonrevoker-attrs", "nonrevoker", "nonrevokerpw", "hf.Revoker,hf.GenCRL"),
+    ("carol", "carol(qa)*", "carolpw", None),
+    ("dan", "dan\\ops", "danpw", None),
+])
+def test_subjects_and_attributes_match_what_fabric_ca_issued(ca, tmp_path, case, user, password, attrs):
+    """`charter enroll` (fabric-ca-client's subject names) against Charter, compared with what
+    fabric-ca-server 1.5.21 issued on the same directory and configuration."""
+    expected = json.load(open(OBSERVED))[case]
+    args = [BINARY, "enroll", "-u", f"https://{quote(user, safe='')}:{password}@localhost:{ca.port}",
+            "--tls.certfiles", ca.ca_file, "-H", str(tmp_path)]
+    if attrs:
+        args += ["--enrollment.attrs", attrs]
+    result = subprocess.run(args, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    cert = x509.load_pem_x509_certificate((tmp_path / "msp" / "signcerts" / "cert.pem").read_bytes())
+    assert cert.subject.rfc4514_string() == expected["subject"]
+    assert attributes(cert) == expected["attrs"]
+
+
+def test_where_fabric_ca_grants_a_node_ou_role_charter_refuses(ca):
+    assert "OU=admin" in json.load(open(OBSERVED))["boss"]["subject"]
+    assert ca.enroll("boss", "bosspw").status == 403
