@@ -104,7 +104,14 @@ public struct CharterServer: Sendable {
         }
         let group = ServiceGroup(
             configuration: .init(
-                services: [api, operations] + expiryWatches + renewal,
+                services: [
+                    NamedListener(
+                        name: "API",
+                        address: "\(configuration.address):\(configuration.port)",
+                        base: api
+                    ),
+                    NamedListener(name: "operations", address: configuration.operations.listenAddress, base: operations),
+                ] + expiryWatches + renewal,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

@@ -229,6 +229,16 @@ struct ServerCommand: AsyncParsableCommand {
             let logger = configured
             let server = CharterServer(cas: cas, logger: logger)
             let scheme = home.tls == nil ? "http" : "https"
+            do {
+                try await serve(server, cas: cas, scheme: scheme, logger: logger)
+            } catch let error as CharterError {
+                printError(error)
+                throw ExitCode.failure
+            }
+        }
+
+        func serve(_ server: CharterServer, cas: ServerCAs, scheme: String, logger: Logger) async throws {
+            let home = cas.primary
             try await server.run { port in
                 logger.info("Charter CA listening on \(scheme)://\(home.configuration.address):\(port)")
                 // Each CA has its own registry; the named ones are named.

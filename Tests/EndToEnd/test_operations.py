@@ -360,3 +360,26 @@ def test_the_secret_hashing_key_can_come_from_a_mounted_file(tmp_path):
     result = subprocess.run([BINARY, "server", "init", "-b", "admin:adminpw", "-H", str(missing)],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode != 0 and "hashkeyfile" in result.stderr
+
+
+@pytest.mark.parametrize("which", ["operations", "API"])
+def test_a_listener_that_cannot_bind_stops_the_start_with_one_line(tmp_path, which):
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    busy = taken.getsockname()[1]
+    api = busy if which == "API" else free_port()
+    ops = busy if which == "operations" else free_port()
+    try:
+        result = subprocess.run(
+            [BINARY, "server", "start", "-b", "admin:adminpw", "-H", str(tmp_path / "home"), "-p", str(api),
+             "--address", "127.0.0.1", "--operations.listenaddress", f"127.0.0.1:{ops}"],
+            capture_output=True, text=True, timeout=60)
+    finally:
+        taken.close()
+    assert result.returncode == 1
+    errors = [line for line in (result.stdout + result.stderr).splitlines() if line.startswith("Error:")]
+    assert errors == [f"Error: The {which} listener on 127.0.0.1:{busy} failed: " + errors[0].split("failed: ", 1)[1]]
+    assert "Address already in use" in errors[0]
+    # no loop of cancelled work in the log
+    assert len((result.stdout + result.stderr).splitlines()) < 20

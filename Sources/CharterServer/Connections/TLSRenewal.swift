@@ -31,7 +31,7 @@ struct TLSRenewal: Service {
 
     func run() async throws {
         var chainPEM = home.tls?.chainPEM ?? ""
-        while !Task.isShuttingDownGracefully {
+        while !Task.isStopping {
             let due = dueDate(of: chainPEM) ?? Date()
             let wait = max(0, due.timeIntervalSinceNow)
             if wait > 0 {

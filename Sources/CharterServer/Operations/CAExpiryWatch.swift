@@ -24,7 +24,7 @@ struct CAExpiryWatch: Service {
     }
 
     func run() async throws {
-        while !Task.isShuttingDownGracefully {
+        while !Task.isStopping {
             if let warning = warning(at: Date()) {
                 logger.warning("\(warning)", metadata: ["ca": "\(caName)"])
             }

@@ -30,11 +30,13 @@ struct ExpiringCertificatesWatch: Service {
     }
 
     func run() async throws {
-        while !Task.isShuttingDownGracefully {
+        while !Task.isStopping {
             do {
                 try await refresh()
-            } catch {
+            } catch where !Task.isStopping {
                 logger.warning("could not count expiring certificates: \(error)", metadata: ["ca": "\(caName)"])
+            } catch {
+                return
             }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }

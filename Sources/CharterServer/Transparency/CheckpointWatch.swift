@@ -12,11 +12,13 @@ struct CheckpointWatch: Service {
     let logger: Logger
 
     func run() async throws {
-        while !Task.isShuttingDownGracefully {
+        while !Task.isStopping {
             do {
                 try await log.checkpoint()
-            } catch {
+            } catch where !Task.isStopping {
                 logger.warning("could not sign a log checkpoint: \(error)")
+            } catch {
+                return
             }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
