@@ -110,7 +110,11 @@ public struct CharterServer: Sendable {
                         address: "\(configuration.address):\(configuration.port)",
                         base: api
                     ),
-                    NamedListener(name: "operations", address: configuration.operations.listenAddress, base: operations),
+                    NamedListener(
+                        name: "operations",
+                        address: configuration.operations.listenAddress,
+                        base: operations
+                    ),
                 ] + expiryWatches + renewal,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger

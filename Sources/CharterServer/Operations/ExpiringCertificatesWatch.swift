@@ -33,7 +33,7 @@ struct ExpiringCertificatesWatch: Service {
         while !Task.isStopping {
             do {
                 try await refresh()
-            } catch where !Task.isStopping {
+            } catch  where !Task.isStopping {
                 logger.warning("could not count expiring certificates: \(error)", metadata: ["ca": "\(caName)"])
             } catch {
                 return

@@ -15,7 +15,7 @@ struct CheckpointWatch: Service {
         while !Task.isStopping {
             do {
                 try await log.checkpoint()
-            } catch where !Task.isStopping {
+            } catch  where !Task.isStopping {
                 logger.warning("could not sign a log checkpoint: \(error)")
             } catch {
                 return
