@@ -69,6 +69,10 @@ public struct PostgresRegistry: Registry, CertificateArchive {
         runner.cancel()
     }
 
+    public func shutDown() async {
+        close()
+    }
+
     public func ping() async throws {
         let client = client
         let logger = logger

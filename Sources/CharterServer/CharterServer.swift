@@ -102,25 +102,38 @@ public struct CharterServer: Sendable {
                 )
             )
         }
-        let group = ServiceGroup(
-            configuration: .init(
-                services: [
-                    NamedListener(
-                        name: "API",
-                        address: "\(configuration.address):\(configuration.port)",
-                        base: api
-                    ),
-                    NamedListener(
-                        name: "operations",
-                        address: configuration.operations.listenAddress,
-                        base: operations
-                    ),
-                ] + expiryWatches + renewal,
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger
-            )
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: [
+                NamedListener(
+                    name: "API",
+                    address: "\(configuration.address):\(configuration.port)",
+                    base: api
+                ),
+                NamedListener(
+                    name: "operations",
+                    address: configuration.operations.listenAddress,
+                    base: operations
+                ),
+            ] + expiryWatches + renewal,
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
         )
-        try await group.run()
+        // SIGTERM: stop accepting, let requests in flight finish (up to the timeout), then cancel.
+        groupConfiguration.maximumGracefulShutdownDuration = limits.shutdownTimeout
+        groupConfiguration.maximumCancellationDuration = .seconds(5)
+        let group = ServiceGroup(configuration: groupConfiguration)
+        do {
+            try await group.run()
+        } catch {
+            await shutDownRegistries()
+            throw error
+        }
+        await shutDownRegistries()
+    }
+
+    /// After the last request: every CA's registry ends its work (a checkpointed SQLite log).
+    func shutDownRegistries() async {
+        for authority in authorities { await authority.registry.shutDown() }
     }
 
     func makeServices() throws -> [CAService] {

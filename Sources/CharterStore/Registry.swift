@@ -46,6 +46,9 @@ public protocol Registry: TransparencyLogStore {
     /// What a commit survives, as the database itself reports it: logged at start, so an
     /// operator and a benchmark read the setting in force rather than the one configured.
     func durability() async throws -> CommitDurability
+    /// Ends the registry's work at a clean exit, after the last request: SQLite checkpoints its
+    /// write-ahead log into the database file and truncates it; PostgreSQL closes its pool.
+    func shutDown() async
 
     /// Every identity, by ID.
     func identities() async throws -> [Identity]

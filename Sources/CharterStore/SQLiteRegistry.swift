@@ -23,7 +23,11 @@ public struct SQLiteRegistry: Registry, CertificateArchive {
         configuration.busyMode = .timeout(10)
         configuration.maximumReaderCount = 8
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = 8000")
+            // The write-ahead log stays small: a checkpoint every 1,000 pages (4 MiB), after
+            // which the file is cut back to 4 MiB. With 8,000 pages it grew to 32 MiB, which
+            // alone filled a small volume and left nothing to free.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.walCheckpointPages)")
+            try db.execute(sql: "PRAGMA journal_size_limit = \(Self.walSizeLimit)")
         }
         do {
             if !readOnly { try Self.makePrivate(path) }
@@ -36,6 +40,18 @@ public struct SQLiteRegistry: Registry, CertificateArchive {
         } catch {
             throw CharterError(.storage, "Cannot open the database at \(path): \(error)")
         }
+    }
+
+    /// Pages the write-ahead log may hold before a checkpoint moves them into the database.
+    static let walCheckpointPages = 1000
+    /// The size the write-ahead log file is cut back to after a checkpoint, in bytes.
+    static let walSizeLimit = 4 << 20
+
+    /// Moves the whole write-ahead log into the database, leaves an empty log file, and closes the
+    /// pool: a clean exit leaves the database in one file.
+    public func shutDown() async {
+        _ = try? await pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        try? pool.close()
     }
 
     /// WAL with FULL sync: every commit fsyncs the log, so a certificate returned after its commit

@@ -10,7 +10,7 @@ struct ServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "server",
         abstract: "Run the CA server (replaces fabric-ca-server).",
-        subcommands: [Init.self, Start.self, RenewCA.self, ImportCommand.self]
+        subcommands: [Init.self, Start.self, RenewCA.self, ImportCommand.self, Backup.self, Restore.self]
     )
 
     /// Flags shared by init and start, named as fabric-ca-server names them.

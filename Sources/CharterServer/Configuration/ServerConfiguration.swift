@@ -580,6 +580,8 @@ extension ServerConfiguration {
         public var idletimeout: String = "60s"
         /// Connections served at once; further ones wait in the listen backlog.
         public var maxconnections: Int = 4096
+        /// After SIGTERM or SIGINT: how long requests in flight may take to finish.
+        public var shutdowntimeout: String = "10s"
         public init() {}
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -588,6 +590,7 @@ extension ServerConfiguration {
             requesttimeout = try c.decodeIfPresent(String.self, forKey: .requesttimeout) ?? d.requesttimeout
             idletimeout = try c.decodeIfPresent(String.self, forKey: .idletimeout) ?? d.idletimeout
             maxconnections = try c.decodeIfPresent(Int.self, forKey: .maxconnections) ?? d.maxconnections
+            shutdowntimeout = try c.decodeIfPresent(String.self, forKey: .shutdowntimeout) ?? d.shutdowntimeout
         }
     }
 

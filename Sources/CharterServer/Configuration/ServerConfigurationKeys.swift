@@ -55,6 +55,7 @@ enum ServerKeys {
             ),
             ConfigurationKey("connections.handshaketimeout"), ConfigurationKey("connections.requesttimeout"),
             ConfigurationKey("connections.idletimeout"), ConfigurationKey("connections.maxconnections"),
+            ConfigurationKey("connections.shutdowntimeout"),
             ConfigurationKey("log.origin"), ConfigurationKey("log.keyfile"), ConfigurationKey("log.checkpointinterval"),
             ConfigurationKey("log.readauth", isBoolean: true),
             ConfigurationKey("ldap.enabled", isBoolean: true), ConfigurationKey("ldap.url"),

@@ -13,6 +13,8 @@ struct ConnectionLimits: Sendable {
     var idleTimeout: TimeAmount
     /// Connections served at once.
     var maxConnections: Int
+    /// After SIGTERM: how long requests in flight may take to finish before they are cancelled.
+    var shutdownTimeout: Duration
 
     /// Reads the configuration; every value must be positive.
     init(_ configuration: ServerConfiguration.Connections) throws {
@@ -27,6 +29,8 @@ struct ConnectionLimits: Sendable {
         handshakeTimeout = try timeout(configuration.handshaketimeout, "handshaketimeout")
         requestTimeout = try timeout(configuration.requesttimeout, "requesttimeout")
         idleTimeout = try timeout(configuration.idletimeout, "idletimeout")
+        let shutdown = try timeout(configuration.shutdowntimeout, "shutdowntimeout")
+        shutdownTimeout = .nanoseconds(shutdown.nanoseconds)
         guard configuration.maxconnections > 0 else {
             throw CharterError(.configuration, "connections.maxconnections must be positive")
         }
