@@ -88,6 +88,16 @@ public struct CharterServer: Sendable {
             expiryWatches.append(
                 ExpiringCertificatesWatch(caName: name, registry: authority.registry, metrics: metrics, logger: logger)
             )
+            if try !authority.configuration.db.isPostgres() {
+                expiryWatches.append(
+                    FreeSpaceWatch(
+                        caName: name,
+                        databasePath: HomeFiles(root: authority.path).resolve(authority.configuration.db.datasource),
+                        metrics: metrics,
+                        logger: logger
+                    )
+                )
+            }
         }
         var renewal: [any Service] = []
         if let tls, configuration.tls.certfile.isEmpty {

@@ -319,8 +319,16 @@ public struct SQLiteRegistry: Registry, CertificateArchive {
         }
     }
 
-    /// Typed errors pass through; anything GRDB threw becomes a storage error.
+    /// Typed errors pass through; a full disk (or its I/O errors) is `unavailable`, a 503 the
+    /// client may retry once space is freed; anything else GRDB threw becomes a storage error.
     static func storageError(_ error: any Error, _ operation: String) -> CharterError {
-        error as? CharterError ?? CharterError(.storage, "Database \(operation) failed: \(error)")
+        if let error = error as? CharterError { return error }
+        if let error = error as? DatabaseError, error.resultCode == .SQLITE_FULL || error.resultCode == .SQLITE_IOERR {
+            return CharterError(
+                .unavailable,
+                "The registry cannot write now (\(error.resultCode)): nothing was recorded; retry once its disk has room"
+            )
+        }
+        return CharterError(.storage, "Database \(operation) failed: \(error)")
     }
 }

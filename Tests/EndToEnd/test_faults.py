@@ -1,6 +1,7 @@
-"""Faults without loss: SIGTERM under load finishes what is in flight and exits cleanly, and a
-backup taken while clients enroll restores into a home that serves and audits. Each test prints
-its figures; every certificate a client received must be on record."""
+"""Faults without loss: SIGTERM under load finishes what is in flight and exits cleanly, a backup
+taken while clients enroll restores into a home that serves and audits, and a full disk fails
+writes with 503 until space is freed. Each test prints its figures; every certificate a client
+received must be on record."""
 import json
 import os
 import shutil
@@ -10,7 +11,7 @@ import subprocess
 import threading
 import time
 
-from cryptography import x509
+import pytest
 
 from harness import BINARY, Server
 
@@ -122,3 +123,65 @@ def test_a_damaged_backup_is_refused(tmp_path):
                             capture_output=True, text=True, timeout=60)
     assert result.returncode != 0 and "Error:" in result.stderr
     assert (home / "charter.db").read_bytes() == before
+
+
+def small_volume(path, size):
+    """A tmpfs of `size` at `path`; None when this machine does not let the test mount one."""
+    os.makedirs(path, exist_ok=True)
+    if os.getuid() != 0:
+        return None
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)], capture_output=True)
+    return path if mounted.returncode == 0 else None
+
+
+def test_a_full_disk_fails_writes_with_503_keeps_reads_and_recovers(tmp_path):
+    volume = small_volume(tmp_path / "volume", "4m")
+    if volume is None:
+        pytest.skip("mounting a small tmpfs needs root: the disk-full test did not run")
+    database = volume / "charter.db"
+    server = Server(f"db:\n  datasource: {database}\n").start()
+    filler = volume / "filler"
+    try:
+        admin = server.enroll("admin", "adminpw").identity
+        # fill the volume to the last byte
+        with open(filler, "wb") as f:
+            try:
+                while True:
+                    f.write(b"\0" * 65536)
+                    f.flush()
+            except OSError:
+                pass
+        received, statuses = [], []
+        for _ in range(3000):
+            result = server.reenroll(admin)
+            statuses.append(result.status)
+            if result.status == 201:
+                received.append(format(result.cert.serial_number, "x"))
+            elif result.status == 503:
+                break
+        assert statuses[-1] == 503, statuses[-5:]
+        assert 500 not in statuses
+        refused = server.reenroll(admin)
+        assert refused.status == 503 and refused.json["success"] is False and refused.error_code == 0
+        # reads go on
+        assert server.request("GET", "/cainfo")[0] == 200
+        assert server.token_call("GET", "/certificates?id=admin", admin).status == 200
+        # room again: writes resume without a restart
+        os.remove(filler)
+        deadline = time.monotonic() + 60
+        while (again := server.reenroll(admin)).status != 201 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert again.status == 201, again.raw
+        received.append(format(again.cert.serial_number, "x"))
+    finally:
+        server.stop()
+        if filler.exists():
+            os.remove(filler)
+    missing = set(received) - recorded_serials(str(database))
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
+        integrity = db.execute("PRAGMA integrity_check").fetchone()[0]
+    print(f"disk full: received={len(received)} refused_503={statuses.count(503) + 1} missing={len(missing)} "
+          f"integrity={integrity}")
+    subprocess.run(["umount", str(volume)], capture_output=True)
+    assert not missing
+    assert integrity == "ok"

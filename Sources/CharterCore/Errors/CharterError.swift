@@ -81,6 +81,9 @@ extension CharterError {
         case affiliationNotFound
         case commonNameMismatch
         case storage
+        /// The registry cannot take writes now (its disk is full); reads go on and the same
+        /// request may succeed later.
+        case unavailable
         case fileSystem
         case configuration
         /// A server's error, received by a client (see ``CharterError/remoteCode``).
@@ -125,6 +128,7 @@ extension CharterError.Code {
         case .affiliationNotFound: return (63, 404)
         case .commonNameMismatch: return (77, 403)
         case .storage: return (0, 500)
+        case .unavailable: return (0, 503)
         case .fileSystem: return (0, 500)
         case .configuration: return (0, 500)
         case .remote, .unreachable, .invalidResponse: return (0, 502)

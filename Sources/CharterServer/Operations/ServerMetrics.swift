@@ -116,6 +116,11 @@ public final class ServerMetrics: Sendable {
             .record(count)
     }
 
+    /// Free bytes on the volume of `ca`'s SQLite registry.
+    func setRegistryFreeBytes(ca: String, bytes: Int) {
+        Gauge(label: "charter_registry_free_bytes", dimensions: [("ca", ca)], factory: factory).record(bytes)
+    }
+
     /// The Prometheus exposition text.
     func prometheusText() -> String {
         registry.emitToString()
