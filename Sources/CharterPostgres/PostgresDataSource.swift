@@ -1,6 +1,7 @@
 // `db.datasource` for PostgreSQL, in the forms fabric-ca's configurations carry it: libpq's
 // `key=value` list (`host=db port=5432 user=ca password=… dbname=fabric_ca sslmode=verify-full`)
-// or a `postgres://user:password@host:port/dbname?sslmode=…` URL.
+// or a `postgres://user:password@host:port/dbname?sslmode=…` URL. libpq's multi-host form
+// (`host=a,b port=5432,5433 target_session_attrs=read-write`) names a primary and its standbys.
 
 import CharterCore
 import Foundation
@@ -23,9 +24,9 @@ public struct PostgresDataSource: Sendable, Hashable {
     }
 
     /// Server host name or address.
-    public var host = "localhost"
+    public private(set) var host = "localhost"
     /// Server port.
-    public var port = 5432
+    public private(set) var port = 5432
     /// Role to log in as.
     public var user = "postgres"
     /// The role's password, if it has one.
@@ -34,6 +35,26 @@ public struct PostgresDataSource: Sendable, Hashable {
     public var database = "postgres"
     /// Transport security.
     public var sslMode = SSLMode.disable
+    /// Every server, in the order libpq tries them: the first is ``host``/``port``.
+    public var servers: [(host: String, port: Int)] {
+        let each = ports.count == 1 ? Array(repeating: ports[0], count: hosts.count) : ports
+        return zip(hosts, each).map { (host: $0, port: $1) }
+    }
+    /// libpq's `target_session_attrs`: which of the servers to use.
+    public var targetSessionAttributes = TargetSessionAttributes.any
+
+    /// libpq's `target_session_attrs` values that Charter honours.
+    public enum TargetSessionAttributes: String, Sendable, Hashable, CaseIterable {
+        /// The first server that answers.
+        case any
+        /// The first server that accepts writes: the primary, found again after a failover.
+        case readWrite = "read-write"
+    }
+
+    /// Every host of a multi-host datasource (one for a plain one).
+    var hosts: [String] = ["localhost"]
+    /// Their ports: one for all, or one each.
+    var ports: [Int] = [5432]
 
     /// True when `text` looks like a PostgreSQL datasource rather than a SQLite file name.
     public static func isPostgres(_ text: String) -> Bool {
@@ -54,13 +75,19 @@ public struct PostgresDataSource: Sendable, Hashable {
         for (key, value) in try Self.pairs(text) {
             try set(key, value)
         }
+        guard ports.count == 1 || ports.count == hosts.count else {
+            throw CharterError(
+                .configuration,
+                "db.datasource: \(hosts.count) hosts need one port or \(hosts.count) ports, not \(ports.count)"
+            )
+        }
     }
 
     init(url text: String) throws {
         guard let components = URLComponents(string: text), let host = components.host, !host.isEmpty else {
             throw CharterError(.configuration, "db.datasource: '\(Self.redact(url: text))' is not a PostgreSQL URL")
         }
-        self.host = host
+        try set("host", host)
         if let port = components.port { try set("port", String(port)) }
         if let user = components.user { self.user = user }
         password = components.password
@@ -73,12 +100,28 @@ public struct PostgresDataSource: Sendable, Hashable {
 
     mutating func set(_ key: String, _ value: String) throws {
         switch key {
-        case "host": host = value
-        case "port":
-            guard let number = DecimalInteger.parse(value, in: 1...65535) else {
-                throw CharterError(.configuration, "db.datasource: port '\(value)' is not a TCP port")
+        case "host":
+            hosts = value.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
+            guard !hosts.contains(where: \.isEmpty) else {
+                throw CharterError(.configuration, "db.datasource: host '\(value)' has an empty host")
             }
-            port = number
+            host = hosts[0]
+        case "port":
+            ports = try value.split(separator: ",", omittingEmptySubsequences: false).map { text in
+                guard let number = DecimalInteger.parse(text.trimmingSpaces, in: 1...65535) else {
+                    throw CharterError(.configuration, "db.datasource: port '\(text)' is not a TCP port")
+                }
+                return number
+            }
+            port = ports[0]
+        case "target_session_attrs":
+            guard let attributes = TargetSessionAttributes(rawValue: value) else {
+                throw CharterError(
+                    .configuration,
+                    "db.datasource: target_session_attrs '\(value)' is not one of \(TargetSessionAttributes.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
+            }
+            targetSessionAttributes = attributes
         case "user": user = value
         case "password": password = value
         case "dbname": database = value
@@ -151,7 +194,10 @@ public struct PostgresDataSource: Sendable, Hashable {
 
     /// The datasource without its password: the only form that goes to logs and errors.
     public var redacted: String {
-        "host=\(host) port=\(port) user=\(user)\(password == nil ? "" : " password=***") dbname=\(database) sslmode=\(sslMode.rawValue)"
+        let attributes =
+            targetSessionAttributes == .any ? "" : " target_session_attrs=\(targetSessionAttributes.rawValue)"
+        return
+            "host=\(hosts.joined(separator: ",")) port=\(ports.map(String.init).joined(separator: ",")) user=\(user)\(password == nil ? "" : " password=***") dbname=\(database) sslmode=\(sslMode.rawValue)\(attributes)"
     }
 
     static func redact(url text: String) -> String {

@@ -12,9 +12,12 @@ import PostgresNIO
 
 /// A ``Registry`` in a PostgreSQL database.
 public struct PostgresRegistry: Registry, CertificateArchive {
-    let client: PostgresClient
-    let runner: Task<Void, Never>
+    /// The pool to the server that takes writes (found again after a failover).
+    let primary: PostgresPrimary
     let logger: Logger
+    /// The longest one registry operation may take: a request in flight when the database goes
+    /// away is answered with an error, never left waiting.
+    let operationTimeout: Duration
     /// Attribute columns already decoded, by their text.
     let attributes = BoundedCache<String, [IdentityAttribute]>(capacity: 1024)
     /// Where the registry lives, for messages (``PostgresDataSource/redacted`` only).
@@ -45,28 +48,31 @@ public struct PostgresRegistry: Registry, CertificateArchive {
         timeout: Duration = .seconds(15),
         logger: Logger = Logger(label: "charter.postgres")
     ) async throws {
-        var configuration = try Self.clientConfiguration(dataSource, tls: tls)
-        configuration.options.maximumConnections = max(1, maximumConnections)
-        configuration.options.connectTimeout = timeout
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        self.client = client
-        self.runner = Task { await client.run() }
+        self.primary = PostgresPrimary(
+            dataSource: dataSource,
+            tls: tls,
+            maximumConnections: maximumConnections,
+            connectTimeout: min(timeout, .seconds(5)),
+            logger: logger
+        )
         self.logger = logger
         self.dataSource = dataSource
+        // A request in flight when the primary vanished is answered within this.
+        self.operationTimeout = min(timeout, .seconds(10))
         do {
             let registry = self
             try await Self.within(timeout, dataSource) {
                 if migrate { try await registry.migrate() } else { try await registry.ping() }
             }
         } catch {
-            runner.cancel()
+            primary.close()
             throw error
         }
     }
 
     /// Stops the connection pool.
     public func close() {
-        runner.cancel()
+        primary.close()
     }
 
     public func shutDown() async {
@@ -74,33 +80,43 @@ public struct PostgresRegistry: Registry, CertificateArchive {
     }
 
     public func ping() async throws {
-        let client = client
         let logger = logger
         _ = try await Self.within(.seconds(2), dataSource) {
-            try await client.query("SELECT 1", logger: logger).collect().count
+            try await read { connection in try await connection.query("SELECT 1", logger: logger).collect().count }
         }
     }
 
     public func durability() async throws -> CommitDurability {
-        let client = client
         let logger = logger
-        let setting = try await Self.within(.seconds(2), dataSource) {
-            try await client.query("SHOW synchronous_commit", logger: logger).collect().first?.decode(String.self)
+        let (setting, standbys) = try await Self.within(.seconds(2), dataSource) {
+            try await read { connection in
+                let commit = try await connection.query("SHOW synchronous_commit", logger: logger).collect()
+                    .first?.decode(String.self)
+                let names = try await connection.query("SHOW synchronous_standby_names", logger: logger).collect()
+                    .first?.decode(String.self)
+                return (commit, names ?? "")
+            }
         }
-        // Every value but `off` waits for the local WAL flush (and, for some, a standby's).
+        // Every value but `off` waits for the local WAL flush; with synchronous standbys named,
+        // `on` and above also wait for a standby's, so a failover to it loses nothing.
+        let waitsForStandby = !standbys.isEmpty && ["on", "remote_write", "remote_apply"].contains(setting ?? "")
         return CommitDurability(
-            "postgresql synchronous_commit=\(setting ?? "unknown")",
+            "postgresql synchronous_commit=\(setting ?? "unknown")"
+                + (waitsForStandby
+                    ? ", waits for a standby (synchronous_standby_names=\(standbys))" : ", waits for no standby"),
             survivesPowerCut: setting != nil && setting != "off"
         )
     }
 
     /// The connection settings for a datasource: one place turns `sslmode` and `db.tls` into TLS.
-    public static func clientConfiguration(_ dataSource: PostgresDataSource, tls: TLSFiles) throws
-        -> PostgresClient.Configuration
-    {
+    public static func clientConfiguration(
+        _ dataSource: PostgresDataSource,
+        tls: TLSFiles,
+        server: (host: String, port: Int)? = nil
+    ) throws -> PostgresClient.Configuration {
         PostgresClient.Configuration(
-            host: dataSource.host,
-            port: dataSource.port,
+            host: server?.host ?? dataSource.host,
+            port: server?.port ?? dataSource.port,
             username: dataSource.user,
             password: dataSource.password,
             database: dataSource.database,
@@ -140,25 +156,40 @@ public struct PostgresRegistry: Registry, CertificateArchive {
         return .require(configuration)
     }
 
+    /// `body`'s result, or an `unavailable` error once `timeout` has passed. The caller gets its
+    /// answer on time even when `body` does not heed cancellation (a query on a connection whose
+    /// server vanished): `body` is cancelled and left to end on its own.
     static func within<T: Sendable>(
         _ timeout: Duration,
         _ dataSource: PostgresDataSource,
         _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
-        try await withThrowingTaskGroup(of: T.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                throw CharterError(
-                    .storage,
-                    "The database \(dataSource.redacted) did not answer within \(timeout.components.seconds) s"
-                )
+        let outcome = Deadline<T>()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+                outcome.start(continuation)
+                let work = Task {
+                    do {
+                        outcome.finish(.success(try await body()))
+                    } catch {
+                        outcome.finish(.failure(error))
+                    }
+                }
+                outcome.onLateFinish { work.cancel() }
+                Task {
+                    try? await Task.sleep(for: timeout)
+                    outcome.finish(
+                        .failure(
+                            CharterError(
+                                .unavailable,
+                                "The database \(dataSource.redacted) did not answer within \(timeout.components.seconds) s"
+                            )
+                        )
+                    )
+                }
             }
-            defer { group.cancelAll() }
-            guard let first = try await group.next() else {
-                throw CharterError(.storage, "The database \(dataSource.redacted) did not answer")
-            }
-            return first
+        } onCancel: {
+            outcome.finish(.failure(CancellationError()))
         }
     }
 
@@ -204,35 +235,69 @@ public struct PostgresRegistry: Registry, CertificateArchive {
     /// `body` roll back and pass through; anything else becomes a storage error.
     func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T
     {
-        var attempt = 0
-        while true {
-            attempt += 1
-            do {
-                return try await client.withConnection { connection in
-                    try await connection.query("BEGIN", logger: logger)
-                    do {
-                        let value = try await body(connection)
-                        try await connection.query("COMMIT", logger: logger)
-                        return value
-                    } catch {
-                        _ = try? await connection.query("ROLLBACK", logger: logger)
-                        throw error
+        try await withPrimary { client in
+            var attempt = 0
+            while true {
+                attempt += 1
+                do {
+                    return try await client.withConnection { connection in
+                        try await connection.query("BEGIN", logger: logger)
+                        do {
+                            let value = try await body(connection)
+                            try await connection.query("COMMIT", logger: logger)
+                            return value
+                        } catch {
+                            _ = try? await connection.query("ROLLBACK", logger: logger)
+                            throw error
+                        }
                     }
+                } catch let error as PSQLError where Self.isRetryable(error) && attempt < 5 {
+                    continue
                 }
-            } catch let error as PSQLError where Self.isRetryable(error) && attempt < 5 {
-                continue
-            } catch {
-                throw Self.storageError(error)
             }
         }
     }
 
     /// One statement outside an explicit transaction.
     func read<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        try await withPrimary { client in
+            try await client.withConnection { connection in try await body(connection) }
+        }
+    }
+
+    /// Runs `body` on the primary's pool within ``operationTimeout``. A failure that says the
+    /// server is gone or no longer takes writes drops the pool (the next request looks for the
+    /// primary again) and answers `unavailable`, a 503 the client may retry.
+    func withPrimary<T: Sendable>(_ body: @escaping @Sendable (PostgresClient) async throws -> T) async throws -> T {
+        let client = try await primary.client()
         do {
-            return try await client.withConnection { connection in try await body(connection) }
+            return try await Self.within(operationTimeout, dataSource) { try await body(client) }
         } catch {
+            if Self.isConnectionLoss(error) {
+                primary.invalidate(client)
+                throw CharterError(
+                    .unavailable,
+                    "The database connection was lost (\(Self.storageError(error).message)); retry: the primary is looked for again"
+                )
+            }
+            if let error = error as? CharterError, error.code == .unavailable { primary.invalidate(client) }
             throw Self.storageError(error)
+        }
+    }
+
+    /// Failures after which the pool's server cannot be trusted to be the primary: the
+    /// connection closed or never opened, the server shutting down, or a standby refusing writes.
+    static func isConnectionLoss(_ error: any Error) -> Bool {
+        // The pool's own errors (its shutdown after a loss, a lease given up) come as the
+        // connection pool module's type, which PostgresNIO does not export.
+        if String(describing: type(of: error)) == "ConnectionPoolError" { return true }
+        guard let error = error as? PSQLError else { return false }
+        switch error.code {
+        case .serverClosedConnection, .connectionError, .uncleanShutdown, .poolClosed, .clientClosedConnection:
+            return true
+        default:
+            guard let state = error.serverInfo?[.sqlState] else { return false }
+            return state == "25006" || state.hasPrefix("57P") || state.hasPrefix("08")
         }
     }
 

@@ -129,8 +129,9 @@ public struct CharterServer: Sendable {
             logger: logger
         )
         // SIGTERM: stop accepting, let requests in flight finish (up to the timeout), then cancel.
+        // No limit on the cancellation itself: past one, the service group stops the process
+        // with a trap.
         groupConfiguration.maximumGracefulShutdownDuration = limits.shutdownTimeout
-        groupConfiguration.maximumCancellationDuration = .seconds(5)
         let group = ServiceGroup(configuration: groupConfiguration)
         do {
             try await group.run()

@@ -128,7 +128,8 @@ import Testing
         let error = await #expect(throws: CharterError.self) {
             _ = try await PostgresRegistry(nowhere, timeout: .seconds(2))
         }
-        #expect(error?.code == .storage)
+        // A database that does not answer is a 503 a client may retry, not a server fault.
+        #expect(error?.code == .unavailable)
     }
 }
 
@@ -177,6 +178,31 @@ import Testing
     @Test func aDatabaseThatDoesNotSyncCommitsIsReportedSo() async throws {
         let database = try await TestPostgres.shared.makeDatabase(settings: ["synchronous_commit": "off"])
         let durability = try await PostgresRegistry(database, maximumConnections: 2).durability()
-        #expect(durability == CommitDurability("postgresql synchronous_commit=off", survivesPowerCut: false))
+        #expect(
+            durability
+                == CommitDurability("postgresql synchronous_commit=off, waits for no standby", survivesPowerCut: false)
+        )
+    }
+}
+
+@Suite struct PostgresMultiHostTests {
+    @Test func libpqsMultiHostFormNamesEveryServer() throws {
+        let source = try PostgresDataSource(
+            parsing: "host=db1,db2 port=5432,5433 user=ca dbname=ca target_session_attrs=read-write"
+        )
+        #expect(source.servers.map(\.host) == ["db1", "db2"] && source.servers.map(\.port) == [5432, 5433])
+        #expect(source.targetSessionAttributes == .readWrite)
+        #expect(source.redacted.contains("host=db1,db2 port=5432,5433"))
+        let shared = try PostgresDataSource(parsing: "host=a,b,c port=6000")
+        #expect(shared.servers.map(\.port) == [6000, 6000, 6000])
+    }
+
+    @Test(arguments: [
+        "host=a,b port=1,2,3", "host=a,,b", "host=a target_session_attrs=standby", "host=a port=1,x",
+        "host=a target_session_attrs=prefer-standby",
+    ])
+    func multiHostMistakesAreRefused(text: String) {
+        let error = #expect(throws: CharterError.self) { try PostgresDataSource(parsing: text) }
+        #expect(error?.code == .configuration)
     }
 }

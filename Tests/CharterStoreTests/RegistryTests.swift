@@ -303,7 +303,9 @@ import Testing
         async throws
     {
         let registry = try await backend.open()
-        let expected = ["sqlite": "sqlite synchronous=FULL", "postgres": "postgresql synchronous_commit=on"]
+        let expected = [
+            "sqlite": "sqlite synchronous=FULL", "postgres": "postgresql synchronous_commit=on, waits for no standby",
+        ]
         let durability = try await registry.durability()
         #expect(durability.description == expected[backend.rawValue])
         #expect(durability.survivesPowerCut)

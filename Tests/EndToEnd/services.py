@@ -27,7 +27,8 @@ def postgres_binaries():
 
 
 class PostgresCluster:
-    def __init__(self):
+    def __init__(self, settings=None):
+        self.settings = settings or {}
         self.bin = postgres_binaries()
         if self.bin is None:
             raise RuntimeError("initdb not found: Scripts/bootstrap.sh installs PostgreSQL")
@@ -49,7 +50,8 @@ class PostgresCluster:
         self.log = open(os.path.join(self.folder, "postgres.log"), "ab")
         self.process = subprocess.Popen(
             [*self.as_owner, os.path.join(self.bin, "postgres"), "-D", self.data, "-p", str(self.port),
-             "-k", self.folder, "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
+             "-k", self.folder, "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200",
+             *[arg for key, value in self.settings.items() for arg in ("-c", f"{key}={value}")]],
             stdout=self.log, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 60
@@ -76,6 +78,31 @@ class PostgresCluster:
             )
             self.process.wait(timeout=60)
         self.log.close()
+
+    @classmethod
+    def standby_of(cls, primary):
+        """A streaming standby of `primary` (pg_basebackup -R), not started."""
+        standby = cls()
+        subprocess.run(
+            [*standby.as_owner, os.path.join(standby.bin, "pg_basebackup"), "-h", "127.0.0.1", "-p", str(primary.port),
+             "-U", "charter", "-D", standby.data, "-R", "-X", "stream", "--no-sync", "-c", "fast"],
+            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        return standby
+
+    def kill(self):
+        """SIGKILL to the postmaster and its backends: the server is gone at once, as after a
+        crash (the process started here may be runuser, not the postmaster)."""
+        with open(os.path.join(self.data, "postmaster.pid")) as f:
+            postmaster = int(f.readline())
+        subprocess.run(["pkill", "-KILL", "-P", str(postmaster)], capture_output=True)
+        os.kill(postmaster, 9)
+        self.process.wait(timeout=60)
+        self.log.close()
+
+    def promote(self):
+        subprocess.run([*self.as_owner, os.path.join(self.bin, "pg_ctl"), "-D", self.data, "-w", "promote"],
+                       check=True, cwd=self.folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def create_database(self, name):
         subprocess.run(
