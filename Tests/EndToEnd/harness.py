@@ -37,6 +37,22 @@ def free_port():
         return s.getsockname()[1]
 
 
+def terminate(process):
+    """SIGTERM, then SIGKILL after 20 s: every process a test started ends with the test."""
+    if process and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def alive(server):
+    """The server process runs and answers /cainfo."""
+    return server.process.poll() is None and server.request("GET", "/cainfo")[0] == 200
+
+
 class Server:
     """One running `charter server start` with its own home folder."""
 
@@ -83,13 +99,7 @@ class Server:
         raise RuntimeError("server did not start: " + open(self.log_path).read())
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        terminate(self.process)
         self.log.close()
 
     @property

@@ -10,7 +10,7 @@ import subprocess
 import tempfile
 import time
 
-from harness import free_port
+from harness import free_port, terminate
 
 
 def postgres_binaries():
@@ -221,13 +221,7 @@ class Slapd:
         raise RuntimeError("slapd did not start")
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        terminate(self.process)
         self.process = None
 
     def cleanup(self):

@@ -9,7 +9,7 @@ import ssl
 
 import pytest
 
-from harness import Server
+from harness import Server, alive
 
 
 @pytest.fixture(scope="module")
@@ -18,10 +18,6 @@ def edge():
     s.admin = s.enroll("admin", "adminpw").identity
     yield s
     s.stop()
-
-
-def alive(server):
-    return server.process.poll() is None and server.request("GET", "/cainfo")[0] == 200
 
 
 # 1. Integers from paths and queries ---------------------------------------------------------------

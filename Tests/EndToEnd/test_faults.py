@@ -32,6 +32,23 @@ def load(server, identity, stop, received, errors):
             errors.append(result.status)
 
 
+def start_load(server, identity, clients, until):
+    """`clients` threads reenrolling until their `stop` is set; returns once `until` certificates
+    came back."""
+    stop, received, errors = threading.Event(), [], []
+    threads = [threading.Thread(target=load, args=(server, identity, stop, received, errors)) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    while len(received) < until:
+        time.sleep(0.05)
+
+    def finish():
+        stop.set()
+        for thread in threads:
+            thread.join()
+    return received, errors, finish
+
+
 def recorded_serials(db_path):
     with contextlib.closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as db:
         return {row[0] for row in db.execute("SELECT serial_number FROM certificates")}
@@ -40,17 +57,10 @@ def recorded_serials(db_path):
 def test_sigterm_under_load_finishes_in_flight_requests_and_loses_nothing(tmp_path):
     server = Server("connections:\n  shutdowntimeout: 10s\n").start()
     admin = server.enroll("admin", "adminpw").identity
-    stop, received, errors = threading.Event(), [], []
-    threads = [threading.Thread(target=load, args=(server, admin, stop, received, errors)) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    while len(received) < 40:
-        time.sleep(0.05)
+    received, errors, finish = start_load(server, admin, clients=8, until=40)
     server.process.send_signal(signal.SIGTERM)
     code = server.process.wait(timeout=30)
-    stop.set()
-    for thread in threads:
-        thread.join()
+    finish()
     server.log.close()
     missing = set(received) - recorded_serials(server.db_path)
     wal = os.path.join(server.home, "charter.db-wal")
@@ -64,13 +74,8 @@ def test_sigterm_under_load_finishes_in_flight_requests_and_loses_nothing(tmp_pa
 def test_backup_under_load_restores_into_a_home_that_serves_and_audits(tmp_path):
     server = Server().start()
     admin = server.enroll("admin", "adminpw").identity
-    stop, received, errors = threading.Event(), [], []
-    threads = [threading.Thread(target=load, args=(server, admin, stop, received, errors)) for _ in range(4)]
-    for thread in threads:
-        thread.start()
+    received, errors, finish = start_load(server, admin, clients=4, until=20)
     try:
-        while len(received) < 20:
-            time.sleep(0.05)
         backup = tmp_path / "registry.backup"
         result = subprocess.run([BINARY, "server", "backup", "-H", server.home, "--to", str(backup)],
                                 capture_output=True, text=True, timeout=120)
@@ -79,9 +84,7 @@ def test_backup_under_load_restores_into_a_home_that_serves_and_audits(tmp_path)
         while len(received) < at_backup + 10:  # enrollments went on during and after the backup
             time.sleep(0.05)
     finally:
-        stop.set()
-        for thread in threads:
-            thread.join()
+        finish()
         server.stop()
     assert oct(os.stat(backup).st_mode & 0o777) == "0o600"
     backed_up = recorded_serials(str(backup))
@@ -213,12 +216,7 @@ def test_postgres_failover_to_a_synchronous_standby_loses_nothing(tmp_path):
         server = Server(f"db:\n  type: postgres\n  datasource: \"{datasource}\"\n").start()
         assert server.logged("waits for a standby")
         admin = server.enroll("admin", "adminpw").identity
-        stop, received, errors = threading.Event(), [], []
-        threads = [threading.Thread(target=load, args=(server, admin, stop, received, errors)) for _ in range(16)]
-        for thread in threads:
-            thread.start()
-        while len(received) < 40:
-            time.sleep(0.05)
+        received, errors, finish = start_load(server, admin, clients=16, until=40)
         primary.kill()
         killed_at, before = time.monotonic(), len(received)
         standby.promote()
@@ -227,9 +225,7 @@ def test_postgres_failover_to_a_synchronous_standby_loses_nothing(tmp_path):
             if recovery is None and len(received) > before:
                 recovery = time.monotonic() - killed_at
             time.sleep(0.05)
-        stop.set()
-        for thread in threads:
-            thread.join()
+        finish()
         recovered = len(received) > before
         on_record = {row[0] for row in standby.query("charter", "SELECT serial_number FROM certificates")}
         missing = set(received) - on_record

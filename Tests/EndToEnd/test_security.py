@@ -16,7 +16,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509.oid import NameOID
 
-from harness import BINARY, LEGACY_TOKENS, Server, new_key, token
+from harness import BINARY, LEGACY_TOKENS, Server, alive, new_key, token
 
 
 def snapshot(server):
@@ -43,10 +43,6 @@ def sec():
     s.plain = make("plain-client")
     yield s
     s.stop()
-
-
-def alive(server):
-    return server.process.poll() is None and server.request("GET", "/cainfo")[0] == 200
 
 
 # 1. No request can crash or hang the server -------------------------------------------------------
