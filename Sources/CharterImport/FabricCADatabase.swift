@@ -46,7 +46,7 @@ public enum FabricCADatabase: Sendable {
         do {
             let queue = try DatabaseQueue(path: path, configuration: configuration)
             return try queue.read { db in
-                // Columns of the row being read that were not UTF-8.
+                // Columns of the row being read that were not UTF-8; `problem()` reports and clears them.
                 var unreadable: [String] = []
                 func text(_ row: Row, _ column: String) -> String {
                     switch row[column] as DatabaseValue {
@@ -80,7 +80,6 @@ public enum FabricCADatabase: Sendable {
                 }
                 var registry = FabricCARegistry()
                 registry.users = try Row.fetchAll(db, sql: Self.usersSQL).map { row in
-                    unreadable = []
                     return FabricCAUser(
                         id: text(row, "id"),
                         token: text(row, "token"),
@@ -102,7 +101,6 @@ public enum FabricCADatabase: Sendable {
                     }
                 }
                 registry.certificates = try Row.fetchAll(db, sql: Self.certificatesSQL).map { row in
-                    unreadable = []
                     return FabricCACertificate(
                         id: text(row, "id"),
                         serial: text(row, "serial_number"),

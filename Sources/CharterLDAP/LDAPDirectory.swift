@@ -85,6 +85,8 @@ public final class LDAPDirectory: Sendable {
     }
 
     public let configuration: Configuration
+    /// ``searchAttributes(_:)`` of the configuration, worked out once.
+    let searchAttributes: [String]
     let idle = Mutex<[LDAPConnection]>([])
     let threads: NIOThreadPool
     /// Connections kept open between requests.
@@ -93,6 +95,7 @@ public final class LDAPDirectory: Sendable {
     /// Creates the directory client; no connection is made until the first request.
     public init(configuration: Configuration) {
         self.configuration = configuration
+        searchAttributes = Self.searchAttributes(configuration)
         threads = NIOThreadPool(numberOfThreads: 4)
         threads.start()
     }
@@ -133,11 +136,11 @@ public final class LDAPDirectory: Sendable {
     func find(_ name: String) async throws -> (LDAPUser, LDAPEntry) {
         let configuration = self.configuration
         let filter = LDAPFilter.filter(configuration.userFilter, name: name)
-        let entries = try await withAdminConnection { connection in
+        let entries = try await withAdminConnection { [searchAttributes] connection in
             try connection.search(
                 base: configuration.url.base,
                 filter: filter,
-                attributes: configuration.attributeNames + Self.attributesConvertersRead(configuration),
+                attributes: searchAttributes,
                 limit: 2
             )
         }
@@ -150,8 +153,9 @@ public final class LDAPDirectory: Sendable {
         return (try user(name, entry), entry)
     }
 
-    /// The attribute names the converters' `attr(…)` calls read, so the search returns them.
-    static func attributesConvertersRead(_ configuration: Configuration) -> [String] {
+    /// The attributes every search asks for: the configured names and those the converters'
+    /// `attr(…)` read; none named means all of them.
+    static func searchAttributes(_ configuration: Configuration) -> [String] {
         func names(_ expression: ConverterExpression) -> [String] {
             switch expression {
             case .call("attr", let arguments):
@@ -164,7 +168,7 @@ public final class LDAPDirectory: Sendable {
             }
         }
         guard !configuration.attributeNames.isEmpty else { return [] }
-        return configuration.converters.flatMap { names($0.expression) }
+        return configuration.attributeNames + configuration.converters.flatMap { names($0.expression) }
     }
 
     /// The identity facts of an entry, as fabric-ca derives them.

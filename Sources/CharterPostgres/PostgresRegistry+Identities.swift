@@ -191,6 +191,12 @@ extension PostgresRegistry {
         }
     }
 
+    public func revokeCertificates(of id: String, reason: RevocationReason, at date: Date) async throws
+        -> [CertificateRecord]
+    {
+        try await transaction { connection in try await revokeAll(connection, of: id, reason: reason, at: date) }
+    }
+
     /// Revokes every good certificate of `id` in one statement; returns them as revoked.
     func revokeAll(_ connection: PostgresConnection, of id: String, reason: RevocationReason, at date: Date)
         async throws -> [CertificateRecord]

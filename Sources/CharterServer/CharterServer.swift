@@ -88,14 +88,9 @@ public struct CharterServer: Sendable {
             expiryWatches.append(
                 ExpiringCertificatesWatch(caName: name, registry: authority.registry, metrics: metrics, logger: logger)
             )
-            if try !authority.configuration.db.isPostgres() {
+            if let database = try ServerHome.sqlitePath(configuration: authority.configuration, home: authority.path) {
                 expiryWatches.append(
-                    FreeSpaceWatch(
-                        caName: name,
-                        databasePath: HomeFiles(root: authority.path).resolve(authority.configuration.db.datasource),
-                        metrics: metrics,
-                        logger: logger
-                    )
+                    FreeSpaceWatch(caName: name, databasePath: database, metrics: metrics, logger: logger)
                 )
             }
         }

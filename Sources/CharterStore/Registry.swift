@@ -62,6 +62,10 @@ public protocol Registry: TransparencyLogStore {
     func removeIdentity(_ id: String, at date: Date) async throws -> [CertificateRecord]
     /// Marks an identity revoked (no more enrollments) and revokes its certificates; returns them.
     func revokeIdentity(_ id: String, reason: RevocationReason, at date: Date) async throws -> [CertificateRecord]
+    /// Revokes every good certificate recorded for `id` in one transaction, with no identity row
+    /// to mark (an LDAP directory's user); returns them.
+    func revokeCertificates(of id: String, reason: RevocationReason, at date: Date) async throws
+        -> [CertificateRecord]
     /// Revokes one certificate; throws when unknown or already revoked.
     func revokeCertificate(serial: String, authorityKeyIdentifier: String, reason: RevocationReason, at date: Date)
         async throws -> CertificateRecord

@@ -23,10 +23,7 @@ public enum SQLiteBackup {
         // SQLite writes into an empty file it finds; created here with its final mode.
         try FileWriter.create([UInt8](), at: destination, mode: 0o600)
         do {
-            var configuration = Configuration()
-            configuration.readonly = true
-            configuration.busyMode = .timeout(10)
-            let source = try DatabaseQueue(path: database, configuration: configuration)
+            let source = try readOnly(database)
             try source.inDatabase { db in try db.execute(sql: "VACUUM INTO ?", arguments: [destination]) }
             try source.close()
             return try check(destination)
@@ -43,9 +40,7 @@ public enum SQLiteBackup {
     public static func restore(from source: String, to database: String, force: Bool) throws -> Int {
         let certificates = try check(source)
         if FileManager.default.fileExists(atPath: database), !force {
-            var configuration = Configuration()
-            configuration.readonly = true
-            let existing = try DatabaseQueue(path: database, configuration: configuration)
+            let existing = try readOnly(database)
             let rows = try existing.read { db in
                 try db.tableExists("certificates")
                     ? (try Int.fetchOne(
@@ -68,12 +63,18 @@ public enum SQLiteBackup {
         return certificates
     }
 
-    /// The certificates a backup holds, after SQLite's integrity check and a look at its schema.
-    static func check(_ path: String) throws -> Int {
+    /// A read-only connection that waits for a writer's lock up to 10 s.
+    static func readOnly(_ path: String) throws -> DatabaseQueue {
         var configuration = Configuration()
         configuration.readonly = true
+        configuration.busyMode = .timeout(10)
+        return try DatabaseQueue(path: path, configuration: configuration)
+    }
+
+    /// The certificates a backup holds, after SQLite's integrity check and a look at its schema.
+    static func check(_ path: String) throws -> Int {
         do {
-            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            let queue = try readOnly(path)
             defer { try? queue.close() }
             return try queue.read { db in
                 let result = try String.fetchOne(db, sql: "PRAGMA integrity_check")

@@ -52,6 +52,12 @@ extension SQLiteRegistry {
         }
     }
 
+    public func revokeCertificates(of id: String, reason: RevocationReason, at date: Date) async throws
+        -> [CertificateRecord]
+    {
+        try await write { db in try Self.revokeAll(db, of: id, reason: reason, at: date) }
+    }
+
     public func revokeCertificate(
         serial: String,
         authorityKeyIdentifier: String,

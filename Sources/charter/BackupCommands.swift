@@ -10,14 +10,18 @@ import Foundation
 extension ServerCommand {
     /// The SQLite file a home's configuration names; PostgreSQL is backed up with its own tools.
     static func sqliteDatabase(_ options: Options) throws -> String {
-        let configuration = try options.effectiveConfiguration()
-        guard try !configuration.db.isPostgres() else {
+        guard
+            let database = try ServerHome.sqlitePath(
+                configuration: try options.effectiveConfiguration(),
+                home: options.home
+            )
+        else {
             throw CharterError(
                 .configuration,
                 "This registry is on PostgreSQL: back it up with pg_dump or pg_basebackup (see README, Backup)"
             )
         }
-        return HomeFiles(root: options.home).resolve(configuration.db.datasource)
+        return database
     }
 
     struct Backup: AsyncParsableCommand {

@@ -103,18 +103,11 @@ struct ServerCommand: AsyncParsableCommand {
             let path = config ?? (home as NSString).appendingPathComponent(ServerHome.configFileName)
             // A home's own file is optional; one named with -c must exist. Variables and flags
             // named after keys go through the same table as the file's keys.
-            let exists = config != nil || FileManager.default.fileExists(atPath: path)
-            let text = exists ? try TextFile.read(path, as: "the configuration file") : ""
-            var configuration: ServerConfiguration
-            do {
-                configuration = try ServerConfiguration.load(
-                    yaml: text,
-                    environment: ProcessInfo.processInfo.environment,
-                    flags: settings
-                )
-            } catch let error as CharterError where exists {
-                throw CharterError(error.code, "\(path): \(error.message)")
-            }
+            let environment = ProcessInfo.processInfo.environment
+            var configuration =
+                config != nil || FileManager.default.fileExists(atPath: path)
+                ? try ServerConfiguration.load(contentsOf: path, environment: environment, flags: settings)
+                : try ServerConfiguration.load(yaml: "", environment: environment, flags: settings)
             if let port { configuration.port = port }
             if let address { configuration.address = address }
             if let tlsEnabled { configuration.tls.enabled = tlsEnabled }

@@ -43,6 +43,21 @@ import Testing
         await #expect(throws: CharterError.self) { _ = try await enroll("p1", in: registry) }
     }
 
+    @Test(arguments: RegistryBackend.all) func revokingAnIDsCertificatesLeavesItsRecordAlone(
+        _ backend: RegistryBackend
+    ) async throws {
+        let registry = try await backend.open(affiliations: ["org1.department1", "org10"])
+        try await registry.insert(identity("p1"))
+        _ = try await enroll("p1", in: registry)
+        _ = try await enroll("p1", in: registry)
+        let revoked = try await registry.revokeCertificates(of: "p1", reason: .superseded, at: Date())
+        #expect(revoked.count == 2)
+        #expect(revoked.allSatisfy { $0.isRevoked && $0.reason == RevocationReason.superseded.rawValue })
+        #expect(try await registry.identity("p1")?.revoked == false)
+        #expect(try await registry.revokeCertificates(of: "p1", reason: .superseded, at: Date()).isEmpty)
+        #expect(try await registry.revokeCertificates(of: "nobody", reason: .superseded, at: Date()).isEmpty)
+    }
+
     @Test(arguments: RegistryBackend.all) func aCertificateIsRevokedOnce(_ backend: RegistryBackend) async throws {
         let registry = try await backend.open(affiliations: ["org1.department1", "org10"])
         try await registry.insert(identity("p1"))

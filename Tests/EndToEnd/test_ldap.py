@@ -210,9 +210,16 @@ def test_revoking_a_directory_user_revokes_its_certificates(ca):
     # nonrevoker is outside revoker1's affiliation (people.eng)
     refused = ca.token_call("POST", "/revoke", revoker, {"id": "nonrevoker"})
     assert refused.status == 403, refused.raw
-    carol = ca.enroll("carol(qa)*", "carolpw", csr_pem=make_csr(new_key(), "carol(qa)*"))
-    assert carol.status == 201
     assert ca.reenroll(nonrevoker.identity).status == 201
+    # alice is within revoker1's affiliation and powers: all her certificates are revoked
+    alice = ca.enroll("alice", "alicepw").identity
+    revoked = ca.token_call("POST", "/revoke", revoker, {"id": "alice"})
+    assert revoked.status == 200, revoked.raw
+    assert len(revoked.json["result"]["RevokedCerts"]) >= 1
+    assert ca.db_rows("SELECT COUNT(*) FROM certificates WHERE enrollment_id = 'alice' AND status = 'good'") == [(0,)]
+    assert ca.reenroll(alice).status == 401
+    # a directory entry is not marked revoked: its password still enrolls
+    assert ca.enroll("alice", "alicepw").status == 201
 
 
 def test_registry_writes_answer_that_the_directory_holds_the_identities(ca):

@@ -52,7 +52,7 @@ extension CAService {
             try AccessControl.checkActOn(caller: caller, target: target)
             if authenticator.directory != nil {
                 // A directory entry cannot be marked revoked here: its certificates are.
-                revoked = try await revokeCertificates(of: id, reason: reason, at: now)
+                revoked = try await registry.revokeCertificates(of: id, reason: reason, at: now)
             } else {
                 revoked = try await registry.revokeIdentity(id, reason: reason, at: now)
             }
@@ -77,30 +77,6 @@ extension CAService {
         } catch let error as CharterError where error.code == .authenticationFailure {
             return nil
         }
-    }
-
-    /// Every good certificate of `id`, revoked one by one.
-    func revokeCertificates(of id: String, reason: RevocationReason, at date: Date) async throws -> [CertificateRecord]
-    {
-        var filter = CertificateFilter()
-        filter.enrollmentID = id
-        filter.notRevoked = true
-        var revoked: [CertificateRecord] = []
-        for record in try await registry.certificates(matching: filter) {
-            do {
-                revoked.append(
-                    try await registry.revokeCertificate(
-                        serial: record.serial,
-                        authorityKeyIdentifier: record.authorityKeyIdentifier,
-                        reason: reason,
-                        at: date
-                    )
-                )
-            } catch let error as CharterError where error.code == .alreadyRevoked {
-                continue
-            }
-        }
-        return revoked
     }
 
     func generateCRL(_ request: Request, context: CharterRequestContext) async throws -> Response {

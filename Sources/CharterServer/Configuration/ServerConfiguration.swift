@@ -63,7 +63,7 @@ public struct ServerConfiguration: Sendable, Codable {
     /// Reads a YAML file through ``ConfigurationKeys/server``: keys that are missing keep their
     /// defaults; `FABRIC_CA_SERVER_*` variables and `--<key> value` flags set keys over the
     /// file's values; a key neither fabric-ca nor Charter has, or one Charter does not implement
-    /// set to a value that asks for something (`ldap.enabled: true`), is an error naming it.
+    /// set to a value that asks for something (`bccsp.default: PKCS11`), is an error naming it.
     public static func load(
         yaml: String,
         environment: [String: String] = [:],
@@ -82,11 +82,16 @@ public struct ServerConfiguration: Sendable, Codable {
         }
     }
 
-    /// Reads a configuration file; a missing or unreadable file is an error naming it.
-    public static func load(contentsOf path: String) throws -> ServerConfiguration {
+    /// Reads a configuration file, with variables and flags as ``load(yaml:environment:flags:)``
+    /// takes them; a missing or unreadable file, and every error in it, names the file.
+    public static func load(
+        contentsOf path: String,
+        environment: [String: String] = [:],
+        flags: [String] = []
+    ) throws -> ServerConfiguration {
         let text = try TextFile.read(path, as: "the configuration file")
         do {
-            return try load(yaml: text)
+            return try load(yaml: text, environment: environment, flags: flags)
         } catch let error as CharterError {
             throw CharterError(error.code, "\(path): \(error.message)")
         }

@@ -151,6 +151,12 @@ public struct ServerHome: Sendable {
         )
     }
 
+    /// The SQLite file `db` names (`db.datasource` relative to the home), nil for PostgreSQL:
+    /// the registry, its free-space watch and its backup all find it here.
+    public static func sqlitePath(configuration: ServerConfiguration, home path: String) throws -> String? {
+        try configuration.db.isPostgres() ? nil : HomeFiles(root: path).resolve(configuration.db.datasource)
+    }
+
     /// The registry `db` names: a SQLite file in the home (created with the home folder), or a
     /// PostgreSQL database shared with other replicas. Never a silent fallback: a configuration
     /// that asks for another database does not run on SQLite.
@@ -158,9 +164,9 @@ public struct ServerHome: Sendable {
         -> any Registry
     {
         let files = HomeFiles(root: path)
-        guard try configuration.db.isPostgres() else {
+        if let database = try sqlitePath(configuration: configuration, home: path) {
             try files.makeDirectory("", private: true)
-            return try SQLiteRegistry(path: files.resolve(configuration.db.datasource))
+            return try SQLiteRegistry(path: database)
         }
         var tls = PostgresRegistry.TLSFiles()
         tls.certfiles = configuration.db.tls.certfiles.map(files.resolve)
