@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "CharterCore", targets: ["CharterCore"]),
         .library(name: "CharterStore", targets: ["CharterStore"]),
         .library(name: "CharterPostgres", targets: ["CharterPostgres"]),
+        .library(name: "CharterMySQL", targets: ["CharterMySQL"]),
         .library(name: "CharterImport", targets: ["CharterImport"]),
         .library(name: "CharterServer", targets: ["CharterServer"]),
         .library(name: "CharterCryptogen", targets: ["CharterCryptogen"]),
@@ -89,12 +90,24 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .systemLibrary(name: "CMariaDB", pkgConfig: "libmariadb", providers: [.apt(["libmariadb-dev"])]),
+        .target(
+            name: "CharterMySQL",
+            dependencies: [
+                "CMariaDB",
+                "CharterCore",
+                "CharterStore",
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "CharterImport",
             dependencies: [
                 "CharterCore",
                 "CharterStore",
                 "CharterPostgres",
+                "CharterMySQL",
                 "CharterServer",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -111,6 +124,7 @@ let package = Package(
                 "CharterLDAP",
                 "CharterStore",
                 "CharterPostgres",
+                "CharterMySQL",
                 "CharterClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -175,6 +189,7 @@ let package = Package(
                 "CharterCore",
                 "CharterImport",
                 "CharterPostgres",
+                "CharterMySQL",
                 "CharterStore",
                 "CharterServer",
                 "CharterCryptogen",
@@ -241,7 +256,10 @@ let package = Package(
         ),
         .testTarget(
             name: "CharterStoreTests",
-            dependencies: ["CharterCore", "CharterStore", "CharterPostgres", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "CharterCore", "CharterStore", "CharterPostgres", "CharterMySQL",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

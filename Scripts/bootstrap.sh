@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building Charter and running its tests need on a fresh Debian machine:
 # SQLite headers for GRDB, OpenLDAP's client library and slapd for the LDAP registry and its tests,
+# MariaDB's client library and server for the MySQL registry and its tests,
 # openssl for the end-to-end checks, chromium for the audit report test,
 # PostgreSQL and HAProxy for the registry and replica tests (the tests start their own private
 # instances; nothing here runs as a service), and a Python virtualenv with the real clients the end-to-end tests drive (cryptography,
@@ -22,10 +23,23 @@ command -v haproxy >/dev/null 2>&1 || need_apt+=(haproxy)
 dpkg -s libldap-dev >/dev/null 2>&1 || need_apt+=(libldap-dev)
 command -v slapd >/dev/null 2>&1 || [ -x /usr/sbin/slapd ] || need_apt+=(slapd)
 command -v ldapsearch >/dev/null 2>&1 || need_apt+=(ldap-utils)
+# The MySQL registry links MariaDB Connector/C; its tests start a private MariaDB server.
+dpkg -s libmariadb-dev >/dev/null 2>&1 || need_apt+=(libmariadb-dev)
+[ -x /usr/sbin/mariadbd ] || need_apt+=(mariadb-server)
+command -v mariadb >/dev/null 2>&1 || need_apt+=(mariadb-client)
 if [ ${#need_apt[@]} -gt 0 ]; then
     SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
     $SUDO apt-get update -qq
+    # Packages with a service (mariadb-server) are installed without starting it: the tests
+    # run their own private instances.
+    made_policy=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+        $SUDO chmod 755 /usr/sbin/policy-rc.d
+        made_policy=1
+    fi
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}"
+    [ -z "$made_policy" ] || $SUDO rm -f /usr/sbin/policy-rc.d
 fi
 
 VENV=.venv

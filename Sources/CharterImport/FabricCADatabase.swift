@@ -1,10 +1,11 @@
-// Reads fabric-ca's registry tables from its SQLite file or its PostgreSQL database, read only.
+// Reads fabric-ca's registry tables from its SQLite file or its PostgreSQL or MySQL database, read only.
 // Column types differ between the two (blob, bytea, text, timestamp): every value is read as
 // text so both give the same rows. SQLite's text is read as the bytes stored (a C string would
 // stop at the first NUL, so `nul\0../x` would arrive as `nul`), and a value that is not UTF-8
 // marks its row as unreadable instead of being repaired.
 
 import CharterCore
+import CharterMySQL
 import CharterPostgres
 import Foundation
 import GRDB
@@ -17,6 +18,14 @@ public enum FabricCADatabase: Sendable {
     case sqlite(path: String)
     /// A fabric-ca PostgreSQL database.
     case postgres(PostgresDataSource)
+    /// A fabric-ca MySQL database.
+    case mysql(MySQLDataSource)
+
+    /// The database a `--from-db` datasource names: MySQL's Go form, else PostgreSQL's.
+    public static func parsing(_ datasource: String) throws -> FabricCADatabase {
+        MySQLDataSource.isMySQL(datasource)
+            ? .mysql(try MySQLDataSource(parsing: datasource)) : .postgres(try PostgresDataSource(parsing: datasource))
+    }
 
     /// `CAST(x AS BLOB)` keeps every byte of a text value.
     static func bytes(_ columns: [String]) -> String {
@@ -34,6 +43,7 @@ public enum FabricCADatabase: Sendable {
         switch self {
         case .sqlite(let path): return try readSQLite(path)
         case .postgres(let source): return try await readPostgres(source)
+        case .mysql(let source): return try await readMySQL(source)
         }
     }
 
@@ -46,80 +56,47 @@ public enum FabricCADatabase: Sendable {
         do {
             let queue = try DatabaseQueue(path: path, configuration: configuration)
             return try queue.read { db in
-                // Columns of the row being read that were not UTF-8; `problem()` reports and clears them.
-                var unreadable: [String] = []
-                func text(_ row: Row, _ column: String) -> String {
-                    switch row[column] as DatabaseValue {
-                    case let value where value.isNull: return ""
-                    case let value:
-                        if let data = Data.fromDatabaseValue(value) {
-                            guard let string = String(validating: data, as: UTF8.self) else {
-                                unreadable.append(column)
-                                return String(decoding: data, as: UTF8.self)
+                // Every value as the bytes stored: blobs and text as they are, numbers as digits.
+                func rows(_ sql: String) throws -> [FabricCATables.Row] {
+                    try Row.fetchAll(db, sql: sql).map { row in
+                        var values: FabricCATables.Row = [:]
+                        for (column, value) in row {
+                            switch value.storage {
+                            case .null: continue
+                            case .int64(let number): values[column] = Array(String(number).utf8)
+                            case .double(let number): values[column] = Array(String(number).utf8)
+                            case .string(let text): values[column] = Array(text.utf8)
+                            case .blob(let data): values[column] = Array(data)
                             }
-                            return string
                         }
-                        if let string = String.fromDatabaseValue(value) { return string }
-                        return value.description
+                        return values
                     }
                 }
-                // An integer column, or its text; anything else reads as 0, as before.
-                func number(_ row: Row, _ column: String) -> Int {
-                    if let value = Int.fromDatabaseValue(row[column] as DatabaseValue) { return value }
-                    let written = text(row, column)
-                    let negative = written.hasPrefix("-")
-                    let magnitude = DecimalInteger.parse(
-                        negative ? written.dropFirst() : Substring(written),
-                        in: 0...Int.max
-                    )
-                    return magnitude.map { negative ? -$0 : $0 } ?? 0
-                }
-                func problem() -> String? {
-                    defer { unreadable = [] }
-                    return unreadable.isEmpty ? nil : "\(unreadable.joined(separator: ", ")) not UTF-8"
-                }
-                var registry = FabricCARegistry()
-                registry.users = try Row.fetchAll(db, sql: Self.usersSQL).map { row in
-                    return FabricCAUser(
-                        id: text(row, "id"),
-                        token: text(row, "token"),
-                        type: text(row, "type"),
-                        affiliation: text(row, "affiliation"),
-                        attributes: text(row, "attributes"),
-                        state: number(row, "state"),
-                        maxEnrollments: number(row, "max_enrollments"),
-                        incorrectPasswordAttempts: number(row, "incorrect_password_attempts"),
-                        problem: problem()
-                    )
-                }
-                for row in try Row.fetchAll(db, sql: Self.affiliationsBytesSQL) {
-                    let name = text(row, "name")
-                    if let problem = problem() {
-                        registry.refused.append(ImportRefusal(table: "affiliations", key: name, reason: problem))
-                    } else {
-                        registry.affiliations.append(name)
-                    }
-                }
-                registry.certificates = try Row.fetchAll(db, sql: Self.certificatesSQL).map { row in
-                    return FabricCACertificate(
-                        id: text(row, "id"),
-                        serial: text(row, "serial_number"),
-                        authorityKeyIdentifier: text(row, "authority_key_identifier"),
-                        caLabel: text(row, "ca_label"),
-                        status: text(row, "status"),
-                        reason: number(row, "reason"),
-                        revokedAt: FabricCARegistry.time(text(row, "revoked_at")),
-                        pem: text(row, "pem"),
-                        problem: problem()
-                    )
-                }
-                return registry
+                return FabricCATables(
+                    users: try rows(Self.usersSQL),
+                    affiliations: try rows(Self.affiliationsBytesSQL),
+                    certificates: try rows(Self.certificatesSQL)
+                ).registry()
             }
         } catch let error as CharterError {
             throw error
         } catch {
             throw CharterError(.storage, "Cannot read the fabric-ca database \(path): \(error)")
         }
+    }
+
+    func readMySQL(_ source: MySQLDataSource) async throws -> FabricCARegistry {
+        // fabric-ca's MySQL columns are text and varbinary alike: the bytes come as stored.
+        let tables = try await MySQLTableReader.read(
+            source,
+            [
+                "SELECT id, token, type, affiliation, attributes, state, max_enrollments, incorrect_password_attempts FROM users ORDER BY id",
+                "SELECT name FROM affiliations ORDER BY name",
+                "SELECT id, serial_number, authority_key_identifier, ca_label, status, reason, revoked_at, pem FROM certificates",
+            ]
+        )
+        guard tables.count == 3 else { throw CharterError(.storage, "The fabric-ca tables were not all read") }
+        return FabricCATables(users: tables[0], affiliations: tables[1], certificates: tables[2]).registry()
     }
 
     func readPostgres(_ source: PostgresDataSource) async throws -> FabricCARegistry {

@@ -166,10 +166,10 @@ public struct FabricCAImporter: Sendable {
     }
 
     func defaultDatabase(_ configuration: ServerConfiguration, _ files: HomeFiles) throws -> FabricCADatabase {
-        guard try !configuration.db.isPostgres() else {
+        guard try configuration.db.kind() == .sqlite else {
             throw CharterError(
                 .configuration,
-                "The fabric-ca registry is on PostgreSQL: give it with --from-db (its datasource)"
+                "The fabric-ca registry is on \(configuration.db.type): give it with --from-db (its datasource)"
             )
         }
         let name = configuration.db.datasource == "charter.db" ? "fabric-ca-server.db" : configuration.db.datasource

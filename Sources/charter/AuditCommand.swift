@@ -4,6 +4,7 @@ import ArgumentParser
 import CharterAudit
 import CharterClient
 import CharterCore
+import CharterMySQL
 import CharterPostgres
 import CharterServer
 import CharterStore
@@ -19,7 +20,7 @@ struct AuditCommand: AsyncParsableCommand {
 
     @Option(
         help:
-            "A Charter database, read only (safe while the server runs): a SQLite file, or a PostgreSQL datasource ('host=… dbname=…' or postgres://…)."
+            "A Charter database, read only (safe while the server runs): a SQLite file, a PostgreSQL datasource ('host=… dbname=…' or postgres://…) or a MySQL one ('user:pw@tcp(host:port)/db')."
     ) var db: String?
     @Option(help: "Folders of certificates: cryptogen trees, MSP folders, any PEM files (repeatable).") var dir:
         [String] = []
@@ -83,7 +84,9 @@ struct AuditCommand: AsyncParsableCommand {
         request.caFiles = ca
         if let db {
             let registry: any Registry & CertificateArchive
-            if PostgresDataSource.isPostgres(db) {
+            if MySQLDataSource.isMySQL(db) {
+                registry = try await MySQLRegistry(try MySQLDataSource(parsing: db), migrate: false)
+            } else if PostgresDataSource.isPostgres(db) {
                 registry = try await PostgresRegistry(try PostgresDataSource(parsing: db), migrate: false)
             } else {
                 registry = try SQLiteRegistry(path: db, readOnly: true)
@@ -127,7 +130,8 @@ struct AuditCommand: AsyncParsableCommand {
         if let logKey { return try NoteVerifier(verifierKey: logKey) }
         let home = (db as NSString).deletingLastPathComponent
         let config = (home as NSString).appendingPathComponent(ServerHome.configFileName)
-        guard !PostgresDataSource.isPostgres(db), FileManager.default.fileExists(atPath: config),
+        guard !PostgresDataSource.isPostgres(db), !MySQLDataSource.isMySQL(db),
+            FileManager.default.fileExists(atPath: config),
             FileManager.default.fileExists(
                 atPath: (home as NSString).appendingPathComponent("msp/keystore/log-signing.key")
             )

@@ -17,7 +17,7 @@ struct ImportCommand: AsyncParsableCommand {
     @Option(help: "The fabric-ca-server home folder.") var from: String
     @Option(
         name: .customLong("from-db"),
-        help: "fabric-ca's PostgreSQL datasource, when its registry is not the home's SQLite file."
+        help: "fabric-ca's PostgreSQL or MySQL datasource, when its registry is not the home's SQLite file."
     ) var fromDB: String?
     @Option(name: [.customShort("H"), .long], help: "The new Charter home; it must not exist or be empty.")
     var home: String = ProcessInfo.processInfo.environment["CHARTER_HOME"] ?? "charter-home"
@@ -42,7 +42,7 @@ struct ImportCommand: AsyncParsableCommand {
             }
             let importer = FabricCAImporter(
                 source: from,
-                sourceDatabase: try fromDB.map { .postgres(try PostgresDataSource(parsing: $0)) },
+                sourceDatabase: try fromDB.map(FabricCADatabase.parsing),
                 target: home,
                 targetDB: targetDB,
                 skipInvalid: skipInvalid

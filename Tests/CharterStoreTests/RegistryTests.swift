@@ -305,6 +305,7 @@ import Testing
         let registry = try await backend.open()
         let expected = [
             "sqlite": "sqlite synchronous=FULL", "postgres": "postgresql synchronous_commit=on, waits for no standby",
+            "mysql": "mysql innodb_flush_log_at_trx_commit=1, sync_binlog=0",
         ]
         let durability = try await registry.durability()
         #expect(durability.description == expected[backend.rawValue])

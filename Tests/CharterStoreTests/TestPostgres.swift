@@ -35,9 +35,14 @@ actor TestPostgres {
     func makeDatabase(settings: [String: String] = [:]) async throws -> PostgresDataSource {
         let port = try await clusterPort()
         let name = "t" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-        try Self.run(["createdb", "-h", "127.0.0.1", "-p", "\(port)", "-U", "charter", name], asOwner: false)
+        try TestProcess.run(
+            Self.binaries,
+            ["createdb", "-h", "127.0.0.1", "-p", "\(port)", "-U", "charter", name],
+            asOwner: false
+        )
         for (setting, value) in settings {
-            try Self.run(
+            try TestProcess.run(
+                Self.binaries,
                 [
                     "psql", "-h", "127.0.0.1", "-p", "\(port)", "-U", "charter", "-d", name, "-c",
                     "ALTER DATABASE \(name) SET \(setting) = '\(value)'",
@@ -59,91 +64,40 @@ actor TestPostgres {
 
     private static func start() throws -> Int {
         guard binaries != nil else {
-            throw TestPostgresError("initdb not found: install PostgreSQL (Scripts/bootstrap.sh does)")
+            throw TestProcessError("initdb not found: install PostgreSQL (Scripts/bootstrap.sh does)")
         }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("charter-pg-\(UUID().uuidString)")
             .path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        if getuid() == 0 { try run(["chown", "nobody", folder], asOwner: false) }
+        if getuid() == 0 { try TestProcess.run(binaries, ["chown", "nobody", folder], asOwner: false) }
         let data = folder + "/data"
-        try run(["initdb", "-D", data, "-U", "charter", "-A", "trust", "-E", "UTF8", "--no-sync"], asOwner: true)
-        let port = try freePort()
+        try TestProcess.run(
+            binaries,
+            ["initdb", "-D", data, "-U", "charter", "-A", "trust", "-E", "UTF8", "--no-sync"],
+            asOwner: true
+        )
+        let port = try TestProcess.freePort()
         // The tests check behaviour, not durability: no fsync keeps them quick.
-        let server = [
-            "postgres", "-D", data, "-p", "\(port)", "-k", folder, "-c", "listen_addresses=127.0.0.1",
-            "-c", "fsync=off", "-c", "max_connections=200",
-        ].map(shellQuoted).joined(separator: " ")
-        let pid = ProcessInfo.processInfo.processIdentifier
-        let watcher = """
-            \(server) > \(folder)/log 2>&1 &
-            child=$!
-            while [ -d /proc/\(pid) ] && [ -d /proc/$child ]; do sleep 1; done
-            kill -INT $child 2>/dev/null
-            """
-        try spawn(["sh", "-c", watcher], asOwner: true)
+        try TestProcess.serve(
+            [
+                "\(binaries ?? "")/postgres", "-D", data, "-p", "\(port)", "-k", folder, "-c",
+                "listen_addresses=127.0.0.1",
+                "-c", "fsync=off", "-c", "max_connections=200",
+            ],
+            log: folder + "/log",
+            stop: "INT",
+            asOwner: true
+        )
         for _ in 0..<300 {
-            if (try? run(["pg_isready", "-q", "-h", "127.0.0.1", "-p", "\(port)"], asOwner: false)) != nil {
+            if (try? TestProcess.run(
+                binaries,
+                ["pg_isready", "-q", "-h", "127.0.0.1", "-p", "\(port)"],
+                asOwner: false
+            )) != nil {
                 return port
             }
             usleep(100_000)
         }
-        throw TestPostgresError("PostgreSQL did not start; see \(folder)/log")
+        throw TestProcessError("PostgreSQL did not start; see \(folder)/log")
     }
-
-    private static func freePort() throws -> Int {
-        let socket = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
-                bind(socket, generic, length) == 0 && getsockname(socket, generic, &length) == 0
-            }
-        }
-        guard bound else { throw TestPostgresError("no free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    private static func command(_ arguments: [String], asOwner: Bool) -> Process {
-        let process = Process()
-        var arguments = arguments
-        if let binaries, !arguments[0].contains("/"),
-            FileManager.default.isExecutableFile(atPath: "\(binaries)/\(arguments[0])")
-        {
-            arguments[0] = "\(binaries)/\(arguments[0])"
-        }
-        if asOwner && getuid() == 0 {
-            arguments = ["runuser", "-u", "nobody", "--"] + arguments
-        }
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        return process
-    }
-
-    private static func run(_ arguments: [String], asOwner: Bool) throws {
-        let process = command(arguments, asOwner: asOwner)
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw TestPostgresError("\(arguments.joined(separator: " ")) exited with \(process.terminationStatus)")
-        }
-    }
-
-    private static func spawn(_ arguments: [String], asOwner: Bool) throws {
-        try command(arguments, asOwner: asOwner).run()
-    }
-
-    private static func shellQuoted(_ text: String) -> String {
-        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
-    }
-}
-
-struct TestPostgresError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

@@ -1,4 +1,4 @@
-"""Private PostgreSQL and HAProxy instances that the replica tests start and stop themselves.
+"""Private PostgreSQL, MariaDB, HAProxy and OpenLDAP instances that the tests start and stop themselves.
 
 PostgreSQL refuses to run as root, so under root the cluster's files and processes belong to
 `nobody`. Everything listens on loopback ports chosen at start.
@@ -27,6 +27,8 @@ def postgres_binaries():
 
 
 class PostgresCluster:
+    kind = "postgres"
+
     def __init__(self, settings=None):
         self.settings = settings or {}
         self.bin = postgres_binaries()
@@ -120,6 +122,79 @@ class PostgresCluster:
         out = subprocess.run(
             [os.path.join(self.bin, "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "charter", "-d", database,
              "-At", "-F", "\t", "-c", sql],
+            check=True, capture_output=True, text=True,
+        ).stdout
+        return [line.split("\t") for line in out.splitlines()]
+
+
+class MariaDB:
+    """A private MariaDB server (mariadb-install-db in a temporary folder), the tests' MySQL.
+
+    Same calls as PostgresCluster: `datasource` is fabric-ca's Go form; `query` returns rows of strings."""
+
+    kind = "mysql"
+
+    def __init__(self):
+        self.folder = tempfile.mkdtemp(prefix="charter-mysql-")
+        self.data = os.path.join(self.folder, "data")
+        self.port = free_port()
+        self.process = None
+        self.as_root = ["--user=root"] if os.getuid() == 0 else []
+
+    def start(self):
+        if not os.path.exists(self.data):
+            subprocess.run(
+                ["mariadb-install-db", "--no-defaults", f"--datadir={self.data}",
+                 "--auth-root-authentication-method=normal", "--skip-test-db", *self.as_root],
+                check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )
+        self.log = open(os.path.join(self.folder, "mariadb.log"), "ab")
+        self.process = subprocess.Popen(
+            ["/usr/sbin/mariadbd", "--no-defaults", f"--datadir={self.data}", f"--socket={self.folder}/socket",
+             f"--port={self.port}", "--bind-address=127.0.0.1", f"--pid-file={self.folder}/pid",
+             "--innodb-buffer-pool-size=64M", "--performance-schema=off", "--skip-log-bin",
+             "--max-connections=500", *self.as_root],
+            stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("mariadbd exited: " + open(os.path.join(self.folder, "mariadb.log")).read())
+            ready = subprocess.run(["mariadb-admin", "--no-defaults", "-h", "127.0.0.1", "-P", str(self.port),
+                                    "-u", "root", "ping"], capture_output=True)
+            if ready.returncode == 0:
+                return self
+            time.sleep(0.1)
+        raise RuntimeError("mariadbd did not start")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=60)
+        self.log.close()
+
+    def kill(self):
+        self.process.kill()
+        self.process.wait(timeout=60)
+        self.log.close()
+
+    def create_database(self, name):
+        self.query("", f"CREATE DATABASE {name}")
+        return self.datasource(name)
+
+    def datasource(self, name, password=None):
+        if password is None:
+            return f"root@tcp(127.0.0.1:{self.port})/{name}?parseTime=true"
+        # an account with a password, for the tests that check it is never logged
+        self.query("", f"CREATE OR REPLACE USER 'charter'@'%' IDENTIFIED BY '{password}'")
+        self.query("", "GRANT ALL ON *.* TO 'charter'@'%'")
+        return f"charter:{password}@tcp(127.0.0.1:{self.port})/{name}?parseTime=true"
+
+    def query(self, database, sql):
+        """Rows of a statement, as lists of strings."""
+        out = subprocess.run(
+            ["mariadb", "--no-defaults", "-h", "127.0.0.1", "-P", str(self.port), "-u", "root", "-N", "-B",
+             *([database] if database else []), "-e", sql],
             check=True, capture_output=True, text=True,
         ).stdout
         return [line.split("\t") for line in out.splitlines()]

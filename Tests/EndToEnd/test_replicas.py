@@ -1,7 +1,8 @@
-"""Two `charter server` replicas on one PostgreSQL database behind HAProxy behave as one CA.
+"""Two `charter server` replicas on one PostgreSQL or MySQL database behind HAProxy behave as one CA.
 
-The test starts its own PostgreSQL cluster (initdb on a free loopback port) and HAProxy in TCP
-mode whose health checks ask each replica's operations /healthz.
+Each module run starts its own database server (PostgreSQL with initdb, MariaDB with
+mariadb-install-db, on a free loopback port) and HAProxy in TCP mode whose health checks ask
+each replica's operations /healthz.
 """
 import copy
 import json
@@ -16,15 +17,18 @@ import pytest
 from cryptography import x509
 
 from harness import BINARY, Server
-from services import HAProxy, PostgresCluster
+from services import HAProxy, MariaDB, PostgresCluster
 from test_lifecycle import aki_hex, crl_from_result, serial_hex
 
 PASSWORD = "s3cret-db-pass"
 
 
-@pytest.fixture(scope="module")
-def cluster():
-    c = PostgresCluster().start()
+COMMITS = {"postgres": "Commits: postgresql synchronous_commit=on", "mysql": "Commits: mysql innodb_flush_log_at_trx_commit=1"}
+
+
+@pytest.fixture(scope="module", params=[PostgresCluster, MariaDB], ids=["postgres", "mysql"])
+def cluster(request):
+    c = request.param().start()
     yield c
     c.stop()
 
@@ -32,7 +36,7 @@ def cluster():
 def replica_config(cluster, database):
     return f"""
 db:
-  type: postgres
+  type: {cluster.kind}
   datasource: {cluster.datasource(database, password=PASSWORD)}
 registry:
   identities:
@@ -89,14 +93,14 @@ def recorded(cluster, cert):
     return rows[0][0] if rows else None
 
 
-def test_the_password_in_the_datasource_is_never_logged(replicas):
+def test_the_password_in_the_datasource_is_never_logged(replicas, cluster):
     first, second, _ = replicas
     for server in (first, second):
         log = open(server.log_path).read()
         assert PASSWORD not in log
-        assert server.logged("Commits: postgresql synchronous_commit=on")
+        assert server.logged(COMMITS[cluster.kind])
     config = open(os.path.join(first.home, "charter-server-config.yaml")).read()
-    assert "type: postgres" in config
+    assert f"type: {cluster.kind}" in config
     # nothing of the registry went into SQLite
     assert not os.path.exists(first.db_path)
 
@@ -233,7 +237,7 @@ def test_both_replicas_wrote_one_log_that_verifies(replicas, cluster):
     assert [f for f in json.loads(out.stdout)["findings"] if f["id"].startswith("log-")] == []
 
 
-def test_audit_reads_the_postgres_registry(replicas, cluster):
+def test_audit_reads_the_shared_registry(replicas, cluster):
     first, _, _ = replicas
     rows = int(cluster.query("ca", "SELECT count(*) FROM certificates")[0][0])
     out = subprocess.run(

@@ -3,6 +3,7 @@
 
 import CharterConfiguration
 import CharterCore
+import CharterMySQL
 import CharterPostgres
 import Foundation
 import Yams
@@ -283,15 +284,16 @@ extension ServerConfiguration {
         }
     }
 
-    /// `db:` — the registry: an embedded SQLite file (default) or a PostgreSQL database shared by
-    /// several replicas, with fabric-ca's keys.
+    /// `db:` — the registry: an embedded SQLite file (default), or a PostgreSQL or MySQL
+    /// database shared by several replicas, with fabric-ca's keys.
     public struct DB: Sendable, Codable {
-        /// `sqlite3` (also `sqlite`) or `postgres`; anything else is refused at start.
+        /// `sqlite3` (also `sqlite`), `postgres` or `mysql`; anything else is refused at start.
         public var type: String = "sqlite3"
         /// SQLite: a file name relative to the home. PostgreSQL: libpq's `host=… port=… user=…
-        /// password=… dbname=… sslmode=…` or a `postgres://` URL.
+        /// password=… dbname=… sslmode=…` or a `postgres://` URL. MySQL: the Go driver's
+        /// `user:password@tcp(host:port)/dbname?parseTime=true`.
         public var datasource: String = "charter.db"
-        /// TLS to PostgreSQL.
+        /// TLS to the database server.
         public var tls = ClientTLS()
         public init() {}
         public init(from decoder: any Decoder) throws {
@@ -301,22 +303,45 @@ extension ServerConfiguration {
             tls = try c.decodeIfPresent(ClientTLS.self, forKey: .tls) ?? ClientTLS()
         }
 
-        /// The datasource as it may be logged: a PostgreSQL password never is.
-        public var redactedDatasource: String {
-            guard (try? isPostgres()) == true else { return datasource }
-            return (try? PostgresDataSource(parsing: datasource).redacted) ?? "(unparsable datasource)"
+        /// The databases Charter keeps its registry in.
+        public enum Kind: Sendable {
+            /// One server's embedded file.
+            case sqlite
+            /// A PostgreSQL database several replicas share.
+            case postgres
+            /// A MySQL or MariaDB database several replicas share.
+            case mysql
         }
 
-        /// True for PostgreSQL; throws for a type Charter does not have, never falling back.
-        public func isPostgres() throws -> Bool {
+        /// The kind `type` names; throws for a type Charter does not have, never falling back.
+        public func kind() throws -> Kind {
             switch type.lowercased() {
-            case "sqlite3", "sqlite": return false
-            case "postgres", "postgresql": return true
+            case "sqlite3", "sqlite": return .sqlite
+            case "postgres", "postgresql": return .postgres
+            case "mysql": return .mysql
             default:
                 throw CharterError(
                     .configuration,
-                    "db.type '\(type)' is not supported: use sqlite3 (embedded) or postgres (several replicas)"
+                    "db.type '\(type)' is not supported: use sqlite3 (embedded), postgres or mysql (several replicas)"
                 )
+            }
+        }
+
+        /// The datasource as it may be logged: a database password never is.
+        public var redactedDatasource: String {
+            switch try? kind() {
+            case .postgres: return (try? PostgresDataSource(parsing: datasource).redacted) ?? "(unparsable datasource)"
+            case .mysql: return (try? MySQLDataSource(parsing: datasource).redacted) ?? "(unparsable datasource)"
+            case .sqlite, nil: return datasource
+            }
+        }
+
+        /// True when the datasource holds a password: a file that keeps it is the owner's only.
+        public var datasourceHasPassword: Bool {
+            switch try? kind() {
+            case .postgres: return (try? PostgresDataSource(parsing: datasource).password) != nil
+            case .mysql: return (try? MySQLDataSource(parsing: datasource).password) != nil
+            case .sqlite, nil: return false
             }
         }
     }
@@ -324,11 +349,14 @@ extension ServerConfiguration {
     /// `db.tls` and `intermediate.tls`: the roots the other server's certificate must chain to and
     /// an optional client pair.
     public struct ClientTLS: Sendable, Codable {
+        /// `db.tls.enabled`: TLS to MySQL with these files (fabric-ca's `tls=custom`).
+        public var enabled = false
         public var certfiles: [String] = []
         public var client = ClientTLSPair()
         public init() {}
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
+            enabled = try c.decodeIfPresent(Bool.self, forKey: .enabled) ?? false
             certfiles = try c.decodeIfPresent([String]?.self, forKey: .certfiles).flatMap { $0 } ?? []
             client = try c.decodeIfPresent(ClientTLSPair.self, forKey: .client) ?? ClientTLSPair()
         }

@@ -28,7 +28,7 @@ enum ServerKeys {
             ConfigurationKey("ca.chainfile"), ConfigurationKey("ca.expirywarning"), ConfigurationKey("ca.hashkeyfile"),
             ConfigurationKey("crl.expiry"),
             ConfigurationKey("registry.maxenrollments"), ConfigurationKey("registry.identities", isWhole: true),
-            ConfigurationKey("db.type"), ConfigurationKey("db.datasource"),
+            ConfigurationKey("db.type"), ConfigurationKey("db.datasource"), ConfigurationKey("db.tls.enabled"),
             ConfigurationKey("db.tls.certfiles", isList: true), ConfigurationKey("db.tls.client.certfile"),
             ConfigurationKey("db.tls.client.keyfile"),
             ConfigurationKey("affiliations", isWhole: true),
@@ -80,10 +80,6 @@ enum ServerKeys {
     static let withoutEffect: [ConfigurationKey] = [
         ConfigurationKey("version", .noEffect("fabric-ca's stamp of the release that wrote the file")),
         ConfigurationKey("ldap.groupfilter", .noEffect("fabric-ca 1.5 reads nothing with it either")),
-        ConfigurationKey(
-            "db.tls.enabled",
-            .noEffect("TLS to PostgreSQL follows the datasource's sslmode; db.tls.certfiles and db.tls.client are read")
-        ),
         ConfigurationKey(
             "bccsp.sw.hash",
             .noEffect("software keys: the CA's key comes from csr.keyrequest, certificates are signed with SHA-256/384")

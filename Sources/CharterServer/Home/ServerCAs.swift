@@ -36,10 +36,10 @@ public struct ServerCAs: Sendable {
             throw CharterError(.configuration, "cacount must lie between 0 and 64, not \(configuration.cacount)")
         }
         if configuration.cacount > 0 {
-            guard try !configuration.db.isPostgres() else {
+            guard try configuration.db.kind() == .sqlite else {
                 throw CharterError(
                     .configuration,
-                    "cacount makes SQLite CAs; with PostgreSQL give each CA its own database through cafiles"
+                    "cacount makes SQLite CAs; with \(configuration.db.type) give each CA its own database through cafiles"
                 )
             }
             for index in 1...configuration.cacount {

@@ -4,6 +4,7 @@
 
 import CharterCore
 import CharterLDAP
+import CharterMySQL
 import CharterPostgres
 import CharterStore
 import Foundation
@@ -68,8 +69,8 @@ public struct ServerHome: Sendable {
             written.intermediate.parentserver.url = ParentEnrollment.withoutSecret(
                 configuration.intermediate.parentserver.url
             )
-            let secret = (try? PostgresDataSource(parsing: configuration.db.datasource).password) != nil
-            try files.write(configFile, try written.yaml(), mode: secret ? 0o600 : 0o644)
+            let mode: mode_t = configuration.db.datasourceHasPassword ? 0o600 : 0o644
+            try files.write(configFile, try written.yaml(), mode: mode)
         }
         if let made {
             try writeCA(
@@ -151,10 +152,10 @@ public struct ServerHome: Sendable {
         )
     }
 
-    /// The SQLite file `db` names (`db.datasource` relative to the home), nil for PostgreSQL:
-    /// the registry, its free-space watch and its backup all find it here.
+    /// The SQLite file `db` names (`db.datasource` relative to the home), nil for a shared
+    /// database: the registry, its free-space watch and its backup all find it here.
     public static func sqlitePath(configuration: ServerConfiguration, home path: String) throws -> String? {
-        try configuration.db.isPostgres() ? nil : HomeFiles(root: path).resolve(configuration.db.datasource)
+        try configuration.db.kind() == .sqlite ? HomeFiles(root: path).resolve(configuration.db.datasource) : nil
     }
 
     /// The registry `db` names: a SQLite file in the home (created with the home folder), or a
@@ -168,13 +169,31 @@ public struct ServerHome: Sendable {
             try files.makeDirectory("", private: true)
             return try SQLiteRegistry(path: database)
         }
-        var tls = PostgresRegistry.TLSFiles()
-        tls.certfiles = configuration.db.tls.certfiles.map(files.resolve)
-        if !configuration.db.tls.client.certfile.isEmpty {
-            tls.clientCertfile = files.resolve(configuration.db.tls.client.certfile)
-            tls.clientKeyfile = files.resolve(configuration.db.tls.client.keyfile)
+        let tls = configuration.db.tls
+        let certfiles = tls.certfiles.map(files.resolve)
+        let (certfile, keyfile) =
+            tls.client.certfile.isEmpty
+            ? ("", "") : (files.resolve(tls.client.certfile), files.resolve(tls.client.keyfile))
+        if try configuration.db.kind() == .mysql {
+            var source = try MySQLDataSource(parsing: configuration.db.datasource)
+            // fabric-ca's db.tls.enabled registers the files as the driver's `custom` TLS.
+            if tls.enabled && source.tls == .disable { source.tls = .custom }
+            var material = MySQLRegistry.TLSFiles()
+            (material.certfiles, material.clientCertfile, material.clientKeyfile) = (certfiles, certfile, keyfile)
+            return try await MySQLRegistry(source, tls: material)
         }
-        return try await PostgresRegistry(try PostgresDataSource(parsing: configuration.db.datasource), tls: tls)
+        let source = try PostgresDataSource(parsing: configuration.db.datasource)
+        // PostgreSQL's TLS follows sslmode (as in fabric-ca's documented set-up): enabled TLS
+        // with sslmode=disable is a contradiction, not a choice to make silently.
+        if tls.enabled && source.sslMode == .disable {
+            throw CharterError(
+                .configuration,
+                "db.tls.enabled is true but the PostgreSQL datasource's sslmode is disable: add sslmode=verify-full"
+            )
+        }
+        var material = PostgresRegistry.TLSFiles()
+        (material.certfiles, material.clientCertfile, material.clientKeyfile) = (certfiles, certfile, keyfile)
+        return try await PostgresRegistry(source, tls: material)
     }
 
     /// The home's CA certificate file (`ca.certfile`, else `ca-cert.pem`).

@@ -1,0 +1,89 @@
+// fabric-ca's three tables as a database hands them over, column by column as stored bytes, and
+// the registry they describe. SQLite and MySQL both give bytes (text, blob and varbinary alike),
+// so one reading decides what a NULL, a number or text that is not UTF-8 becomes.
+
+import CharterCore
+
+struct FabricCATables {
+    /// A row: each column's bytes; a NULL column is absent.
+    typealias Row = [String: [UInt8]]
+
+    var users: [Row]
+    var affiliations: [Row]
+    var certificates: [Row]
+
+    /// The registry: NULL reads as empty text or 0; a value that is not UTF-8 marks its row
+    /// unreadable (a user or certificate carries the problem, an affiliation is refused).
+    func registry() -> FabricCARegistry {
+        var registry = FabricCARegistry()
+        for row in users {
+            var reader = Reader(row: row)
+            registry.users.append(
+                FabricCAUser(
+                    id: reader.text("id"),
+                    token: reader.text("token"),
+                    type: reader.text("type"),
+                    affiliation: reader.text("affiliation"),
+                    attributes: reader.text("attributes"),
+                    state: reader.number("state"),
+                    maxEnrollments: reader.number("max_enrollments"),
+                    incorrectPasswordAttempts: reader.number("incorrect_password_attempts"),
+                    problem: reader.problem
+                )
+            )
+        }
+        for row in affiliations {
+            var reader = Reader(row: row)
+            let name = reader.text("name")
+            if let problem = reader.problem {
+                registry.refused.append(ImportRefusal(table: "affiliations", key: name, reason: problem))
+            } else {
+                registry.affiliations.append(name)
+            }
+        }
+        for row in certificates {
+            var reader = Reader(row: row)
+            registry.certificates.append(
+                FabricCACertificate(
+                    id: reader.text("id"),
+                    serial: reader.text("serial_number"),
+                    authorityKeyIdentifier: reader.text("authority_key_identifier"),
+                    caLabel: reader.text("ca_label"),
+                    status: reader.text("status"),
+                    reason: reader.number("reason"),
+                    revokedAt: FabricCARegistry.time(reader.text("revoked_at")),
+                    pem: reader.text("pem"),
+                    problem: reader.problem
+                )
+            )
+        }
+        return registry
+    }
+
+    /// Reads one row's columns and remembers which were not UTF-8.
+    struct Reader {
+        let row: Row
+        var unreadable: [String] = []
+
+        mutating func text(_ column: String) -> String {
+            guard let bytes = row[column] else { return "" }
+            guard let text = String(validating: bytes, as: UTF8.self) else {
+                unreadable.append(column)
+                return String(decoding: bytes, as: UTF8.self)
+            }
+            return text
+        }
+
+        /// An integer's digits; anything else reads as 0.
+        mutating func number(_ column: String) -> Int {
+            let written = text(column)
+            let negative = written.hasPrefix("-")
+            let magnitude = DecimalInteger.parse(negative ? written.dropFirst() : Substring(written), in: 0...Int.max)
+            return magnitude.map { negative ? -$0 : $0 } ?? 0
+        }
+
+        var problem: String? {
+            unreadable.isEmpty ? nil : "\(unreadable.joined(separator: ", ")) not UTF-8"
+        }
+    }
+}
