@@ -88,18 +88,10 @@ final class MySQLConnection: @unchecked Sendable {
             source.socket,
             UInt(CLIENT_FOUND_ROWS)
         )
-        guard connected != nil else {
-            let failure = Self.failure(handle)
-            mysql_close(handle)
-            throw failure
-        }
-        do {
-            try execute("SET time_zone = '+00:00'")
-            try execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")
-        } catch {
-            mysql_close(handle)
-            throw error
-        }
+        // A throw from here on still runs deinit, which closes the handle.
+        guard connected != nil else { throw Self.failure(handle) }
+        try execute("SET time_zone = '+00:00'")
+        try execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")
     }
 
     deinit {

@@ -76,3 +76,16 @@ actor TestMySQL {
         throw TestProcessError("MariaDB did not start; see \(folder)/log")
     }
 }
+
+extension TestMySQL {
+    /// Runs SQL as root with the `mariadb` client (set-up a test needs outside the registry);
+    /// statements end with `$$`, so a compound statement may hold `;`.
+    func execute(_ sql: String) async throws {
+        let port = try await serverPort()
+        try TestProcess.run(
+            nil,
+            ["mariadb", "--no-defaults", "--delimiter=$$", "-h", "127.0.0.1", "-P", "\(port)", "-u", "root", "-e", sql],
+            asOwner: false
+        )
+    }
+}
