@@ -84,7 +84,10 @@ extension TestMySQL {
         let port = try await serverPort()
         try TestProcess.run(
             nil,
-            ["mariadb", "--no-defaults", "--delimiter=$$", "-h", "127.0.0.1", "-P", "\(port)", "-u", "root", "-e", sql],
+            [
+                "mariadb", "--no-defaults", "--delimiter=$$", "-h", "127.0.0.1", "-P", "\(port)", "-u", "root", "-e",
+                sql,
+            ],
             asOwner: false
         )
     }
