@@ -3,12 +3,19 @@
 PostgreSQL refuses to run as root, so under root the cluster's files and processes belong to
 `nobody`. Everything listens on loopback ports chosen at start.
 """
+import datetime
 import glob
+import ipaddress
 import os
 import shutil
 import subprocess
 import tempfile
 import time
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from harness import free_port, terminate
 
@@ -24,6 +31,32 @@ def postgres_binaries():
         if os.access(os.path.join(folder, "initdb"), os.X_OK):
             return folder
     return None
+
+
+def make_tls(folder):
+    """A CA and a certificate for 127.0.0.1, written as PEM files for a test server (slapd, MariaDB)."""
+    now = datetime.datetime.now(datetime.timezone.utc)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test services CA")])
+    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
+          .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(hours=1))
+          .not_valid_after(now + datetime.timedelta(days=1))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+          .sign(ca_key, hashes.SHA256()))
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]))
+            .issuer_name(ca_name).public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(hours=1)).not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                           critical=False)
+            .sign(ca_key, hashes.SHA256()))
+    paths = {name: os.path.join(folder, name) for name in ("ca.pem", "server.pem", "server.key")}
+    open(paths["ca.pem"], "wb").write(ca.public_bytes(serialization.Encoding.PEM))
+    open(paths["server.pem"], "wb").write(cert.public_bytes(serialization.Encoding.PEM))
+    open(paths["server.key"], "wb").write(key.private_bytes(serialization.Encoding.PEM,
+                                                            serialization.PrivateFormat.PKCS8,
+                                                            serialization.NoEncryption()))
+    return paths
 
 
 class PostgresCluster:
@@ -134,7 +167,9 @@ class MariaDB:
 
     kind = "mysql"
 
-    def __init__(self):
+    def __init__(self, tls=None):
+        """`tls`: (ca.pem, server.pem, server.key) to serve TLS with."""
+        self.tls = [f"--ssl-ca={tls[0]}", f"--ssl-cert={tls[1]}", f"--ssl-key={tls[2]}"] if tls else []
         self.folder = tempfile.mkdtemp(prefix="charter-mysql-")
         self.data = os.path.join(self.folder, "data")
         self.port = free_port()
@@ -153,7 +188,7 @@ class MariaDB:
             ["/usr/sbin/mariadbd", "--no-defaults", f"--datadir={self.data}", f"--socket={self.folder}/socket",
              f"--port={self.port}", "--bind-address=127.0.0.1", f"--pid-file={self.folder}/pid",
              "--innodb-buffer-pool-size=64M", "--performance-schema=off", "--skip-log-bin",
-             "--max-connections=500", *self.as_root],
+             "--max-connections=500", *self.tls, *self.as_root],
             stdout=self.log, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 60

@@ -16,7 +16,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from harness import BINARY, REFERENCE, Identity, Server
-from services import PostgresCluster
+from services import MariaDB, PostgresCluster
 from test_lifecycle import aki_hex, crl_from_result, serial_hex
 
 FIXTURE = os.path.join(REFERENCE, "fabric-ca", "home-1.5.5")
@@ -120,12 +120,42 @@ def test_import_into_a_home_with_data_is_refused_and_writes_nothing(imported, tm
     assert not fresh.exists()
 
 
+def fixture_rows():
+    """The fixture registry's users, affiliations and certificates, as fabric-ca wrote them."""
+    db = sqlite3.connect(os.path.join(FIXTURE, "home", "fabric-ca-server.db"))
+    users = db.execute("SELECT id, token, type, affiliation, attributes, state, max_enrollments,"
+                       " incorrect_password_attempts FROM users").fetchall()
+    affiliations = [name for (name,) in db.execute("SELECT name FROM affiliations")]
+    certificates = db.execute("SELECT id, serial_number, authority_key_identifier, ca_label, status, reason,"
+                              " revoked_at, pem FROM certificates").fetchall()
+    db.close()
+    return users, affiliations, certificates
+
+
+def import_from_db_and_serve(tmp_path, datasource):
+    """Imports the fixture home with its registry moved to `datasource`, then serves it."""
+    source = tmp_path / "fabric-ca-home"
+    shutil.copytree(os.path.join(FIXTURE, "home"), source)
+    os.remove(source / "fabric-ca-server.db")  # the registry now lives in the database server only
+    target = tmp_path / "charter-home"
+    result = run_import("--from", str(source), "--from-db", datasource, "-H", str(target))
+    assert result.returncode == 0, result.stderr
+    assert "5 identities" in result.stdout and "7 certificates (2 revoked)" in result.stdout
+    server = Server(home=str(target)).start()
+    try:
+        assert server.enroll("peer0", "peer0pw").status == 201
+        assert server.enroll("user1", "user1pw").status == 401
+        assert server.reenroll(client_identity("user1")).status == 401
+        assert server.reenroll(client_identity("orderer0")).status == 201
+    finally:
+        server.stop()
+
+
 def test_a_fabric_ca_postgres_registry_imports_through_from_db(tmp_path):
     """fabric-ca's PostgreSQL tables hold bytea and timestamp columns; the rows must read the same."""
     cluster = PostgresCluster().start()
     try:
         cluster.create_database("fabric_ca")
-        fixture_db = sqlite3.connect(os.path.join(FIXTURE, "home", "fabric-ca-server.db"))
         statements = [
             "CREATE TABLE users (id VARCHAR(255) PRIMARY KEY, token bytea, type VARCHAR(256), affiliation VARCHAR(1024),"
             " attributes TEXT, state INTEGER, max_enrollments INTEGER, level INTEGER DEFAULT 0,"
@@ -146,37 +176,68 @@ def test_a_fabric_ca_postgres_registry_imports_through_from_db(tmp_path):
         def blob(value):
             return "NULL" if value is None else f"convert_to({text(value)}, 'UTF8')"
 
-        for row in fixture_db.execute("SELECT id, token, type, affiliation, attributes, state, max_enrollments,"
-                                      " incorrect_password_attempts FROM users"):
+        users, affiliations, certificates = fixture_rows()
+        for row in users:
             statements.append(f"INSERT INTO users VALUES ({text(row[0])}, {blob(row[1])}, {text(row[2])}, {text(row[3])},"
                               f" {text(row[4])}, {row[5]}, {row[6]}, 2, {row[7]})")
-        for (name,) in fixture_db.execute("SELECT name FROM affiliations"):
+        for name in affiliations:
             statements.append(f"INSERT INTO affiliations (name) VALUES ({text(name)})")
-        for row in fixture_db.execute("SELECT id, serial_number, authority_key_identifier, ca_label, status, reason,"
-                                      " revoked_at, pem FROM certificates"):
+        for row in certificates:
             revoked_at = text(str(row[6])[:19]) if row[6] else "NULL"
             statements.append(f"INSERT INTO certificates (id, serial_number, authority_key_identifier, ca_label, status,"
                               f" reason, revoked_at, pem) VALUES ({text(row[0])}, {blob(row[1])}, {blob(row[2])},"
                               f" {blob(row[3] or '')}, {blob(row[4])}, {row[5]}, {revoked_at}::timestamp, {blob(row[7])})")
         for statement in statements:
             cluster.query("fabric_ca", statement)
-        source = tmp_path / "fabric-ca-home"
-        shutil.copytree(os.path.join(FIXTURE, "home"), source)
-        os.remove(source / "fabric-ca-server.db")  # the registry now lives in PostgreSQL only
-        target = tmp_path / "charter-home"
-        result = run_import("--from", str(source), "--from-db", cluster.datasource("fabric_ca"), "-H", str(target))
-        assert result.returncode == 0, result.stderr
-        assert "5 identities" in result.stdout and "7 certificates (2 revoked)" in result.stdout
-        server = Server(home=str(target)).start()
-        try:
-            assert server.enroll("peer0", "peer0pw").status == 201
-            assert server.enroll("user1", "user1pw").status == 401
-            assert server.reenroll(client_identity("user1")).status == 401
-            assert server.reenroll(client_identity("orderer0")).status == 201
-        finally:
-            server.stop()
+        import_from_db_and_serve(tmp_path, cluster.datasource("fabric_ca"))
     finally:
         cluster.stop()
+
+
+def test_a_fabric_ca_mysql_registry_imports_through_from_db(tmp_path):
+    """fabric-ca 1.5's MySQL tables (utf8_bin text, varbinary, timestamps that default to zero)."""
+    mariadb = MariaDB().start()
+    try:
+        mariadb.create_database("fabric_ca")
+        bin_ = "DEFAULT CHARSET=utf8 COLLATE utf8_bin"
+        statements = [
+            "CREATE TABLE users (id VARCHAR(255) NOT NULL, token blob, type VARCHAR(256), affiliation VARCHAR(1024),"
+            " attributes TEXT, state INTEGER, max_enrollments INTEGER, level INTEGER DEFAULT 0,"
+            f" incorrect_password_attempts INTEGER DEFAULT 0, PRIMARY KEY (id)) {bin_}",
+            "CREATE TABLE affiliations (id INT NOT NULL AUTO_INCREMENT, name VARCHAR(1024) NOT NULL,"
+            f" prekey VARCHAR(1024), level INTEGER DEFAULT 0, PRIMARY KEY (id)) {bin_}",
+            "CREATE TABLE certificates (id VARCHAR(255), serial_number varbinary(128) NOT NULL,"
+            " authority_key_identifier varbinary(128) NOT NULL, ca_label varbinary(128), status varbinary(128) NOT NULL,"
+            " reason int, expiry timestamp DEFAULT 0, revoked_at timestamp DEFAULT 0, pem varbinary(8192) NOT NULL,"
+            f" level INTEGER DEFAULT 0, PRIMARY KEY(serial_number, authority_key_identifier)) {bin_}",
+        ]
+
+        def value(v):
+            if v is None:
+                return "NULL"
+            if isinstance(v, int):
+                return str(v)
+            return "X'" + (v if isinstance(v, bytes) else str(v).encode()).hex() + "'"
+
+        users, affiliations, certificates = fixture_rows()
+        for row in users:
+            statements.append("INSERT INTO users (id, token, type, affiliation, attributes, state, max_enrollments,"
+                              " level, incorrect_password_attempts) VALUES (" + ", ".join(map(value, [*row[:7], 2, row[7]]))
+                              + ")")
+        for name in affiliations:
+            statements.append(f"INSERT INTO affiliations (name) VALUES ({value(name)})")
+        for row in certificates:
+            # fabric-ca leaves a never-revoked certificate's revoked_at at the zero timestamp
+            revoked_at = f"'{str(row[6])[:19]}'" if row[6] and not str(row[6]).startswith("0001") else "DEFAULT"
+            statements.append("INSERT INTO certificates (id, serial_number, authority_key_identifier, ca_label, status,"
+                              f" reason, revoked_at, pem) VALUES ({value(row[0])}, {value(row[1])}, {value(row[2])},"
+                              f" {value(row[3] or '')}, {value(row[4])}, {value(row[5])}, {revoked_at}, {value(row[7])})")
+        for statement in statements:
+            mariadb.query("fabric_ca", statement)
+        assert mariadb.query("fabric_ca", "SELECT count(*) FROM certificates WHERE revoked_at = 0") == [["5"]]
+        import_from_db_and_serve(tmp_path, mariadb.datasource("fabric_ca"))
+    finally:
+        mariadb.stop()
 
 
 # Hostile fabric-ca registries: the import applies the API's input rules to every row -------------

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from harness import BINARY, REFERENCE, Server, make_csr, new_key
-from services import Slapd
+from services import Slapd, make_tls
 
 BIND_PASSWORD = "bind-Pw-7f3a"
 ATTR_OID = x509.ObjectIdentifier("1.2.3.4.5.6.7.8.1")
@@ -85,32 +85,6 @@ def ldap_config(url, certfile=None):
 
 def url(port, scheme="ldap"):
     return f"{scheme}://{Slapd.ROOT_DN}:{BIND_PASSWORD}@127.0.0.1:{port}/{Slapd.SUFFIX}"
-
-
-def make_tls(folder):
-    """A CA and a certificate for 127.0.0.1, written as PEM files for slapd and the server."""
-    now = datetime.datetime.now(datetime.timezone.utc)
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "LDAP test CA")])
-    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
-          .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(hours=1))
-          .not_valid_after(now + datetime.timedelta(days=1))
-          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-          .sign(ca_key, hashes.SHA256()))
-    key = ec.generate_private_key(ec.SECP256R1())
-    cert = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]))
-            .issuer_name(ca_name).public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - datetime.timedelta(hours=1)).not_valid_after(now + datetime.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(__import__("ipaddress").ip_address("127.0.0.1"))]),
-                           critical=False)
-            .sign(ca_key, hashes.SHA256()))
-    paths = {name: os.path.join(folder, name) for name in ("ca.pem", "server.pem", "server.key")}
-    open(paths["ca.pem"], "wb").write(ca.public_bytes(serialization.Encoding.PEM))
-    open(paths["server.pem"], "wb").write(cert.public_bytes(serialization.Encoding.PEM))
-    open(paths["server.key"], "wb").write(key.private_bytes(serialization.Encoding.PEM,
-                                                            serialization.PrivateFormat.PKCS8,
-                                                            serialization.NoEncryption()))
-    return paths
 
 
 @pytest.fixture(scope="module")

@@ -353,12 +353,20 @@ extension ServerConfiguration {
         public var enabled = false
         public var certfiles: [String] = []
         public var client = ClientTLSPair()
+        enum CodingKeys: String, CodingKey { case enabled, certfiles, client }
         public init() {}
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             enabled = try c.decodeIfPresent(Bool.self, forKey: .enabled) ?? false
             certfiles = try c.decodeIfPresent([String]?.self, forKey: .certfiles).flatMap { $0 } ?? []
             client = try c.decodeIfPresent(ClientTLSPair.self, forKey: .client) ?? ClientTLSPair()
+        }
+        /// `enabled` is written only when set: it is a key of `db.tls` alone.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            if enabled { try c.encode(enabled, forKey: .enabled) }
+            try c.encode(certfiles, forKey: .certfiles)
+            try c.encode(client, forKey: .client)
         }
     }
 
