@@ -21,7 +21,7 @@ struct ImportCommand: AsyncParsableCommand {
     ) var fromDB: String?
     @Option(name: [.customShort("H"), .long], help: "The new Charter home; it must not exist or be empty.")
     var home: String = ProcessInfo.processInfo.environment["CHARTER_HOME"] ?? "charter-home"
-    @Option(name: .customLong("db.type"), help: "The new home's registry: sqlite3 (default) or postgres.")
+    @Option(name: .customLong("db.type"), help: "The new home's registry: sqlite3 (default), postgres or mysql.")
     var dbType: String?
     @Option(name: .customLong("db.datasource"), help: "The new registry's datasource (SQLite file or PostgreSQL).")
     var dbDatasource: String?
