@@ -206,7 +206,8 @@ let package = Package(
         .target(
             name: "CharterFuzzTargets",
             dependencies: [
-                "CharterCore", "CharterServer", "CharterCryptogen", "CharterPostgres", "CharterImport", "CharterClient",
+                "CharterCore", "CharterServer", "CharterCryptogen", "CharterPostgres", "CharterMySQL", "CharterImport",
+                "CharterClient",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

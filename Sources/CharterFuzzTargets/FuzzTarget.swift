@@ -6,6 +6,7 @@
 
 import CharterCore
 import CharterCryptogen
+import CharterMySQL
 import CharterPostgres
 import CharterServer
 import Foundation
@@ -120,6 +121,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
                 _ = verifier.verify(text)
             }
             _ = try? PostgresDataSource(parsing: text)
+            _ = try? MySQLDataSource(parsing: text)
             _ = MerkleTree.verifyInclusion(
                 leaf: Array(input.prefix(32)),
                 index: Int(input.first ?? 0),
