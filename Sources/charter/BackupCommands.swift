@@ -8,17 +8,17 @@ import CharterStore
 import Foundation
 
 extension ServerCommand {
-    /// The SQLite file a home's configuration names; PostgreSQL is backed up with its own tools.
+    /// The SQLite file a home's configuration names; a shared database is backed up with its
+    /// own tools.
     static func sqliteDatabase(_ options: Options) throws -> String {
-        guard
-            let database = try ServerHome.sqlitePath(
-                configuration: try options.effectiveConfiguration(),
-                home: options.home
-            )
-        else {
+        let configuration = try options.effectiveConfiguration()
+        guard let database = try ServerHome.sqlitePath(configuration: configuration, home: options.home) else {
+            let tools =
+                try configuration.db.kind() == .mysql
+                ? "mariadb-dump --single-transaction (or mysqldump)" : "pg_dump or pg_basebackup"
             throw CharterError(
                 .configuration,
-                "This registry is on PostgreSQL: back it up with pg_dump or pg_basebackup (see README, Backup)"
+                "This registry is on \(configuration.db.type): back it up with \(tools) (see README, Backup)"
             )
         }
         return database

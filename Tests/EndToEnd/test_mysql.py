@@ -3,6 +3,7 @@
 
 The replica tests (test_replicas.py) and the import (test_import.py) also run on MariaDB.
 """
+import json
 import os
 import subprocess
 import time
@@ -116,3 +117,28 @@ def test_an_outage_answers_503_and_heals_without_a_restart(tmp_path):
     finally:
         server.stop()
         mariadb.stop()
+
+
+def test_a_registry_restored_with_mariadb_dump_audits_clean(mariadb, tmp_path):
+    server = Server(config(mariadb, "dumped")).start()
+    try:
+        admin = server.enroll("admin", "adminpw").identity
+        for _ in range(5):
+            assert server.reenroll(admin).status == 201
+        ca_file = server.ca_file
+    finally:
+        server.stop()
+    dump = tmp_path / "charter.sql"
+    with open(dump, "wb") as out:
+        subprocess.run(["mariadb-dump", "--no-defaults", "--single-transaction", "-h", "127.0.0.1", "-P",
+                        str(mariadb.port), "-u", "root", "dumped"], check=True, stdout=out)
+    mariadb.create_database("restored")
+    with open(dump, "rb") as source:
+        subprocess.run(["mariadb", "--no-defaults", "-h", "127.0.0.1", "-P", str(mariadb.port), "-u", "root",
+                        "restored"], check=True, stdin=source)
+    original = mariadb.query("dumped", "SELECT serial_number FROM certificates ORDER BY 1")
+    assert len(original) == 7 and mariadb.query("restored", "SELECT serial_number FROM certificates ORDER BY 1") == original
+    audit = subprocess.run([BINARY, "audit", "--db", mariadb.datasource("restored"), "--ca", ca_file, "--verify-log",
+                            "--format", "json"], capture_output=True, text=True, timeout=120)
+    assert audit.returncode == 0, audit.stdout + audit.stderr
+    assert json.loads(audit.stdout)["summary"]["errors"] == 0
