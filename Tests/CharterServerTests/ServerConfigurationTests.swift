@@ -41,6 +41,48 @@ import Testing
     }
 }
 
+@Suite struct DatabaseConfigurationTests {
+    @Test func eachDatabaseTypeIsKnownAndOthersAreRefused() throws {
+        for (type, kind) in [("sqlite3", ServerConfiguration.DB.Kind.sqlite), ("postgres", .postgres), ("mysql", .mysql)] {
+            #expect(try ServerConfiguration.load(yaml: "db:\n  type: \(type)\n").db.kind() == kind)
+        }
+        let error = #expect(throws: CharterError.self) {
+            try ServerConfiguration.load(yaml: "db:\n  type: oracle\n").db.kind()
+        }
+        #expect(error?.message.contains("mysql") == true)
+    }
+
+    @Test func aMySQLPasswordIsNeverShownAndMakesTheConfigPrivate() throws {
+        let db = try ServerConfiguration.load(
+            yaml: "db:\n  type: mysql\n  datasource: ca:s3cret@tcp(db:3306)/fabric_ca?parseTime=true\n"
+        ).db
+        #expect(db.redactedDatasource == "ca:***@tcp(db:3306)/fabric_ca")
+        #expect(db.datasourceHasPassword)
+        #expect(!ServerConfiguration.DB().datasourceHasPassword)
+    }
+
+    @Test func tlsEnabledIsWrittenOnlyForTheDatabase() throws {
+        var configuration = try ServerConfiguration.load(yaml: "db:\n  tls:\n    enabled: true\n")
+        #expect(configuration.db.tls.enabled)
+        // Written back and read again: no `intermediate.tls.enabled` or `ldap.tls.enabled`, which
+        // are not settings and would be refused.
+        #expect(try ServerConfiguration.load(yaml: try configuration.yaml()).db.tls.enabled)
+        configuration.db.tls.enabled = false
+        #expect(!(try ServerConfiguration.load(yaml: try configuration.yaml()).db.tls.enabled))
+    }
+
+    @Test func postgresTLSWithSSLModeDisableIsAContradiction() async throws {
+        var configuration = ServerConfiguration()
+        configuration.db.type = "postgres"
+        configuration.db.datasource = "host=127.0.0.1 port=1 dbname=ca sslmode=disable"
+        configuration.db.tls.enabled = true
+        let error = await #expect(throws: CharterError.self) {
+            _ = try await ServerHome.openRegistry(configuration: configuration, home: "/nonexistent")
+        }
+        #expect(error?.message.contains("sslmode") == true)
+    }
+}
+
 @Suite struct PartialConfigurationTests {
     @Test func everySectionKeepsItsDefaultsForMissingKeys() throws {
         let configuration = try ServerConfiguration.load(
