@@ -43,7 +43,9 @@ import Testing
 
 @Suite struct DatabaseConfigurationTests {
     @Test func eachDatabaseTypeIsKnownAndOthersAreRefused() throws {
-        for (type, kind) in [("sqlite3", ServerConfiguration.DB.Kind.sqlite), ("postgres", .postgres), ("mysql", .mysql)] {
+        for (type, kind) in [
+            ("sqlite3", ServerConfiguration.DB.Kind.sqlite), ("postgres", .postgres), ("mysql", .mysql),
+        ] {
             #expect(try ServerConfiguration.load(yaml: "db:\n  type: \(type)\n").db.kind() == kind)
         }
         let error = #expect(throws: CharterError.self) {
