@@ -61,6 +61,9 @@ final class MySQLConnection: @unchecked Sendable {
         // A server must never be able to ask for the client's files.
         mysql_options(handle, MYSQL_OPT_LOCAL_INFILE, &off)
         mysql_options(handle, MYSQL_SET_CHARSET_NAME, "utf8mb4")
+        // tcp(localhost:…) means TCP, as in the Go driver: the C client would take the local socket.
+        var transport = (source.socket == nil ? MYSQL_PROTOCOL_TCP : MYSQL_PROTOCOL_SOCKET).rawValue
+        mysql_options(handle, MYSQL_OPT_PROTOCOL, &transport)
         if source.tls != .disable {
             var on: CChar = 1
             var verify: CChar = source.tls == .skipVerify ? 0 : 1

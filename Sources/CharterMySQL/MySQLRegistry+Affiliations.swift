@@ -47,29 +47,19 @@ extension MySQLRegistry {
     public func addAffiliation(_ name: String, createParents: Bool) async throws {
         try await transaction { connection in
             try Self.lockAffiliations(connection, exclusive: true)
-            if try Self.affiliationExists(connection, name) {
-                throw CharterError(.duplicateAffiliation, "Affiliation '\(name)' already exists")
-            }
-            if let parent = Affiliation.parent(of: name), try !Self.affiliationExists(connection, parent) {
-                guard createParents else {
-                    throw CharterError(
-                        .unknownAffiliation,
-                        "Parent affiliation '\(parent)' does not exist (use force to create it)"
-                    )
-                }
-            }
+            try RegistryRules.checkAddition(
+                of: name,
+                exists: try Self.affiliationExists(connection, name),
+                parentExists: try Affiliation.parent(of: name).map { try Self.affiliationExists(connection, $0) }
+                    ?? true,
+                createParents: createParents
+            )
             try Self.insertWithParents(connection, name)
         }
     }
 
     static func insertWithParents(_ connection: MySQLConnection, _ name: String) throws {
-        var chain: [String] = []
-        var path: String? = name
-        while let current = path {
-            chain.insert(current, at: 0)
-            path = Affiliation.parent(of: current)
-        }
-        for element in chain {
+        for element in RegistryRules.lineage(of: name) {
             try connection.execute(
                 """
                 INSERT INTO affiliations (name, parent) VALUES (\(element), \(Affiliation.parent(of: element)))

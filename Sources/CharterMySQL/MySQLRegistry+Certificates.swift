@@ -67,15 +67,11 @@ extension MySQLRegistry {
                     """
                 )
             )
-            guard var record = found.first else {
-                throw CharterError(
-                    .unknownCertificate,
-                    "Certificate \(serial) (AKI \(authorityKeyIdentifier)) was not issued by this CA"
-                )
-            }
-            guard !record.isRevoked else {
-                throw CharterError(.alreadyRevoked, "Certificate \(serial) is already revoked")
-            }
+            var record = try RegistryRules.revocable(
+                found.first,
+                serial: serial,
+                authorityKeyIdentifier: authorityKeyIdentifier
+            )
             try connection.execute(
                 """
                 UPDATE certificates SET status = 'revoked', reason = \(reason.rawValue), revoked_at = \(date)

@@ -116,9 +116,7 @@ extension MySQLRegistry {
             }
             var updated = current
             try modify(&updated)
-            guard updated.id == current.id else {
-                throw CharterError(.invalidRequest, "An identity's enrollment ID cannot be changed")
-            }
+            try RegistryRules.checkUpdate(from: current, to: updated)
             if updated.affiliation != current.affiliation {
                 try Self.requireAffiliation(connection, updated.affiliation)
             }

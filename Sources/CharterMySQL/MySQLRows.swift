@@ -82,15 +82,9 @@ extension MySQLResult {
 }
 
 enum MySQLRows {
-    static let certificateColumns = """
-        serial_number, authority_key_identifier, enrollment_id, ca_name, profile, issued_at, not_before, \
-        not_after, status, reason, revoked_at, pem
-        """
+    static let certificateColumns = RegistryColumns.certificate
 
-    static let identityColumns = """
-        id, secret_hash, type, affiliation, attributes, enrollments, max_enrollments, \
-        incorrect_password_attempts, revoked
-        """
+    static let identityColumns = RegistryColumns.identity
 
     /// The columns of a join, as `<table>.<column> AS <prefix><column>`.
     static func columns(_ list: String, of table: String, as prefix: String = "") -> String {

@@ -59,29 +59,22 @@ extension PostgresRegistry {
     public func addAffiliation(_ name: String, createParents: Bool) async throws {
         try await transaction { connection in
             try await lockAffiliations(connection, exclusive: true)
-            if try await affiliationExists(connection, name) {
-                throw CharterError(.duplicateAffiliation, "Affiliation '\(name)' already exists")
+            var parentExists = true
+            if let parent = Affiliation.parent(of: name) {
+                parentExists = try await affiliationExists(connection, parent)
             }
-            if let parent = Affiliation.parent(of: name), try await !affiliationExists(connection, parent) {
-                guard createParents else {
-                    throw CharterError(
-                        .unknownAffiliation,
-                        "Parent affiliation '\(parent)' does not exist (use force to create it)"
-                    )
-                }
-            }
+            try RegistryRules.checkAddition(
+                of: name,
+                exists: try await affiliationExists(connection, name),
+                parentExists: parentExists,
+                createParents: createParents
+            )
             try await insertWithParents(connection, name)
         }
     }
 
     func insertWithParents(_ connection: PostgresConnection, _ name: String) async throws {
-        var chain: [String] = []
-        var path: String? = name
-        while let current = path {
-            chain.insert(current, at: 0)
-            path = Affiliation.parent(of: current)
-        }
-        for element in chain {
+        for element in RegistryRules.lineage(of: name) {
             try await connection.query(
                 """
                 INSERT INTO affiliations (name, parent) VALUES (\(element), \(Affiliation.parent(of: element)))

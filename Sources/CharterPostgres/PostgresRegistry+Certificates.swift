@@ -67,24 +67,16 @@ extension PostgresRegistry {
         at date: Date
     ) async throws -> CertificateRecord {
         try await transaction { connection in
-            let rows = try await connection.query(
-                """
-                SELECT status FROM certificates
-                WHERE serial_number = \(serial) AND authority_key_identifier = \(authorityKeyIdentifier) FOR UPDATE
-                """,
-                logger: logger
-            )
-            var status: String?
-            for try await value in rows.decode(String.self) { status = value }
-            guard let status else {
-                throw CharterError(
-                    .unknownCertificate,
-                    "Certificate \(serial) (AKI \(authorityKeyIdentifier)) was not issued by this CA"
+            let found = try await PostgresRows.certificates(
+                try await connection.query(
+                    """
+                    SELECT \(unescaped: PostgresRows.certificateColumns) FROM certificates
+                    WHERE serial_number = \(serial) AND authority_key_identifier = \(authorityKeyIdentifier) FOR UPDATE
+                    """,
+                    logger: logger
                 )
-            }
-            guard status != "revoked" else {
-                throw CharterError(.alreadyRevoked, "Certificate \(serial) is already revoked")
-            }
+            )
+            _ = try RegistryRules.revocable(found.first, serial: serial, authorityKeyIdentifier: authorityKeyIdentifier)
             let revoked = try await PostgresRows.certificates(
                 try await connection.query(
                     """

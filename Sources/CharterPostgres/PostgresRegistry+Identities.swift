@@ -142,9 +142,7 @@ extension PostgresRegistry {
             }
             var updated = current
             try modify(&updated)
-            guard updated.id == current.id else {
-                throw CharterError(.invalidRequest, "An identity's enrollment ID cannot be changed")
-            }
+            try RegistryRules.checkUpdate(from: current, to: updated)
             if updated.affiliation != current.affiliation {
                 try await requireAffiliation(connection, updated.affiliation)
             }

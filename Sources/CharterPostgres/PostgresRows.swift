@@ -7,15 +7,9 @@ import Foundation
 import PostgresNIO
 
 enum PostgresRows {
-    static let certificateColumns = """
-        serial_number, authority_key_identifier, enrollment_id, ca_name, profile, issued_at, not_before, \
-        not_after, status, reason, revoked_at, pem
-        """
+    static let certificateColumns = RegistryColumns.certificate
 
-    static let identityColumns = """
-        id, secret_hash, type, affiliation, attributes, enrollments, max_enrollments, \
-        incorrect_password_attempts, revoked
-        """
+    static let identityColumns = RegistryColumns.identity
 
     /// The identity columns of a join, as `i.<column> AS owner_<column>`.
     static let ownerColumns: String = identityColumns.split(separator: ",").map { column -> String in

@@ -20,9 +20,7 @@ extension SQLiteRegistry {
             let current = try stored.identity()
             var updated = current
             try modify(&updated)
-            guard updated.id == current.id else {
-                throw CharterError(.invalidRequest, "An identity's enrollment ID cannot be changed")
-            }
+            try RegistryRules.checkUpdate(from: current, to: updated)
             if updated.affiliation != current.affiliation {
                 try Self.requireAffiliation(db, updated.affiliation)
             }
@@ -68,15 +66,11 @@ extension SQLiteRegistry {
             let key: [String: any DatabaseValueConvertible] = [
                 "serial_number": serial, "authority_key_identifier": authorityKeyIdentifier,
             ]
-            guard var record = try CertificateRecord.fetchOne(db, key: key) else {
-                throw CharterError(
-                    .unknownCertificate,
-                    "Certificate \(serial) (AKI \(authorityKeyIdentifier)) was not issued by this CA"
-                )
-            }
-            guard !record.isRevoked else {
-                throw CharterError(.alreadyRevoked, "Certificate \(serial) is already revoked")
-            }
+            var record = try RegistryRules.revocable(
+                try CertificateRecord.fetchOne(db, key: key),
+                serial: serial,
+                authorityKeyIdentifier: authorityKeyIdentifier
+            )
             record.status = "revoked"
             record.reason = reason.rawValue
             record.revokedAt = date
@@ -163,29 +157,18 @@ extension SQLiteRegistry {
 
     public func addAffiliation(_ name: String, createParents: Bool) async throws {
         try await write { db in
-            if try Self.affiliationExists(db, name) {
-                throw CharterError(.duplicateAffiliation, "Affiliation '\(name)' already exists")
-            }
-            if let parent = Affiliation.parent(of: name), try !Self.affiliationExists(db, parent) {
-                guard createParents else {
-                    throw CharterError(
-                        .unknownAffiliation,
-                        "Parent affiliation '\(parent)' does not exist (use force to create it)"
-                    )
-                }
-            }
+            try RegistryRules.checkAddition(
+                of: name,
+                exists: try Self.affiliationExists(db, name),
+                parentExists: try Affiliation.parent(of: name).map { try Self.affiliationExists(db, $0) } ?? true,
+                createParents: createParents
+            )
             try Self.insertWithParents(db, name)
         }
     }
 
     static func insertWithParents(_ db: Database, _ name: String) throws {
-        var chain: [String] = []
-        var path: String? = name
-        while let current = path {
-            chain.insert(current, at: 0)
-            path = Affiliation.parent(of: current)
-        }
-        for element in chain {
+        for element in RegistryRules.lineage(of: name) {
             try db.execute(
                 sql: "INSERT OR IGNORE INTO affiliations (name, parent) VALUES (?, ?)",
                 arguments: [element, Affiliation.parent(of: element)]

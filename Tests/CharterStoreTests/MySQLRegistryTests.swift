@@ -76,6 +76,13 @@ import Testing
         #expect(error?.message.contains("wrong") == false)
     }
 
+    @Test func tcpLocalhostMeansTCPAsInTheGoDriver() async throws {
+        // The C client alone would take the local socket for "localhost"; the test server has none there.
+        var source = try await TestMySQL.shared.makeDatabase()
+        source.host = "localhost"
+        try await MySQLRegistry(source, maximumConnections: 1).ping()
+    }
+
     @Test func anUnreachableDatabaseIsUnavailable() async throws {
         let nowhere = try MySQLDataSource(parsing: "root@tcp(127.0.0.1:1)/none?timeout=2s")
         let error = await #expect(throws: CharterError.self) { _ = try await MySQLRegistry(nowhere) }

@@ -187,7 +187,9 @@ def test_sample_config_is_valid_and_its_gateway_rule_applies():
 
 
 @pytest.mark.parametrize("db, message", [
-    ("type: mysql\n  datasource: root:rootpw@tcp(localhost:3306)/fabric_ca", "db.type 'mysql' is not supported"),
+    ("type: oracle\n  datasource: scott:tiger@db", "db.type 'oracle' is not supported"),
+    ("type: mysql\n  datasource: root:topsecret@tcp(localhost:1)/fabric_ca", "cannot be used now"),
+    ("type: mysql\n  datasource: root:topsecret@tcp(localhost:3306)/fabric-ca", "database 'fabric-ca'"),
     ("type: postgres\n  datasource: host=127.0.0.1 port=1 user=ca password=topsecret dbname=ca", "did not answer"),
     ("type: postgres\n  datasource: host=127.0.0.1 sslmode=sometimes", "sslmode 'sometimes'"),
 ])
