@@ -61,6 +61,8 @@ class Node:
     tls_key: str
     tls_root: str
     port: int = 0
+    # The name a client checks the node's TLS certificate against when it dials 127.0.0.1.
+    tls_name: str = None
     process: subprocess.Popen = None
     log_path: str = ""
 
@@ -214,7 +216,7 @@ Profiles:
             "CORE_PEER_CHAINCODEADDRESS": f"127.0.0.1:{free_port()}",
             "CORE_PEER_CHAINCODELISTENADDRESS": f"127.0.0.1:{free_port()}",
             "CORE_PEER_GOSSIP_EXTERNALENDPOINT": address,
-            "CORE_PEER_GOSSIP_BOOTSTRAP": address,
+            "CORE_PEER_GOSSIP_BOOTSTRAP": "",
             "CORE_PEER_LOCALMSPID": org.msp_id,
             "CORE_PEER_MSPCONFIGPATH": peer.msp,
             "CORE_PEER_TLS_ENABLED": "true",
@@ -255,13 +257,16 @@ Profiles:
 
     def admin_env(self, org, peer=None):
         peer = peer or org.nodes[0]
-        return {
+        env = {
             "CORE_PEER_LOCALMSPID": org.msp_id,
             "CORE_PEER_MSPCONFIGPATH": org.admin_msp,
             "CORE_PEER_ADDRESS": f"127.0.0.1:{peer.port}",
             "CORE_PEER_TLS_ENABLED": "true",
             "CORE_PEER_TLS_ROOTCERT_FILE": peer.tls_root,
         }
+        if peer.tls_name:
+            env["CORE_PEER_TLS_SERVERHOSTOVERRIDE"] = peer.tls_name
+        return env
 
     def start(self):
         """Orderer and peers up, the channel created on the orderer and joined by every peer."""
@@ -381,3 +386,78 @@ def cryptogen_config(peer_orgs=("Org1", "Org2"), algorithm=None):
       Count: 1
 {key}"""
     return text
+
+
+def gateway_config(affiliation, service):
+    """A server configuration whose policy adds a gateway Service's names to its peers' TLS SANs."""
+    return f"""
+gateways:
+  - profile: tls
+    type: peer
+    affiliation: {affiliation}
+    services: [{service}]
+    namespace: fabric
+"""
+
+
+def gateway_name(service):
+    return f"{service}.fabric.svc.cluster.local"
+
+
+class ServerOrg:
+    """An organisation whose identities all come from its own `charter server`, enrolled with
+    `charter enroll` right after the server started (the deployment that used to fail)."""
+
+    def __init__(self, server, folder, name, msp_id, algorithm=None):
+        self.server = server
+        self.folder = folder
+        self.url = f"https://localhost:{server.port}"
+        self.algorithm = algorithm
+        self.registrar = os.path.join(folder, "registrar")
+        self.client("enroll", "-u", f"https://admin:adminpw@localhost:{server.port}", "-H", self.registrar)
+        admin = self.enroll_identity("orgadmin", "admin")
+        admin_tls = self.enroll_tls("orgadmin", [])
+        channel_msp = os.path.join(folder, "msp")
+        os.makedirs(os.path.join(channel_msp, "tlscacerts"))
+        shutil.copytree(os.path.join(admin, "cacerts"), os.path.join(channel_msp, "cacerts"))
+        shutil.copy(os.path.join(admin, "config.yaml"), channel_msp)
+        shutil.copy(server.ca_file, os.path.join(channel_msp, "tlscacerts", "ca.pem"))
+        self.org = Org(name, msp_id, channel_msp, admin, server.ca_file,
+                       admin_tls=(os.path.join(admin_tls, "signcerts", "cert.pem"), key_file(admin_tls)))
+
+    def client(self, *args):
+        return charter(*args, "--tls.certfiles", self.server.ca_file)
+
+    def keyrequest(self):
+        return ["--csr.keyrequest.algo", self.algorithm] if self.algorithm else []
+
+    def register(self, name, kind):
+        self.client("register", "-u", self.url, "-H", self.registrar, "--id.name", name, "--id.type", kind,
+                    "--id.secret", name + "pw", "--id.affiliation", "org1")
+
+    def enroll_identity(self, name, kind):
+        self.register(name, kind)
+        msp = os.path.join(self.folder, name, "msp")
+        self.client("enroll", "-u", f"https://{name}:{name}pw@localhost:{self.server.port}", "-H",
+                    os.path.join(self.folder, name), "-M", msp, "--nodeous", *self.keyrequest())
+        return msp
+
+    def enroll_tls(self, name, hosts):
+        tls = os.path.join(self.folder, name, "tls")
+        self.client("enroll", "-u", f"https://{name}:{name}pw@localhost:{self.server.port}", "-H",
+                    os.path.join(self.folder, name), "-M", tls, "--enrollment.profile", "tls",
+                    *(["--csr.hosts", ",".join(hosts)] if hosts else []), *self.keyrequest())
+        return tls
+
+    def add_node(self, host, kind, hosts):
+        name = host.split(".")[0]
+        msp = self.enroll_identity(name, kind)
+        tls = self.enroll_tls(name, hosts)
+        node = Node(host, msp, os.path.join(tls, "signcerts", "cert.pem"), key_file(tls), self.server.ca_file)
+        self.org.nodes.append(node)
+        return node
+
+
+def key_file(msp):
+    keystore = os.path.join(msp, "keystore")
+    return os.path.join(keystore, sorted(os.listdir(keystore))[0])

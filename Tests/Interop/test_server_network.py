@@ -1,0 +1,60 @@
+"""The server path, where fast deployments used to fail: a fresh `charter server` per organisation,
+every identity enrolled with `charter enroll` within seconds of its CA's creation (node, admin and
+TLS, the peers' TLS certificates carrying the gateway Service's name by the server's policy), and
+the orderer and peers started on them at once. They commit transactions; no Fabric process
+complains that a certificate is not yet valid; the client reaches each peer by its gateway name."""
+import os
+
+from harness import Server
+
+from fabric import (NOT_YET_VALID, Network, ServerOrg, gateway_config, gateway_name)
+
+
+def server_network(fabric, folder, algorithm=None):
+    servers = []
+    orgs = []
+    for name, msp_id in [("OrdererOrg", "OrdererMSP"), ("Org1", "Org1MSP"), ("Org2", "Org2MSP")]:
+        service = f"{name.lower()}-peer-gateway-svc"
+        server = Server(gateway_config("org1", service)).start()
+        servers.append(server)
+        org = ServerOrg(server, os.path.join(folder, name), name, msp_id, algorithm=algorithm)
+        if name == "OrdererOrg":
+            org.add_node("orderer.example.com", "orderer", ["orderer.example.com", "127.0.0.1"])
+        else:
+            domain = f"{name.lower()}.example.com"
+            peer = org.add_node(f"peer0.{domain}", "peer", [f"peer0.{domain}"])
+            # the peer's certificate names only its host and, by policy, the gateway Service
+            peer.tls_name = gateway_name(service)
+        orgs.append(org)
+    network = Network(fabric, folder, orgs[0].org, [o.org for o in orgs[1:]])
+    return network, servers, orgs
+
+
+def stop_all(network, servers):
+    network.stop()
+    for server in servers:
+        server.stop()
+
+
+def assert_network_works(network):
+    for org in network.peer_orgs:
+        result = network.approve(org)
+        assert result.returncode == 0 and "committed with status (VALID)" in result.stderr, result.stderr
+    for org in network.peer_orgs:
+        assert network.approvals(org) == {o.msp_id: True for o in network.peer_orgs}
+    for host, log in network.logs().items():
+        assert NOT_YET_VALID not in log, host
+
+
+def test_identities_enrolled_seconds_after_the_ca_was_made_run_a_fabric_2_5_network(fabric25, tmp_path):
+    network, servers, _ = server_network(fabric25, str(tmp_path))
+    try:
+        network.start()
+        assert_network_works(network)
+        # the gateway name is what made the client's TLS check pass: without it, 127.0.0.1 is refused
+        org = network.peer_orgs[0]
+        env = {**network.admin_env(org), "CORE_PEER_TLS_SERVERHOSTOVERRIDE": ""}
+        direct = fabric25.run("peer", "channel", "getinfo", "-c", "mychannel", env=env, check=False)
+        assert direct.returncode != 0 and "127.0.0.1" in direct.stderr + direct.stdout, direct.stderr
+    finally:
+        stop_all(network, servers)
