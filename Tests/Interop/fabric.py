@@ -286,14 +286,15 @@ Profiles:
     def orderer_args(self):
         return ["-o", f"127.0.0.1:{self.orderer.port}", "--tls", "--cafile", self.orderer.tls_root]
 
-    def approve(self, org, sequence=1, env=None):
+    def approve(self, org, package="ab", env=None):
         """`approveformyorg`: a real transaction (endorsed, ordered, validated) without a chaincode.
-        Retried while the orderer has not elected its Raft leader yet (a fresh channel)."""
+        Approving again with another `package` is another transaction. Retried while the orderer
+        has not elected its Raft leader yet (a fresh channel)."""
         for _ in range(150):
             result = self.fabric.run(
                 "peer", "lifecycle", "chaincode", "approveformyorg", *self.orderer_args(), "--channelID", CHANNEL,
-                "--name", "basic", "--version", "1.0", "--package-id", "basic_1.0:" + "ab" * 32,
-                "--sequence", str(sequence), "--waitForEvent", env={**self.admin_env(org), **(env or {})},
+                "--name", "basic", "--version", "1.0", "--package-id", "basic_1.0:" + package * 32,
+                "--sequence", "1", "--waitForEvent", env={**self.admin_env(org), **(env or {})},
                 check=False,
             )
             if "no Raft leader" not in result.stderr:
@@ -301,10 +302,10 @@ Profiles:
             time.sleep(0.2)
         return result
 
-    def approvals(self, org, sequence=1):
+    def approvals(self, org):
         """The approvals the channel's committed state holds, as the peer reports them."""
         out = self.fabric.run("peer", "lifecycle", "chaincode", "checkcommitreadiness", "--channelID", CHANNEL,
-                              "--name", "basic", "--version", "1.0", "--sequence", str(sequence), "--output", "json",
+                              "--name", "basic", "--version", "1.0", "--sequence", "1", "--output", "json",
                               env=self.admin_env(org)).stdout
         import json
         return json.loads(out)["approvals"]

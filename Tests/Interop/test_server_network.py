@@ -4,6 +4,7 @@ TLS, the peers' TLS certificates carrying the gateway Service's name by the serv
 the orderer and peers started on them at once. They commit transactions; no Fabric process
 complains that a certificate is not yet valid; the client reaches each peer by its gateway name."""
 import os
+import subprocess
 
 from harness import Server
 
@@ -56,5 +57,33 @@ def test_identities_enrolled_seconds_after_the_ca_was_made_run_a_fabric_2_5_netw
         env = {**network.admin_env(org), "CORE_PEER_TLS_SERVERHOSTOVERRIDE": ""}
         direct = fabric25.run("peer", "channel", "getinfo", "-c", "mychannel", env=env, check=False)
         assert direct.returncode != 0 and "127.0.0.1" in direct.stderr + direct.stdout, direct.stderr
+    finally:
+        stop_all(network, servers)
+
+
+def test_a_fabric_3_1_network_on_ed25519_identities_from_the_server_survives_an_orderer_renewal(fabric31, tmp_path):
+    network, servers, orgs = server_network(fabric31, str(tmp_path), algorithm="ed25519")
+    try:
+        network.start()
+        assert_network_works(network)
+        # the orderer renews its certificate with the same key and restarts on it: the channel goes on
+        orderer_org = orgs[0]
+        msp = network.orderer.msp
+        before = open(os.path.join(msp, "signcerts", "cert.pem")).read()
+        orderer_org.client("reenroll", "-u", orderer_org.url, "-H", os.path.join(str(tmp_path), "OrdererOrg", "orderer"),
+                           "-M", msp, "--csr.keyrequest.reusekey", "--csr.keyrequest.algo", "ed25519")
+        after = open(os.path.join(msp, "signcerts", "cert.pem")).read()
+        assert after != before
+        network.orderer.process.terminate()
+        network.orderer.process.wait(timeout=30)
+        network.start_orderer()
+        for org in network.peer_orgs:
+            result = network.approve(org, package="cd")
+            assert result.returncode == 0 and "committed with status (VALID)" in result.stderr, result.stderr
+        assert network.height(network.peer_orgs[0]) == 5
+        assert "ED25519" in subprocess.run(["openssl", "x509", "-noout", "-text"], input=after, capture_output=True,
+                                           text=True).stdout
+        for host, log in network.logs().items():
+            assert NOT_YET_VALID not in log, host
     finally:
         stop_all(network, servers)
