@@ -5,6 +5,8 @@ A network is described by organisations (`Org`) whose nodes carry a local MSP an
 where those come from (charter cryptogen, charter enroll) is the test's business. Every process is
 stopped at the end, and each node's log is kept for the assertions.
 """
+import base64
+import json
 import os
 import re
 import shutil
@@ -307,8 +309,50 @@ Profiles:
         out = self.fabric.run("peer", "lifecycle", "chaincode", "checkcommitreadiness", "--channelID", CHANNEL,
                               "--name", "basic", "--version", "1.0", "--sequence", "1", "--output", "json",
                               env=self.admin_env(org)).stdout
-        import json
         return json.loads(out)["approvals"]
+
+    def update_org_msp(self, org, change):
+        """A channel configuration update of `org`'s MSP, signed by its admin: `change` edits the
+        MSP's configuration (root_certs, revocation_list, … as base64 of PEM) in place."""
+        work = os.path.join(self.folder, f"update-{org.msp_id}-{time.monotonic_ns()}")
+        os.makedirs(work)
+        env = self.admin_env(org)
+
+        def path(name):
+            return os.path.join(work, name)
+
+        # retried: a fresh channel answers SERVICE_UNAVAILABLE until Raft has its leader
+        self.retry(lambda: self.fabric.run("peer", "channel", "fetch", "config", path("block.pb"), "-c", CHANNEL,
+                                           *self.orderer_args(), env=env))
+        self.fabric.run("configtxlator", "proto_decode", "--input", path("block.pb"), "--type", "common.Block",
+                        "--output", path("block.json"))
+        config = json.load(open(path("block.json")))["data"]["data"][0]["payload"]["data"]["config"]
+        json.dump(config, open(path("config.json"), "w"))
+        msp = config["channel_group"]["groups"]["Application"]["groups"][org.msp_id]["values"]["MSP"]["value"]
+        change(msp["config"])
+        json.dump(config, open(path("modified.json"), "w"))
+        for name in ("config", "modified"):
+            self.fabric.run("configtxlator", "proto_encode", "--input", path(f"{name}.json"), "--type",
+                            "common.Config", "--output", path(f"{name}.pb"))
+        self.fabric.run("configtxlator", "compute_update", "--channel_id", CHANNEL, "--original", path("config.pb"),
+                        "--updated", path("modified.pb"), "--output", path("update.pb"))
+        self.fabric.run("configtxlator", "proto_decode", "--input", path("update.pb"), "--type",
+                        "common.ConfigUpdate", "--output", path("update.json"))
+        envelope = {"payload": {"header": {"channel_header": {"channel_id": CHANNEL, "type": 2}},
+                                "data": {"config_update": json.load(open(path("update.json")))}}}
+        json.dump(envelope, open(path("envelope.json"), "w"))
+        self.fabric.run("configtxlator", "proto_encode", "--input", path("envelope.json"), "--type",
+                        "common.Envelope", "--output", path("envelope.pb"))
+        before = self.height(org)
+        self.fabric.run("peer", "channel", "update", "-f", path("envelope.pb"), "-c", CHANNEL, *self.orderer_args(),
+                        env=env)
+        # committed once every peer has the block
+        for o in self.peer_orgs:
+            self.retry(lambda: self.assert_height_above(o, before))
+
+    def assert_height_above(self, org, height):
+        if self.height(org) <= height:
+            raise AssertionError(f"{org.msp_id} is still at height {height}")
 
     def height(self, org, peer=None):
         out = self.fabric.run("peer", "channel", "getinfo", "-c", CHANNEL, env=self.admin_env(org, peer)).stdout
@@ -462,3 +506,8 @@ class ServerOrg:
 def key_file(msp):
     keystore = os.path.join(msp, "keystore")
     return os.path.join(keystore, sorted(os.listdir(keystore))[0])
+
+
+def pem_base64(path):
+    """A PEM file as a channel MSP's configuration holds it."""
+    return base64.b64encode(open(path, "rb").read()).decode()

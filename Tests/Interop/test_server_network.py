@@ -8,7 +8,7 @@ import subprocess
 
 from harness import Server
 
-from fabric import (NOT_YET_VALID, Network, ServerOrg, gateway_config, gateway_name)
+from fabric import NOT_YET_VALID, Network, ServerOrg, charter, gateway_config, gateway_name, pem_base64
 
 
 def server_network(fabric, folder, algorithm=None):
@@ -85,5 +85,67 @@ def test_a_fabric_3_1_network_on_ed25519_identities_from_the_server_survives_an_
                                            text=True).stdout
         for host, log in network.logs().items():
             assert NOT_YET_VALID not in log, host
+    finally:
+        stop_all(network, servers)
+
+
+def test_a_revoked_client_is_refused_by_the_peer_once_the_crl_is_in_the_channel(fabric25, tmp_path):
+    network, servers, orgs = server_network(fabric25, str(tmp_path))
+    try:
+        network.start()
+        org1 = orgs[1]
+        client = org1.enroll_identity("user1", "client")
+        other = org1.enroll_identity("user2", "client")
+
+        def query(msp):
+            """A proposal the peer checks against the channel's Readers (a client may read)."""
+            env = {**network.admin_env(org1.org), "CORE_PEER_MSPCONFIGPATH": msp}
+            return fabric25.run("peer", "channel", "getinfo", "-c", "mychannel", env=env, check=False)
+
+        assert query(client).returncode == 0
+        # revoked at the CA, the CRL written into the registrar's MSP, then into the channel's
+        org1.client("revoke", "-u", org1.url, "-H", org1.registrar, "-e", "user1", "--gencrl")
+        crl = os.path.join(org1.registrar, "msp", "crls", "crl.pem")
+        network.update_org_msp(org1.org, lambda msp: msp.__setitem__("revocation_list", [pem_base64(crl)]))
+        refused = query(client)
+        assert refused.returncode != 0 and "access denied" in refused.stderr, refused.stderr
+        assert "revoked" in org1.org.nodes[0].log()
+        assert query(other).returncode == 0
+        still = network.approve(org1.org, package="03")
+        assert "committed with status (VALID)" in still.stderr, still.stderr
+    finally:
+        stop_all(network, servers)
+
+
+def test_renewing_the_org_ca_keeps_old_identities_and_adds_new_ones(fabric25, tmp_path):
+    network, servers, orgs = server_network(fabric25, str(tmp_path))
+    try:
+        network.start()
+        org1, server = orgs[1], servers[1]
+        old = open(server.ca_file).read()
+        server.stop()
+        charter("server", "renew-ca", "-H", server.home, "-b", "admin:adminpw")
+        server.start()
+        renewed = open(server.ca_file).read()
+        assert renewed != old
+        cacerts = os.path.join(org1.org.channel_msp, "cacerts")
+        with open(os.path.join(cacerts, "renewed.pem"), "w") as f:
+            f.write(renewed)
+        # same key and subject: the renewed certificate replaces the old as the root (both would give
+        # every identity two chains, which an MSP refuses), and what the old one issued still verifies
+        new = pem_base64(os.path.join(cacerts, "renewed.pem"))
+
+        def swap_root(msp):
+            msp["root_certs"] = [new]
+            for role in msp["fabric_node_ous"].values():
+                if isinstance(role, dict) and role.get("certificate"):
+                    role["certificate"] = new
+
+        network.update_org_msp(org1.org, swap_root)
+        fresh = org1.enroll_identity("orgadmin2", "admin")
+        assert open(os.path.join(fresh, "cacerts", os.listdir(os.path.join(fresh, "cacerts"))[0])).read() == renewed
+        for package, env in [("05", {}), ("06", {"CORE_PEER_MSPCONFIGPATH": fresh})]:
+            result = network.approve(org1.org, package=package, env=env)
+            assert "committed with status (VALID)" in result.stderr, result.stderr
     finally:
         stop_all(network, servers)
