@@ -236,6 +236,14 @@ def test_a_fabric_ca_mysql_registry_imports_through_from_db(tmp_path):
             mariadb.query("fabric_ca", statement)
         assert mariadb.query("fabric_ca", "SELECT count(*) FROM certificates WHERE revoked_at = 0") == [["5"]]
         import_from_db_and_serve(tmp_path, mariadb.datasource("fabric_ca"))
+        # and into a Charter registry on MySQL (a database the import creates)
+        source = tmp_path / "fabric-ca-home"
+        result = run_import("--from", str(source), "--from-db", mariadb.datasource("fabric_ca"), "-H",
+                            str(tmp_path / "charter-mysql"), "--db.type", "mysql", "--db.datasource",
+                            mariadb.datasource("charter"))
+        assert result.returncode == 0, result.stderr
+        assert mariadb.query("charter", "SELECT count(*) FROM identities") == [["5"]]
+        assert mariadb.query("charter", "SELECT count(*) FROM certificates WHERE status = 'revoked'") == [["2"]]
     finally:
         mariadb.stop()
 
