@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "CharterStore", targets: ["CharterStore"]),
         .library(name: "CharterPostgres", targets: ["CharterPostgres"]),
         .library(name: "CharterMySQL", targets: ["CharterMySQL"]),
+        .library(name: "CharterPKCS11", targets: ["CharterPKCS11"]),
         .library(name: "CharterImport", targets: ["CharterImport"]),
         .library(name: "CharterServer", targets: ["CharterServer"]),
         .library(name: "CharterCryptogen", targets: ["CharterCryptogen"]),
@@ -88,6 +89,12 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "CPKCS11"),
+        .target(
+            name: "CharterPKCS11",
+            dependencies: ["CPKCS11", "CharterCore", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .systemLibrary(name: "CMariaDB", pkgConfig: "libmariadb", providers: [.apt(["libmariadb-dev"])]),
@@ -239,6 +246,16 @@ let package = Package(
             name: "CharterCoreTests",
             dependencies: [
                 "CharterCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "X509", package: "swift-certificates"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CharterPKCS11Tests",
+            dependencies: [
+                "CharterCore", "CharterPKCS11",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "X509", package: "swift-certificates"),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building Charter and running its tests need on a fresh Debian machine:
 # SQLite headers for GRDB, OpenLDAP's client library and slapd for the LDAP registry and its tests,
-# MariaDB's client library and server for the MySQL registry and its tests,
+# MariaDB's client library and server for the MySQL registry and its tests, SoftHSM2 for the HSM tests,
 # openssl for the end-to-end checks, chromium for the audit report test,
 # PostgreSQL and HAProxy for the registry and replica tests (the tests start their own private
 # instances; nothing here runs as a service), and a Python virtualenv with the real clients the end-to-end tests drive (cryptography,
@@ -23,6 +23,9 @@ command -v haproxy >/dev/null 2>&1 || need_apt+=(haproxy)
 dpkg -s libldap-dev >/dev/null 2>&1 || need_apt+=(libldap-dev)
 command -v slapd >/dev/null 2>&1 || [ -x /usr/sbin/slapd ] || need_apt+=(slapd)
 command -v ldapsearch >/dev/null 2>&1 || need_apt+=(ldap-utils)
+# Keys in an HSM are tested against SoftHSM2 (pkcs11-tool from opensc inspects its tokens).
+[ -e /usr/lib/softhsm/libsofthsm2.so ] || need_apt+=(softhsm2)
+command -v pkcs11-tool >/dev/null 2>&1 || need_apt+=(opensc)
 # The MySQL registry links MariaDB Connector/C; its tests start a private MariaDB server.
 dpkg -s libmariadb-dev >/dev/null 2>&1 || need_apt+=(libmariadb-dev)
 [ -x /usr/sbin/mariadbd ] || need_apt+=(mariadb-server)

@@ -39,6 +39,8 @@ public struct SigningKey: Sendable, Hashable {
         case p256(P256.Signing.PrivateKey)
         case p384(P384.Signing.PrivateKey)
         case ed25519(Curve25519.Signing.PrivateKey)
+        /// A key in a token, with its public key (checked when the key was made).
+        case external(any ExternalSigningKey, Certificate.PublicKey)
 
         static func == (lhs: Backing, rhs: Backing) -> Bool {
             lhs.raw == rhs.raw
@@ -48,11 +50,13 @@ public struct SigningKey: Sendable, Hashable {
             hasher.combine(raw)
         }
 
+        /// What identifies the key: its private bytes, or a token key's public point.
         var raw: Data {
             switch self {
             case .p256(let key): return key.rawRepresentation
             case .p384(let key): return key.rawRepresentation
             case .ed25519(let key): return key.rawRepresentation
+            case .external(let key, _): return Data([0xff] + key.publicPoint)
             }
         }
     }
@@ -130,7 +134,30 @@ public struct SigningKey: Sendable, Hashable {
         case .p256(let key): publicPoint = Array(key.publicKey.x963Representation)
         case .p384(let key): publicPoint = Array(key.publicKey.x963Representation)
         case .ed25519(let key): publicPoint = Array(key.publicKey.rawRepresentation)
+        case .external(let key, _): publicPoint = key.publicPoint
         }
+    }
+
+    /// A key held by a token: Charter signs with it and never sees it. Throws when its public
+    /// point is not a key of its algorithm.
+    public init(external key: any ExternalSigningKey) throws {
+        let publicKey: Certificate.PublicKey
+        do {
+            switch key.algorithm {
+            case .p256: publicKey = .init(try P256.Signing.PublicKey(x963Representation: key.publicPoint))
+            case .p384: publicKey = .init(try P384.Signing.PublicKey(x963Representation: key.publicPoint))
+            case .ed25519: publicKey = .init(try Curve25519.Signing.PublicKey(rawRepresentation: key.publicPoint))
+            }
+        } catch {
+            throw CharterError(.configuration, "The token's public key is not a \(key.algorithm.rawValue) key")
+        }
+        self.init(backing: .external(key, publicKey))
+    }
+
+    /// False for a key held by a token: there are no private bytes to write anywhere.
+    public var isExportable: Bool {
+        if case .external = backing { return false }
+        return true
     }
 
     /// PKCS#8 for Ed25519 (RFC 8410): the fixed header before the 32-byte seed.
@@ -144,6 +171,7 @@ public struct SigningKey: Sendable, Hashable {
         case .p256: return .p256
         case .p384: return .p384
         case .ed25519: return .ed25519
+        case .external(let key, _): return key.algorithm
         }
     }
 
@@ -160,7 +188,8 @@ public struct SigningKey: Sendable, Hashable {
     )
 
     /// PKCS#8 DER, the form fabric-ca-client and cryptogen write (assembled here: swift-crypto's
-    /// encoder costs more than the key's generation).
+    /// encoder costs more than the key's generation); empty for a key held by a token (see
+    /// ``isExportable``).
     public var pkcs8DER: [UInt8] {
         switch backing {
         case .p256(let key):
@@ -168,6 +197,7 @@ public struct SigningKey: Sendable, Hashable {
         case .p384(let key):
             return Self.p384PKCS8.prefix + key.rawRepresentation + Self.p384PKCS8.middle + publicPoint
         case .ed25519(let key): return Self.ed25519PKCS8Prefix + key.rawRepresentation
+        case .external: return []
         }
     }
 
@@ -182,13 +212,14 @@ public struct SigningKey: Sendable, Hashable {
         case .p256(let key): return Certificate.PublicKey(key.publicKey)
         case .p384(let key): return Certificate.PublicKey(key.publicKey)
         case .ed25519(let key): return Certificate.PublicKey(key.publicKey)
+        case .external(_, let publicKey): return publicKey
         }
     }
 
     /// What certificates, CSRs and CRLs this key signs are signed with: ecdsa-with-SHA256 for
     /// P-256, ecdsa-with-SHA384 for P-384, Ed25519 for Ed25519.
     public var signatureAlgorithm: Certificate.SignatureAlgorithm {
-        switch backing {
+        switch algorithm {
         case .p256: return .ecdsaWithSHA256
         case .p384: return .ecdsaWithSHA384
         case .ed25519: return .ed25519
@@ -214,6 +245,24 @@ public struct SigningKey: Sendable, Hashable {
             return try LowS.normalise(der: Array(signature.derRepresentation), order: LowS.p384Order)
         case .ed25519(let key):
             return Array(try key.signature(for: Data(data)))
+        case .external(let key, _):
+            switch key.algorithm {
+            case .ed25519:
+                return try key.sign(Array(data))
+            case .p256, .p384:
+                let digest =
+                    sha384 && key.algorithm == .p384 ? Array(SHA384.hash(data: data)) : Array(SHA256.hash(data: data))
+                let raw = try key.sign(digest)
+                let half = raw.count / 2
+                guard half > 0, raw.count == 2 * half else {
+                    throw CharterError(.internalError, "The token returned an ECDSA signature of \(raw.count) bytes")
+                }
+                let order = key.algorithm == .p256 ? LowS.p256Order : LowS.p384Order
+                return try LowS.normalise(
+                    der: try LowS.encode(r: Array(raw[..<half]), s: Array(raw[half...])),
+                    order: order
+                )
+            }
         }
     }
 
