@@ -511,3 +511,16 @@ def key_file(msp):
 def pem_base64(path):
     """A PEM file as a channel MSP's configuration holds it."""
     return base64.b64encode(open(path, "rb").read()).decode()
+
+
+def assert_every_org_commits(network):
+    """On a new channel: each organisation's admin commits a transaction (VALID), every peer's
+    committed state holds every approval, and no Fabric process said a certificate was not yet valid."""
+    for org in network.peer_orgs:
+        result = network.approve(org)
+        assert result.returncode == 0 and "committed with status (VALID)" in result.stderr, result.stderr
+    for org in network.peer_orgs:
+        assert network.approvals(org) == {o.msp_id: True for o in network.peer_orgs}
+        assert network.height(org) == 1 + len(network.peer_orgs)
+    for host, log in network.logs().items():
+        assert NOT_YET_VALID not in log, host

@@ -4,7 +4,7 @@ identity comes from `charter cryptogen` (NodeOUs on). The channel is made with c
 import os
 import subprocess
 
-from fabric import NOT_YET_VALID, Network, charter, cryptogen_config, cryptogen_orgs
+from fabric import Network, assert_every_org_commits, charter, cryptogen_config, cryptogen_orgs
 
 
 def cryptogen_network(fabric, folder, algorithm=None):
@@ -21,23 +21,11 @@ def openssl_text(path):
                           check=True).stdout
 
 
-def assert_transactions_commit(network):
-    for org in network.peer_orgs:
-        result = network.approve(org)
-        assert result.returncode == 0 and "committed with status (VALID)" in result.stderr, result.stderr
-    # what the peers' committed state says: both approvals, on every peer
-    for org in network.peer_orgs:
-        assert network.approvals(org) == {o.msp_id: True for o in network.peer_orgs}
-        assert network.height(org) == 1 + len(network.peer_orgs)
-    for host, log in network.logs().items():
-        assert NOT_YET_VALID not in log, host
-
-
 def test_a_fabric_2_5_network_runs_on_charter_cryptogen(fabric25, tmp_path):
     network = cryptogen_network(fabric25, str(tmp_path))
     try:
         network.start()
-        assert_transactions_commit(network)
+        assert_every_org_commits(network)
         assert "Beginning to serve requests" in network.orderer.log()
     finally:
         network.stop()
@@ -48,7 +36,7 @@ def test_a_fabric_3_1_network_runs_on_charter_cryptogen_ed25519(fabric31, tmp_pa
     assert network.capability == "V3_0"
     try:
         network.start()
-        assert_transactions_commit(network)
+        assert_every_org_commits(network)
     finally:
         network.stop()
     # the peers, the orderer and their CAs were Ed25519; the Admin@ user ECDSA, as Fabric 3.1's cryptogen makes it

@@ -8,7 +8,8 @@ import subprocess
 
 from harness import Server
 
-from fabric import NOT_YET_VALID, Network, ServerOrg, charter, gateway_config, gateway_name, pem_base64
+from fabric import (NOT_YET_VALID, Network, ServerOrg, assert_every_org_commits, charter, gateway_config, gateway_name,
+                    pem_base64)
 
 
 def server_network(fabric, folder, algorithm=None):
@@ -37,21 +38,11 @@ def stop_all(network, servers):
         server.stop()
 
 
-def assert_network_works(network):
-    for org in network.peer_orgs:
-        result = network.approve(org)
-        assert result.returncode == 0 and "committed with status (VALID)" in result.stderr, result.stderr
-    for org in network.peer_orgs:
-        assert network.approvals(org) == {o.msp_id: True for o in network.peer_orgs}
-    for host, log in network.logs().items():
-        assert NOT_YET_VALID not in log, host
-
-
 def test_identities_enrolled_seconds_after_the_ca_was_made_run_a_fabric_2_5_network(fabric25, tmp_path):
     network, servers, _ = server_network(fabric25, str(tmp_path))
     try:
         network.start()
-        assert_network_works(network)
+        assert_every_org_commits(network)
         # the gateway name is what made the client's TLS check pass: without it, 127.0.0.1 is refused
         org = network.peer_orgs[0]
         env = {**network.admin_env(org), "CORE_PEER_TLS_SERVERHOSTOVERRIDE": ""}
@@ -65,7 +56,7 @@ def test_a_fabric_3_1_network_on_ed25519_identities_from_the_server_survives_an_
     network, servers, orgs = server_network(fabric31, str(tmp_path), algorithm="ed25519")
     try:
         network.start()
-        assert_network_works(network)
+        assert_every_org_commits(network)
         # the orderer renews its certificate with the same key and restarts on it: the channel goes on
         orderer_org = orgs[0]
         msp = network.orderer.msp
