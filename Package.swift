@@ -157,6 +157,7 @@ let package = Package(
             dependencies: [
                 "CharterCore",
                 "CharterConfiguration",
+                "CharterPKCS11",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),

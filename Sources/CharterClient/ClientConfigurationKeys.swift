@@ -1,6 +1,6 @@
 // Every key of fabric-ca-client-config.yaml (1.5) in one of three classes, as for the server: the
 // client verbs read a home's file and the `FABRIC_CA_CLIENT_*` variables through this table, so a
-// setting Charter does not implement (an HSM, Idemix enrollment, register defaults) stops the
+// setting Charter does not implement (Idemix enrollment, register defaults) stops the
 // command instead of being ignored.
 
 import CharterConfiguration
@@ -23,18 +23,26 @@ extension ConfigurationKeys {
             ),
             ConfigurationKey("bccsp.sw.hash", .noEffect("software keys: the algorithm comes from csr.keyrequest")),
             ConfigurationKey("bccsp.sw.security", .noEffect("software keys: the size comes from csr.keyrequest")),
+            ConfigurationKey("bccsp.default"), ConfigurationKey("bccsp.pkcs11.library"),
+            ConfigurationKey("bccsp.pkcs11.pin"), ConfigurationKey("bccsp.pkcs11.label"),
+            ConfigurationKey("bccsp.pkcs11.hash", .noEffect("the key algorithm comes from csr.keyrequest")),
+            ConfigurationKey("bccsp.pkcs11.security", .noEffect("the key size comes from csr.keyrequest")),
             ConfigurationKey(
-                "bccsp.pkcs11.*",
-                .noEffect("read only when bccsp.default is PKCS11, which Charter refuses")
+                "bccsp.pkcs11.softwareverify",
+                .noEffect("Charter verifies every signature in software")
             ),
             ConfigurationKey(
-                "bccsp.pkcs11.*.*",
-                .noEffect("read only when bccsp.default is PKCS11, which Charter refuses")
+                "bccsp.pkcs11.immutable",
+                .noEffect("Charter sets a new key's CKA_ID and CKA_LABEL once, right after making it, as BCCSP does")
             ),
             ConfigurationKey(
-                "bccsp.default",
-                .refused("keys in an HSM (PKCS11) are not implemented yet: Charter keeps keys in the MSP keystore"),
-                inert: ["sw"]
+                "bccsp.pkcs11.filekeystore.keystore",
+                .noEffect("with PKCS11 no key is kept in files")
+            ),
+            ConfigurationKey(
+                "bccsp.pkcs11.altid",
+                .refused("Charter names token keys by the SHA-256 of their public point, as BCCSP does without altid"),
+                inert: []
             ),
             ConfigurationKey(
                 "bccsp.sw.filekeystore.keystore",

@@ -19,6 +19,22 @@ public struct ClientSettings: Codable, Sendable {
     public var mycertfile: String?
     public var myskfile: String?
     public var mycacertfile: String?
+    /// Where keys live (`bccsp.default`: SW or PKCS11).
+    public var bccsp: BCCSP?
+
+    /// fabric-ca-client's `bccsp:` section, the keys Charter reads.
+    public struct BCCSP: Codable, Sendable {
+        public var `default`: String?
+        public var pkcs11: PKCS11?
+        /// Creates an empty section.
+        public init() {}
+        /// `bccsp.pkcs11`: the module, the token's label and its PIN.
+        public struct PKCS11: Codable, Sendable {
+            public var library: String?
+            public var pin: String?
+            public var label: String?
+        }
+    }
 
     public struct TLS: Codable, Sendable {
         public var certfiles: [String]?

@@ -41,11 +41,12 @@ public struct Enrollment: Sendable {
         self.hosts = hosts
     }
 
-    /// The key to enroll with: the current one when reusing, else a new one.
-    public func key(existing: SigningKey?) throws -> SigningKey {
+    /// The key to enroll with: the current one when reusing, else a new one from `keys` (a
+    /// token makes it inside).
+    public func key(existing: SigningKey?, keys: KeyStore = .files) throws -> SigningKey {
         if reuseKey, let existing { return existing }
         let isECDSA = keyAlgorithm.lowercased() == "ecdsa"
-        return .generate(try SigningKey.Algorithm(algorithm: keyAlgorithm, size: isECDSA ? keySize : nil))
+        return try keys.generate(try SigningKey.Algorithm(algorithm: keyAlgorithm, size: isECDSA ? keySize : nil))
     }
 
     /// Enrolls (or reenrolls) and writes the MSP; returns the path of the new certificate.
@@ -56,7 +57,7 @@ public struct Enrollment: Sendable {
         caFileName: String,
         existingKey: SigningKey?
     ) async throws -> String {
-        let key = try key(existing: existingKey)
+        let key = try key(existing: existingKey, keys: msp.keys)
         var request = EnrollmentRequest(
             certificateRequest: try CertificateRequestBuilder.pem(
                 key: key,

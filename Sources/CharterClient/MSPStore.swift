@@ -19,6 +19,8 @@ public struct MSPStore: Sendable {
     /// Where the root CA certificate goes, relative to the MSP (`--mycacertfile`); nil:
     /// `[tls]cacerts/<host>-<port>[-<caname>].pem`.
     public let caCertificateFile: String?
+    /// Where the identity's private key lives: the keystore folder, or a token.
+    public let keys: KeyStore
 
     /// Creates a store for a folder (which need not exist yet), with fabric-ca-client 1.5.20's
     /// optional custom file locations, each relative to the MSP folder and kept inside it.
@@ -26,7 +28,8 @@ public struct MSPStore: Sendable {
         directory: String,
         certificateFile: String? = nil,
         keyFile: String? = nil,
-        caCertificateFile: String? = nil
+        caCertificateFile: String? = nil,
+        keys: KeyStore = .files
     ) throws {
         for path in [certificateFile, keyFile, caCertificateFile].compactMap({ $0 }) {
             let elements = path.split(separator: "/").map(String.init)
@@ -38,6 +41,7 @@ public struct MSPStore: Sendable {
         self.certificateFile = certificateFile ?? "signcerts/cert.pem"
         self.keyFile = keyFile
         self.caCertificateFile = caCertificateFile
+        self.keys = keys
     }
 
     /// The identity this MSP holds: its signing certificate and the key that matches it.
@@ -47,6 +51,12 @@ public struct MSPStore: Sendable {
             let certificate = try? Certificate(pemEncoded: pem)
         else {
             throw CharterError(.configuration, "No enrollment certificate at \(certPath): enroll first")
+        }
+        if case .token(let token) = keys {
+            guard let key = try keys.tokenKey(for: certificate.publicKey) else {
+                throw CharterError(.configuration, "No key in the token '\(token.label)' matches \(certPath)")
+            }
+            return ClientIdentity(key: key, certificatePEM: pem)
         }
         guard let (key, _) = keyFile(for: certificate.publicKey) else {
             throw CharterError(.configuration, "No private key in \(directory) matches \(certPath)")
@@ -74,11 +84,12 @@ public struct MSPStore: Sendable {
         let previous = (try? String(contentsOfFile: "\(directory)/\(certificateFile)", encoding: .utf8))
             .flatMap { try? Certificate(pemEncoded: $0) }
         let oldKey = previous.flatMap { keyFile(for: $0.publicKey) }
-        let keyPath = keyFile ?? "keystore/\(Keystore.fileName(for: key.publicKey))"
-        try write(keyPath, key.pkcs8PEM, mode: 0o600)
+        // A token's key stays in the token: no file is written, none removed.
+        let keyPath = key.isExportable ? keyFile ?? "keystore/\(Keystore.fileName(for: key.publicKey))" : nil
+        if let keyPath { try write(keyPath, key.pkcs8PEM, mode: 0o600) }
         try write(certificateFile, certificatePEM, mode: 0o644)
         try storeCAInfo(serverInfo, caFileName: caFileName, tlsProfile: tlsProfile)
-        if let (_, path) = oldKey, path != "\(directory)/\(keyPath)" {
+        if let keyPath, let (_, path) = oldKey, path != "\(directory)/\(keyPath)" {
             try? FileManager.default.removeItem(atPath: path)
         }
     }

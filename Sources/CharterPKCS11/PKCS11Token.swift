@@ -104,7 +104,7 @@ public final class PKCS11Token: Sendable {
                 }
             }
             let point = try TokenKey.point(try attribute(session, publicHandle, CKA_EC_POINT), algorithm)
-            let identifier = Array(SHA256.hash(data: point))
+            let identifier = TokenKey.identifier(of: point)
             for handle in [publicHandle, privateHandle] {
                 try Attributes.with([.bytes(CKA_ID, identifier), .bytes(CKA_LABEL, Array(Hex.encode(identifier).utf8))])
                 {
@@ -117,6 +117,11 @@ public final class PKCS11Token: Sendable {
             }
             return TokenKey(token: self, algorithm: algorithm, publicPoint: point, handle: privateHandle)
         }
+    }
+
+    /// The key of this public point (a certificate's), found by its SHA-256 as Fabric finds it.
+    public func key(publicPoint: [UInt8]) throws -> TokenKey? {
+        try key(identifier: TokenKey.identifier(of: publicPoint))
     }
 
     /// The key whose CKA_ID is `identifier` (the SHA-256 of its public point), if the token holds

@@ -16,7 +16,12 @@ public struct TokenKey: ExternalSigningKey {
     let handle: CK_OBJECT_HANDLE
 
     /// CKA_ID and CKA_LABEL: the SHA-256 of the public point (BCCSP's SKI).
-    public var identifier: [UInt8] { Array(SHA256.hash(data: publicPoint)) }
+    public var identifier: [UInt8] { Self.identifier(of: publicPoint) }
+
+    /// BCCSP's SKI of a public point: its SHA-256.
+    static func identifier(of point: [UInt8]) -> [UInt8] {
+        Array(SHA256.hash(data: point))
+    }
 
     public func sign(_ input: [UInt8]) throws -> [UInt8] {
         try token.sign(handle, algorithm, input)

@@ -84,6 +84,8 @@ struct ClientOptions: ParsableArguments {
             throw CharterError(.invalidRequest, "No CA URL: pass -u https://host:port (or set url in \(configPath))")
         }
         let trust = (trustFiles.isEmpty ? settings.tls?.certfiles ?? [] : trustFiles).map { resolve($0) }
+        // Before the connection: a key store that cannot open stops here, with nothing to shut down.
+        let keys = try KeyStore(settings.bccsp)
         let connection = try CAConnection(
             url: text,
             trusting: trust,
@@ -96,7 +98,7 @@ struct ClientOptions: ParsableArguments {
         let mspFolder = absolute(mspdir ?? settings.mspdir ?? "msp", base: homeDirectory)
         return Context(
             client: connection.client,
-            msp: try MSPStore(directory: mspFolder),
+            msp: try MSPStore(directory: mspFolder, keys: keys),
             settings: settings,
             caName: caname ?? settings.caname ?? "",
             user: connection.user,

@@ -58,7 +58,8 @@ struct EnrollmentOptions: ParsableArguments {
             directory: context.msp.directory,
             certificateFile: mycertfile ?? context.settings.mycertfile,
             keyFile: myskfile ?? context.settings.myskfile,
-            caCertificateFile: mycacertfile ?? context.settings.mycacertfile
+            caCertificateFile: mycacertfile ?? context.settings.mycacertfile,
+            keys: context.msp.keys
         )
     }
 

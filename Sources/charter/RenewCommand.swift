@@ -55,6 +55,8 @@ struct RenewCommand: AsyncParsableCommand {
         var logger = Logger(label: "charter.renew")
         logger.logLevel = debug ? .debug : .info
         let client: CAClient
+        // The home's key store: a token's keys are renewed in the token.
+        let keys: KeyStore
         do {
             // Without -u, the client home the MSP came from says where its CA is, as for reenroll.
             let home = ((mspdirs.first ?? ".") as NSString).deletingLastPathComponent
@@ -66,6 +68,7 @@ struct RenewCommand: AsyncParsableCommand {
             if trusted.isEmpty {
                 trusted = (settings.tls?.certfiles ?? []).map { $0.hasPrefix("/") ? $0 : "\(home)/\($0)" }
             }
+            keys = try KeyStore(settings.bccsp)
             client = try CAConnection(
                 url: text,
                 trusting: trusted,
@@ -80,7 +83,7 @@ struct RenewCommand: AsyncParsableCommand {
         do {
             let watcher = RenewalWatcher(
                 renewals: try mspdirs.map {
-                    try MSPRenewal(msp: MSPStore(directory: $0), reuseKey: reuseKey, caName: caName)
+                    try MSPRenewal(msp: MSPStore(directory: $0, keys: keys), reuseKey: reuseKey, caName: caName)
                 },
                 before: try before.map(DurationText.parse),
                 hook: hook,

@@ -36,7 +36,7 @@ import Testing
     }
 
     @Test(arguments: [
-        "bccsp:\n  default: PKCS11\n", "enrollment:\n  type: idemix\n", "id:\n  name: peer1\n",
+        "bccsp:\n  pkcs11:\n    altid: key7\n", "enrollment:\n  type: idemix\n", "id:\n  name: peer1\n",
         "id:\n  maxenrollments: 3\n", "idemixCurveID: gurvy.Bn254\n", "csr:\n  serialnumber: '42'\n",
         "enrollment:\n  attrs:\n    - name: x\n", "urll: https://ca\n",
     ])
@@ -52,8 +52,15 @@ import Testing
             environment: ["FABRIC_CA_CLIENT_URL": "https://x:1", "FABRIC_CA_CLIENT_TLS_CERTFILES": "a.pem,b.pem"]
         )
         #expect(settings.url == "https://x:1" && settings.tls?.certfiles == ["a.pem", "b.pem"])
+        let hsm = try ClientSettings.load(
+            "/nonexistent/x.yaml",
+            environment: [
+                "FABRIC_CA_CLIENT_BCCSP_DEFAULT": "PKCS11", "FABRIC_CA_CLIENT_BCCSP_PKCS11_LABEL": "ForFabric",
+            ]
+        )
+        #expect(hsm.bccsp?.default == "PKCS11" && hsm.bccsp?.pkcs11?.label == "ForFabric")
         #expect(throws: CharterError.self) {
-            try ClientSettings.load("/nonexistent/x.yaml", environment: ["FABRIC_CA_CLIENT_BCCSP_DEFAULT": "PKCS11"])
+            try ClientSettings.load("/nonexistent/x.yaml", environment: ["FABRIC_CA_CLIENT_BCCSP_PKCS11_ALTID": "k"])
         }
     }
 

@@ -337,3 +337,31 @@ class Slapd:
     def cleanup(self):
         self.stop()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class SoftHSM:
+    """A private SoftHSM2 token directory (SOFTHSM2_CONF) with one token initialised."""
+
+    LIBRARY = "/usr/lib/softhsm/libsofthsm2.so"
+
+    def __init__(self, label="ForFabric", pin="98765432"):
+        self.label = label
+        self.pin = pin
+        self.folder = tempfile.mkdtemp(prefix="charter-softhsm-")
+        os.makedirs(os.path.join(self.folder, "tokens"))
+        self.conf = os.path.join(self.folder, "softhsm2.conf")
+        with open(self.conf, "w") as f:
+            f.write(f"directories.tokendir = {self.folder}/tokens\nobjectstore.backend = file\nlog.level = ERROR\n")
+        self.env = {**os.environ, "SOFTHSM2_CONF": self.conf}
+        subprocess.run(["softhsm2-util", "--init-token", "--free", "--label", label, "--pin", pin, "--so-pin", "1234"],
+                       check=True, capture_output=True, env=self.env)
+
+    def bccsp_yaml(self):
+        return (f"bccsp:\n  default: PKCS11\n  pkcs11:\n    library: {self.LIBRARY}\n    label: {self.label}\n"
+                f"    pin: '{self.pin}'\n")
+
+    def objects(self, kind="privkey"):
+        """pkcs11-tool's listing of the token's objects of one kind."""
+        return subprocess.run(["pkcs11-tool", "--module", self.LIBRARY, "--token-label", self.label, "--login",
+                               "--pin", self.pin, "--list-objects", "--type", kind],
+                              check=True, capture_output=True, text=True, env=self.env).stdout

@@ -327,10 +327,15 @@ def test_mutual_tls_when_the_server_requires_client_certificates(tmp_path):
 def test_client_settings_charter_does_not_implement_stop_the_command(ca, tmp_path):
     home = tmp_path / "hsm"
     home.mkdir()
-    (home / "fabric-ca-client-config.yaml").write_text("bccsp:\n  default: PKCS11\n  pkcs11:\n    label: ForFabric\n")
+    (home / "fabric-ca-client-config.yaml").write_text("bccsp:\n  default: PKCS11\n  pkcs11:\n    altid: key7\n")
     result = enroll(ca, home, "admin", "adminpw", check=False)
     assert result.returncode != 0
-    assert "Configuration key 'bccsp.default'" in result.stderr, result.stderr
+    assert "Configuration key 'bccsp.pkcs11.altid'" in result.stderr, result.stderr
+    assert not (home / "msp").exists()
+    # PKCS11 without its library is one clear line, before anything is asked of the server
+    (home / "fabric-ca-client-config.yaml").write_text("bccsp:\n  default: PKCS11\n  pkcs11:\n    label: ForFabric\n")
+    result = enroll(ca, home, "admin", "adminpw", check=False)
+    assert result.returncode != 0 and "bccsp.pkcs11.library" in result.stderr, result.stderr
     assert not (home / "msp").exists()
 
 

@@ -226,3 +226,31 @@ def test_fabric_ca_as_an_intermediate_under_a_charter_root(fabric_ca, tmp_path):
             intermediate.stop()
     finally:
         root.stop()
+
+
+def test_a_key_charter_made_in_a_token_is_used_by_fabric_ca_client_and_back(fabric_ca, server, tmp_path):
+    """fabric-ca-client (built with its pkcs11 tag) finds by BCCSP's SKI the token key `charter
+    enroll` made, and signs its reenroll with it; Charter then reenrolls with the key it made."""
+    from services import SoftHSM
+    if not os.path.exists(SoftHSM.LIBRARY):
+        pytest.skip("SoftHSM2 is not installed")
+    hsm = SoftHSM()
+    home = tmp_path / "hsm"
+    home.mkdir()
+    (home / "fabric-ca-client-config.yaml").write_text(hsm.bccsp_yaml() + "    hash: SHA2\n    security: 256\n")
+    url = f"https://localhost:{server.port}"
+    enrolled = subprocess.run([os.environ["CHARTER_BIN"], "enroll", "-u", f"https://admin:adminpw@localhost:{server.port}",
+                               "-H", str(home), "--tls.certfiles", server.ca_file], capture_output=True, text=True,
+                              env=hsm.env)
+    assert enrolled.returncode == 0, enrolled.stderr
+    assert not glob.glob(str(home / "msp" / "keystore" / "*"))
+    by_charter = cert(home / "msp" / "signcerts" / "cert.pem")
+    go = subprocess.run([os.path.join(fabric_ca, "fabric-ca-client"), "reenroll", "-u", url, "-H", str(home),
+                         "--tls.certfiles", server.ca_file], capture_output=True, text=True, env=hsm.env, timeout=120)
+    assert go.returncode == 0, go.stdout + go.stderr
+    by_go = cert(home / "msp" / "signcerts" / "cert.pem")
+    assert by_go.serial_number != by_charter.serial_number
+    back = subprocess.run([os.environ["CHARTER_BIN"], "reenroll", "-u", url, "-H", str(home), "--tls.certfiles",
+                           server.ca_file, "--csr.keyrequest.reusekey"], capture_output=True, text=True, env=hsm.env)
+    assert back.returncode == 0, back.stderr
+    assert cert(home / "msp" / "signcerts" / "cert.pem").public_key() == by_go.public_key()
