@@ -94,7 +94,11 @@ let package = Package(
         .target(name: "CPKCS11"),
         .target(
             name: "CharterPKCS11",
-            dependencies: ["CPKCS11", "CharterCore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "CPKCS11", "CharterCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+            ],
             swiftSettings: swiftSettings
         ),
         .systemLibrary(name: "CMariaDB", pkgConfig: "libmariadb", providers: [.apt(["libmariadb-dev"])]),
@@ -203,6 +207,7 @@ let package = Package(
                 "CharterCryptogen",
                 "CharterClient",
                 "CharterAudit",
+                "CharterPKCS11",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "X509", package: "swift-certificates"),

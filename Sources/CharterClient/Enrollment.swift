@@ -2,6 +2,7 @@
 // call the server, and write the MSP only once the server has answered.
 
 import CharterCore
+import CharterPKCS11
 import Foundation
 
 /// What an enrollment asks for, resolved from flags and the client configuration.

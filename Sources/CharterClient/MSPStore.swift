@@ -4,6 +4,7 @@
 // nothing behind.
 
 import CharterCore
+import CharterPKCS11
 import Foundation
 import SwiftASN1
 import X509

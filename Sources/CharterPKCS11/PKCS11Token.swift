@@ -63,6 +63,10 @@ public final class PKCS11Token: Sendable {
         }
     }
 
+    deinit {
+        for session in idle.withLock({ $0 }) { _ = module.functions.pointee.C_CloseSession(session) }
+    }
+
     // MARK: keys
 
     /// Generates a key pair in the token, as Fabric's BCCSP does: the private half sensitive and

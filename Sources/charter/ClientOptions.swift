@@ -4,6 +4,7 @@
 import ArgumentParser
 import CharterClient
 import CharterCore
+import CharterPKCS11
 import Foundation
 
 struct ClientOptions: ParsableArguments {

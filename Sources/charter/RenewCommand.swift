@@ -7,6 +7,7 @@
 import ArgumentParser
 import CharterClient
 import CharterCore
+import CharterPKCS11
 import Foundation
 import Hummingbird
 import Logging
