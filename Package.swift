@@ -136,6 +136,7 @@ let package = Package(
                 "CharterStore",
                 "CharterPostgres",
                 "CharterMySQL",
+                "CharterPKCS11",
                 "CharterClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),

@@ -23,27 +23,6 @@ extension ConfigurationKeys {
             ),
             ConfigurationKey("bccsp.sw.hash", .noEffect("software keys: the algorithm comes from csr.keyrequest")),
             ConfigurationKey("bccsp.sw.security", .noEffect("software keys: the size comes from csr.keyrequest")),
-            ConfigurationKey("bccsp.default"), ConfigurationKey("bccsp.pkcs11.library"),
-            ConfigurationKey("bccsp.pkcs11.pin"), ConfigurationKey("bccsp.pkcs11.label"),
-            ConfigurationKey("bccsp.pkcs11.hash", .noEffect("the key algorithm comes from csr.keyrequest")),
-            ConfigurationKey("bccsp.pkcs11.security", .noEffect("the key size comes from csr.keyrequest")),
-            ConfigurationKey(
-                "bccsp.pkcs11.softwareverify",
-                .noEffect("Charter verifies every signature in software")
-            ),
-            ConfigurationKey(
-                "bccsp.pkcs11.immutable",
-                .noEffect("Charter sets a new key's CKA_ID and CKA_LABEL once, right after making it, as BCCSP does")
-            ),
-            ConfigurationKey(
-                "bccsp.pkcs11.filekeystore.keystore",
-                .noEffect("with PKCS11 no key is kept in files")
-            ),
-            ConfigurationKey(
-                "bccsp.pkcs11.altid",
-                .refused("Charter names token keys by the SHA-256 of their public point, as BCCSP does without altid"),
-                inert: []
-            ),
             ConfigurationKey(
                 "bccsp.sw.filekeystore.keystore",
                 .refused("Charter writes keys to <mspdir>/keystore, or where --myskfile names"),
@@ -77,7 +56,7 @@ extension ConfigurationKeys {
                     inert: ["0"],
                     isWhole: field == "attributes"
                 )
-            },
+            } + bccsp,
         environmentPrefix: "FABRIC_CA_CLIENT_",
         spellings: ["idemixCurveID"]
     )

@@ -41,7 +41,7 @@ public struct CharterServer: Sendable {
         let metrics = self.metrics
         let services = try makeServices()
         let limits = try ConnectionLimits(configuration.connections)
-        let tls = try home.tls.map { ServerTLS(try makeTLSContext(chainPEM: $0.chainPEM, keyPEM: $0.keyPEM)) }
+        let tls = try home.tls.map { ServerTLS(try makeTLSContext(chainPEM: $0.chainPEM, key: $0.key)) }
         let api = Application(
             router: try APIRouter.build(services: services),
             server: apiServerBuilder(limits: limits, tls: tls),
@@ -102,7 +102,7 @@ public struct CharterServer: Sendable {
                     tls: tls,
                     home: home,
                     renewBefore: try ServerHome.renewBefore(configuration),
-                    makeContext: { try makeTLSContext(chainPEM: $0, keyPEM: $1) },
+                    makeContext: { try makeTLSContext(chainPEM: $0, key: $1) },
                     logger: logger
                 )
             )
@@ -166,11 +166,11 @@ public struct CharterServer: Sendable {
     }
 
     /// The API's TLS context for a certificate chain and key, with `tls.clientauth` applied.
-    func makeTLSContext(chainPEM: String, keyPEM: String) throws -> NIOSSLContext {
+    func makeTLSContext(chainPEM: String, key: TLSPrivateKey) throws -> NIOSSLContext {
         let configuration = home.configuration
         var tlsConfiguration = TLSConfiguration.makeServerConfiguration(
             certificateChain: try NIOSSLCertificate.fromPEMBytes(Array(chainPEM.utf8)).map { .certificate($0) },
-            privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(keyPEM.utf8), format: .pem))
+            privateKey: .privateKey(try key.nioKey())
         )
         tlsConfiguration.minimumTLSVersion = .tlsv12
         switch configuration.tls.clientauth.type.lowercased() {

@@ -37,7 +37,8 @@ import Testing
     }
 
     @Test(arguments: [
-        "ldap:\n  enabled: true\n  sizelimit: 3\n", "bccsp:\n  default: PKCS11\n", "idemix:\n  rhpoolsize: 5\n",
+        "ldap:\n  enabled: true\n  sizelimit: 3\n", "bccsp:\n  pkcs11:\n    altid: key7\n",
+        "idemix:\n  rhpoolsize: 5\n",
         "idemix:\n  curve: gurvy.Bn254\n", "cors:\n  enabled: true\n", "crlsizelimit: 1\n",
         "ca:\n  reenrollIgnoreCertExpiry: true\n", "operations:\n  tls:\n    enabled: true\n",
         "metrics:\n  provider: statsd\n", "bccsp:\n  sw:\n    filekeystore:\n      keystore: /elsewhere\n",
@@ -59,8 +60,14 @@ import Testing
         #expect(configuration.ca.name == "ca1")
         #expect(configuration.cfg.identities.allowremove && configuration.cfg.affiliations.allowremove)
         #expect(configuration.crl.expiry == "12h")
+        let hsm = try ServerConfiguration.load(
+            yaml: "",
+            environment: ["FABRIC_CA_SERVER_BCCSP_DEFAULT": "PKCS11", "FABRIC_CA_SERVER_BCCSP_PKCS11_PIN": "98765432"],
+            flags: ["--bccsp.pkcs11.label", "ForFabric"]
+        )
+        #expect(hsm.bccsp.usesToken && hsm.bccsp.pkcs11.pin == "98765432" && hsm.bccsp.pkcs11.label == "ForFabric")
         #expect(throws: CharterError.self) {
-            try ServerConfiguration.load(yaml: "", environment: ["FABRIC_CA_SERVER_BCCSP_DEFAULT": "PKCS11"])
+            try ServerConfiguration.load(yaml: "", environment: ["FABRIC_CA_SERVER_BCCSP_PKCS11_ALTID": "k"])
         }
     }
 

@@ -232,6 +232,11 @@ public struct SigningKey: Sendable, Hashable {
         try signature(over: data, sha384: false)
     }
 
+    /// A TLS handshake signature: ECDSA in DER over SHA-256 (P-256) or SHA-384 (P-384).
+    public func tlsSignature(over data: some DataProtocol) throws -> [UInt8] {
+        try signature(over: data, sha384: algorithm == .p384)
+    }
+
     /// The signature of `data` for ``signatureAlgorithm`` (SHA-384 digests for a P-384 key).
     func signature(over data: some DataProtocol, sha384: Bool) throws -> [UInt8] {
         switch backing {
@@ -259,7 +264,7 @@ public struct SigningKey: Sendable, Hashable {
                 }
                 let order = key.algorithm == .p256 ? LowS.p256Order : LowS.p384Order
                 return try LowS.normalise(
-                    der: try LowS.encode(r: Array(raw[..<half]), s: Array(raw[half...])),
+                    der: try LowS.encode(r: LowS.strip(Array(raw[..<half])), s: LowS.strip(Array(raw[half...]))),
                     order: order
                 )
             }

@@ -57,6 +57,8 @@ public struct ServerConfiguration: Sendable, Codable {
     public var log = Log()
     /// An LDAP directory as the registry of people (fabric-ca's `ldap:` section).
     public var ldap = LDAP()
+    /// Where the CA's and the API's TLS keys live: files, or an HSM (fabric-ca's `bccsp:`).
+    public var bccsp = BCCSP()
 
     /// The defaults.
     public init() {}
@@ -106,7 +108,7 @@ public struct ServerConfiguration: Sendable, Codable {
     enum CodingKeys: String, CodingKey {
         case port, address, debug, loglevel, tls, ca, crl, registry, db, affiliations, signing, csr, cfg, operations,
             gateways
-        case compatibility, connections, keyalgorithms, cafiles, cacount, intermediate, log, ldap
+        case compatibility, connections, keyalgorithms, cafiles, cacount, intermediate, log, ldap, bccsp
     }
 
     /// ``keyalgorithms`` as the core models them; an unknown name is an error at start.
@@ -153,6 +155,7 @@ public struct ServerConfiguration: Sendable, Codable {
         intermediate = try c.decodeIfPresent(Intermediate.self, forKey: .intermediate) ?? d.intermediate
         log = try c.decodeIfPresent(Log.self, forKey: .log) ?? d.log
         ldap = try c.decodeIfPresent(LDAP.self, forKey: .ldap) ?? d.ldap
+        bccsp = try c.decodeIfPresent(BCCSP.self, forKey: .bccsp) ?? d.bccsp
     }
 }
 

@@ -9,7 +9,7 @@ import CharterConfiguration
 extension ConfigurationKeys {
     /// The server's table.
     public static let server = ConfigurationKeys(
-        keys: ServerKeys.honoured + ServerKeys.withoutEffect + ServerKeys.refused,
+        keys: ServerKeys.honoured + ServerKeys.withoutEffect + ServerKeys.refused + ConfigurationKeys.bccsp,
         environmentPrefix: "FABRIC_CA_SERVER_",
         spellings: ["listenAddress", "v1_3"]
     )
@@ -85,11 +85,6 @@ enum ServerKeys {
             .noEffect("software keys: the CA's key comes from csr.keyrequest, certificates are signed with SHA-256/384")
         ),
         ConfigurationKey("bccsp.sw.security", .noEffect("software keys: the CA's key size comes from csr.keyrequest")),
-        ConfigurationKey("bccsp.pkcs11.*", .noEffect("read only when bccsp.default is PKCS11, which Charter refuses")),
-        ConfigurationKey(
-            "bccsp.pkcs11.*.*",
-            .noEffect("read only when bccsp.default is PKCS11, which Charter refuses")
-        ),
         ConfigurationKey(
             "metrics.statsd.*",
             .noEffect("read only when metrics.provider is statsd, which Charter refuses")
@@ -106,11 +101,6 @@ enum ServerKeys {
     ]
 
     static let refused: [ConfigurationKey] = [
-        ConfigurationKey(
-            "bccsp.default",
-            .refused("keys in an HSM (PKCS11) are not implemented yet: Charter keeps keys in files"),
-            inert: ["sw"]
-        ),
         ConfigurationKey(
             "bccsp.sw.filekeystore.keystore",
             .refused("Charter keeps the CA key in <home>/msp/keystore, or where ca.keyfile names it"),

@@ -14,7 +14,7 @@ struct TLSRenewal: Service {
     let tls: ServerTLS
     let home: ServerHome
     let renewBefore: Duration
-    let makeContext: @Sendable (String, String) throws -> NIOSSLContext
+    let makeContext: @Sendable (String, TLSPrivateKey) throws -> NIOSSLContext
     let logger: Logger
 
     /// When the certificate in `chainPEM` is due: `renewBefore` ahead of its NotAfter, but not
@@ -40,7 +40,7 @@ struct TLSRenewal: Service {
             }
             do {
                 let renewed = try await home.renewedTLS()
-                tls.replace(with: try makeContext(renewed.chainPEM, renewed.keyPEM))
+                tls.replace(with: try makeContext(renewed.chainPEM, renewed.key))
                 chainPEM = renewed.chainPEM
                 let notAfter = try? PEMBundle.certificates(in: chainPEM).first?.notValidAfter
                 logger.info(

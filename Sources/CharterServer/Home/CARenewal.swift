@@ -44,7 +44,7 @@ public enum CARenewal {
                     "This CA is an intermediate: set intermediate.parentserver.url (without the secret) to renew it with its parent"
                 )
             }
-            let key = try ServerHome.findKey(for: old.certificate, files: files, keyfile: configuration.ca.keyfile)
+            let key = try ServerHome.findKey(for: old.certificate, files: files, configuration: configuration)
             let enrolled = try await ParentEnrollment.renew(old, key: key, configuration: configuration, files: files)
             (renewedPEM, renewedCertificate) = (enrolled.certificatePEM, enrolled.authority.certificate)
             chainPEM = enrolled.authority.chainPEM

@@ -5,6 +5,7 @@
 import CharterCore
 import CharterLDAP
 import CharterMySQL
+import CharterPKCS11
 import CharterPostgres
 import CharterStore
 import Foundation
@@ -26,7 +27,9 @@ public struct ServerHome: Sendable {
     /// Signs the transparency log's checkpoints.
     public let logSigner: NoteSigner
     /// The API's TLS certificate chain (leaf, then CA) and key, when TLS is on.
-    public let tls: (chainPEM: String, keyPEM: String)?
+    public let tls: (chainPEM: String, key: TLSPrivateKey)?
+    /// Where the CA's and the TLS keys live (files, or the HSM's token).
+    let keys: KeyStore
     /// The LDAP directory that holds this CA's people, when `ldap.enabled`.
     public let directory: LDAPDirectory?
     /// The secret of a bootstrap admin this start created because the home had no identity and
@@ -55,7 +58,9 @@ public struct ServerHome: Sendable {
         // a parent CA that refuses stops the start before anything is written.
         let files = HomeFiles(root: path)
         let directory = try configuration.ldap.directory(home: files)
-        let (authority, made) = try await loadOrMakeAuthority(files: files, configuration: configuration)
+        // A wrong HSM library, label or PIN stops the start before anything is made.
+        let keys = try configuration.bccsp.keyStore()
+        let (authority, made) = try await loadOrMakeAuthority(files: files, configuration: configuration, keys: keys)
         let registry = try await openRegistry(configuration: configuration, home: path)
         // The home and the keystore hold private keys and the database: owner only.
         try files.makeDirectory("", private: true)
@@ -69,7 +74,8 @@ public struct ServerHome: Sendable {
             written.intermediate.parentserver.url = ParentEnrollment.withoutSecret(
                 configuration.intermediate.parentserver.url
             )
-            let mode: mode_t = configuration.db.datasourceHasPassword ? 0o600 : 0o644
+            let secret = configuration.db.datasourceHasPassword || !configuration.bccsp.pkcs11.pin.isEmpty
+            let mode: mode_t = secret ? 0o600 : 0o644
             try files.write(configFile, try written.yaml(), mode: mode)
         }
         if let made {
@@ -129,13 +135,14 @@ public struct ServerHome: Sendable {
             }
         }
 
-        var tls: (chainPEM: String, keyPEM: String)?
+        var tls: (chainPEM: String, key: TLSPrivateKey)?
         if configuration.tls.enabled {
             tls = try await loadOrIssueTLS(
                 files: files,
                 configuration: configuration,
                 authority: authority,
                 registry: registry,
+                keys: keys,
                 hostName: hostName
             )
         }
@@ -147,6 +154,7 @@ public struct ServerHome: Sendable {
             hasher: hasher,
             logSigner: try logSigner(files: files, configuration: configuration, authority: authority),
             tls: tls,
+            keys: keys,
             directory: directory,
             generatedBootstrapSecret: generatedSecret
         )
@@ -206,8 +214,13 @@ public struct ServerHome: Sendable {
         configuration.ca.chainfile.isEmpty ? "ca-chain.pem" : configuration.ca.chainfile
     }
 
-    /// The home's CA, or nil when it has none yet.
-    static func loadAuthority(files: HomeFiles, configuration: ServerConfiguration) throws -> CertificateAuthority? {
+    /// The home's CA, or nil when it has none yet; its key from `keys` (opened from
+    /// `configuration.bccsp` when not given).
+    static func loadAuthority(
+        files: HomeFiles,
+        configuration: ServerConfiguration,
+        keys: KeyStore? = nil
+    ) throws -> CertificateAuthority? {
         let certPath = certificatePath(configuration)
         guard files.exists(certPath) else { return nil }
         guard let certificate = try PEMBundle.certificates(in: try files.read(certPath)).first else {
@@ -218,7 +231,7 @@ public struct ServerHome: Sendable {
         if !configuration.ca.chainfile.isEmpty || files.exists(chainPath) {
             parents = try PEMBundle.certificates(in: try files.read(chainPath))
         }
-        let key = try findKey(for: certificate, files: files, keyfile: configuration.ca.keyfile)
+        let key = try findKey(for: certificate, files: files, configuration: configuration, keys: keys)
         return try CertificateAuthority(
             certificate: certificate,
             key: key,
@@ -238,11 +251,13 @@ public struct ServerHome: Sendable {
     /// The home's CA, or a new one when it has none: self-signed, or enrolled with the parent
     /// server when `intermediate.parentserver.url` is set. Writes nothing: a parent that refuses
     /// leaves no half-made home behind.
-    static func loadOrMakeAuthority(files: HomeFiles, configuration: ServerConfiguration) async throws
+    static func loadOrMakeAuthority(files: HomeFiles, configuration: ServerConfiguration, keys: KeyStore) async throws
         -> (CertificateAuthority, NewAuthority?)
     {
-        if let existing = try loadAuthority(files: files, configuration: configuration) { return (existing, nil) }
-        let key = SigningKey.generate(try configuration.csr.keyrequest.algorithm)
+        if let existing = try loadAuthority(files: files, configuration: configuration, keys: keys) {
+            return (existing, nil)
+        }
+        let key = try keys.generate(try configuration.csr.keyrequest.algorithm)
         if configuration.intermediate.isConfigured {
             let enrolled = try await ParentEnrollment.enroll(key: key, configuration: configuration, files: files)
             let made = NewAuthority(
@@ -261,9 +276,9 @@ public struct ServerHome: Sendable {
         return (authority, NewAuthority(key: key, certificatePEM: authority.chainPEM))
     }
 
-    /// Writes a CA into a home where the server looks for it: the key (0600) in the keystore,
-    /// the certificate (and `msp/signcerts`), and the chain above it when there is one. A new CA
-    /// and an imported one are written the same way.
+    /// Writes a CA into a home where the server looks for it: the key (0600) in the keystore
+    /// (none for a key in the HSM), the certificate (and `msp/signcerts`), and the chain above it
+    /// when there is one. A new CA and an imported one are written the same way.
     public static func writeCA(
         key: SigningKey,
         certificatePEM: String,
@@ -271,13 +286,32 @@ public struct ServerHome: Sendable {
         files: HomeFiles,
         configuration: ServerConfiguration
     ) throws {
-        try files.write("msp/keystore/" + Keystore.fileName(for: key.publicKey), key.pkcs8PEM, mode: 0o600)
+        if key.isExportable {
+            try files.write("msp/keystore/" + Keystore.fileName(for: key.publicKey), key.pkcs8PEM, mode: 0o600)
+        }
         try files.write(certificatePath(configuration), certificatePEM, mode: 0o644)
         if let chainPEM { try files.write(chainPath(configuration), chainPEM, mode: 0o644) }
         try files.write("msp/signcerts/cert.pem", certificatePEM, mode: 0o644)
     }
 
-    static func findKey(for certificate: Certificate, files: HomeFiles, keyfile: String) throws -> SigningKey {
+    /// The CA certificate's key: in the HSM's token (found by the SHA-256 of its public point,
+    /// where fabric-ca leaves it too), or in `ca.keyfile` or the keystore folder.
+    static func findKey(
+        for certificate: Certificate,
+        files: HomeFiles,
+        configuration: ServerConfiguration,
+        keys: KeyStore? = nil
+    ) throws -> SigningKey {
+        if configuration.bccsp.usesToken {
+            guard let key = try (keys ?? configuration.bccsp.keyStore()).tokenKey(for: certificate.publicKey) else {
+                throw CharterError(
+                    .configuration,
+                    "The token '\(configuration.bccsp.pkcs11.label)' holds no key for the CA certificate (CKA_ID: the SHA-256 of its public key)"
+                )
+            }
+            return key
+        }
+        let keyfile = configuration.ca.keyfile
         let candidates =
             keyfile.isEmpty ? Keystore.candidates(in: files.resolve("msp/keystore")) : [files.resolve(keyfile)]
         guard let (key, _) = Keystore.key(matching: certificate.publicKey, among: candidates) else {
@@ -376,24 +410,27 @@ public struct ServerHome: Sendable {
         configuration: ServerConfiguration,
         authority: CertificateAuthority,
         registry: any Registry,
+        keys: KeyStore,
         hostName: String
-    ) async throws -> (chainPEM: String, keyPEM: String) {
+    ) async throws -> (chainPEM: String, key: TLSPrivateKey) {
         if !configuration.tls.certfile.isEmpty {
-            return (try files.read(configuration.tls.certfile), try files.read(configuration.tls.keyfile))
+            return (try files.read(configuration.tls.certfile), .pem(try files.read(configuration.tls.keyfile)))
         }
-        if files.exists("tls-cert.pem"), files.exists("tls-key.pem"),
+        if files.exists("tls-cert.pem"),
             let pem = try? files.read("tls-cert.pem"),
             let existing = try? PEMBundle.certificates(in: pem).first,
             authority.didIssue(existing),
             existing.notValidAfter > Date().addingTimeInterval(try renewBefore(configuration).timeInterval)
         {
-            return (pem + authority.chainPEM, try files.read("tls-key.pem"))
+            if let key = try keys.tokenKey(for: existing.publicKey) { return (pem + authority.chainPEM, .token(key)) }
+            if files.exists("tls-key.pem") { return (pem + authority.chainPEM, .pem(try files.read("tls-key.pem"))) }
         }
         return try await issueTLS(
             files: files,
             configuration: configuration,
             authority: authority,
             registry: registry,
+            keys: keys,
             hostName: hostName
         )
     }
@@ -409,12 +446,13 @@ public struct ServerHome: Sendable {
         configuration: ServerConfiguration,
         authority: CertificateAuthority,
         registry: any Registry,
+        keys: KeyStore,
         hostName: String
-    ) async throws -> (chainPEM: String, keyPEM: String) {
+    ) async throws -> (chainPEM: String, key: TLSPrivateKey) {
         // The TLS key stays ECDSA P-256 whatever the CA's algorithm (an Ed25519 CA still signs it
         // with Ed25519): BoringSSL-based clients, Charter's own included, do not offer Ed25519 in
-        // the TLS handshake.
-        let key = SigningKey.generate(.p256)
+        // the TLS handshake. With an HSM it is made in the token.
+        let key = try keys.generate(.p256)
         var hosts = [hostName, "localhost", "127.0.0.1", "::1"] + configuration.csr.hosts
         hosts = hosts.filter { !$0.isEmpty }
         var profile = SigningProfile.tls
@@ -441,20 +479,26 @@ public struct ServerHome: Sendable {
             )
         )
         try await registry.record(CertificateRecord(issued, enrollmentID: hostName, caName: configuration.ca.name))
-        try files.write("tls-key.pem", key.pkcs8PEM, mode: 0o600)
         try files.write("tls-cert.pem", issued.pem, mode: 0o644)
-        return (issued.pem + authority.chainPEM, key.pkcs8PEM)
+        guard key.isExportable else {
+            // A stale key file of an earlier software pair must not be taken for this one.
+            try? FileManager.default.removeItem(atPath: files.resolve("tls-key.pem"))
+            return (issued.pem + authority.chainPEM, .token(key))
+        }
+        try files.write("tls-key.pem", key.pkcs8PEM, mode: 0o600)
+        return (issued.pem + authority.chainPEM, .pem(key.pkcs8PEM))
     }
 
     /// The API's TLS pair re-issued now (the running server's renewal), when the CA issued it.
     public func renewedTLS(hostName: String = ProcessInfo.processInfo.hostName) async throws -> (
-        chainPEM: String, keyPEM: String
+        chainPEM: String, key: TLSPrivateKey
     ) {
         try await Self.issueTLS(
             files: HomeFiles(root: path),
             configuration: configuration,
             authority: authority,
             registry: registry,
+            keys: keys,
             hostName: hostName
         )
     }
