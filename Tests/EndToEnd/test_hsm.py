@@ -1,13 +1,16 @@
-"""Client keys in an HSM: with fabric-ca-client's `bccsp: PKCS11` section, `charter enroll` makes
-the key inside a SoftHSM2 token (sensitive, never extractable), writes no key file, and names it
-as Fabric's BCCSP does (CKA_ID = SHA-256 of the public point); reenroll signs its token with it,
-and `--csr.keyrequest.reusekey` keeps it."""
+"""Keys in an HSM (a private SoftHSM2 token). The client: with fabric-ca-client's `bccsp: PKCS11`
+section, `charter enroll` makes the key inside the token (sensitive, never extractable), writes no
+key file, and names it as Fabric's BCCSP does (CKA_ID = SHA-256 of the public point); reenroll
+signs its token with it, and `--csr.keyrequest.reusekey` keeps it. The server: its CA key and TLS
+key are made in the token, TLS handshakes and certificates are signed there, and a restart finds
+both again."""
 import hashlib
 import os
 import subprocess
 
 import pytest
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography import x509
 
 from harness import BINARY
@@ -67,3 +70,60 @@ def test_a_wrong_pin_or_label_stops_the_command_before_the_server_is_asked(serve
         assert result.returncode != 0 and expected in result.stderr, result.stderr
         assert "00000000" not in result.stderr
         assert not (home / "msp").exists()
+
+
+def hsm_server(hsm, home=None):
+    from harness import Server
+    return Server(hsm.bccsp_yaml(), home=home, env={"SOFTHSM2_CONF": hsm.conf})
+
+
+def test_a_server_on_an_hsm_keeps_no_private_key_in_its_home(tmp_path):
+    hsm = SoftHSM()
+    server = hsm_server(hsm).start()
+    try:
+        admin = server.enroll("admin", "adminpw")  # over TLS, the handshake signed by the token
+        assert admin.status == 201, admin.raw
+        ca = server.ca_cert()
+        ca.public_key().verify(admin.cert.signature, admin.cert.tbs_certificate_bytes,
+                               ec.ECDSA(admin.cert.signature_hash_algorithm))
+        # no private key anywhere in the home but the server's own secret-hashing and log keys
+        keystore = os.path.join(server.home, "msp", "keystore")
+        assert sorted(os.listdir(keystore)) == ["log-signing.key", "secret-hashing.key"], os.listdir(keystore)
+        assert not os.path.exists(os.path.join(server.home, "tls-key.pem"))
+        # the CA's and the TLS key are in the token, named by the SHA-256 of their public points
+        listing = hsm.objects()
+        tls = x509.load_pem_x509_certificate(open(os.path.join(server.home, "tls-cert.pem"), "rb").read())
+        for cert in (ca, tls):
+            ski = hashlib.sha256(cert.public_key().public_bytes(serialization.Encoding.X962,
+                                                               serialization.PublicFormat.UncompressedPoint))
+            assert f"ID:         {ski.hexdigest()}" in listing
+        crl = server.token_call("POST", "/gencrl", admin.identity, {})
+        assert crl.status == 200, crl.raw
+    finally:
+        server.stop()
+    # restarted, it finds both keys in the token again
+    again = hsm_server(hsm, home=server.home).start()
+    try:
+        assert again.enroll("admin", "adminpw").status == 201
+        assert again.ca_cert() == ca
+    finally:
+        again.stop()
+    renewed = subprocess.run([BINARY, "server", "renew-ca", "-H", server.home, "-b", "admin:adminpw"],
+                             capture_output=True, text=True, env=hsm.env, timeout=120)
+    assert renewed.returncode == 0, renewed.stderr
+
+
+def test_a_server_with_a_wrong_pin_or_label_writes_nothing(tmp_path):
+    hsm = SoftHSM()
+    for wrong, expected in [("pin: '00000000'", "bccsp.pkcs11.pin"), ("label: ForFab", "'ForFabric'")]:
+        home = tmp_path / wrong.split(":")[0]
+        home.mkdir()
+        key = wrong.split(":")[0]
+        yaml = "\n".join(line if not line.strip().startswith(key + ":") else f"    {wrong}"
+                         for line in hsm.bccsp_yaml().splitlines()) + "\n"
+        (home / "charter-server-config.yaml").write_text(yaml)
+        result = subprocess.run([BINARY, "server", "init", "-b", "admin:adminpw", "-H", str(home)],
+                                capture_output=True, text=True, env=hsm.env, timeout=120)
+        assert result.returncode != 0 and expected in result.stderr, result.stderr
+        assert sorted(os.listdir(home)) == ["charter-server-config.yaml"]
+    assert "Private Key Object" not in hsm.objects()
