@@ -69,12 +69,20 @@ public struct FabricCAImporter: Sendable {
         guard let caCertificate = try PEMBundle.certificates(in: caPEM).first else {
             throw CharterError(.configuration, "\(caCertPath) holds no certificate")
         }
+        // With PKCS11, fabric-ca left the key in the token, where the server finds it (by the
+        // SHA-256 of the certificate's public point) and keeps signing with it.
         let keystore =
             configuration.ca.keyfile.isEmpty
             ? Keystore.candidates(in: sourceFiles.resolve("msp/keystore"))
             : [sourceFiles.resolve(configuration.ca.keyfile)]
-        guard let (caKey, _) = Keystore.key(matching: caCertificate.publicKey, among: keystore) else {
-            throw CharterError(.configuration, "No key in \(source)/msp/keystore matches the CA certificate")
+        let caKey: SigningKey
+        if configuration.bccsp.usesToken {
+            caKey = try ServerHome.findKey(for: caCertificate, files: sourceFiles, configuration: configuration)
+        } else {
+            guard let (key, _) = Keystore.key(matching: caCertificate.publicKey, among: keystore) else {
+                throw CharterError(.configuration, "No key in \(source)/msp/keystore matches the CA certificate")
+            }
+            caKey = key
         }
         let chainPEM =
             configuration.ca.chainfile.isEmpty
@@ -122,7 +130,7 @@ public struct FabricCAImporter: Sendable {
             try files.makeDirectory("msp")
             try files.makeDirectory("msp/keystore", private: true)
             try files.makeDirectory("msp/signcerts")
-            try files.write(ServerHome.configFileName, try configuration.yaml(), mode: 0o644)
+            try files.write(ServerHome.configFileName, try configuration.yaml(), mode: configuration.fileMode)
             try ServerHome.writeCA(
                 key: caKey,
                 certificatePEM: caPEM,

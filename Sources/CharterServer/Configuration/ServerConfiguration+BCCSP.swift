@@ -3,8 +3,15 @@
 // point, as fabric-ca (through Fabric's BCCSP) does.
 
 import CharterPKCS11
+import Foundation
 
 extension ServerConfiguration {
+    /// The mode a configuration file is written with: the owner's only when it holds a secret (a
+    /// database password, the HSM's PIN).
+    public var fileMode: mode_t {
+        db.datasourceHasPassword || !bccsp.pkcs11.pin.isEmpty ? 0o600 : 0o644
+    }
+
     /// fabric-ca's `bccsp:` section, the keys Charter reads.
     public struct BCCSP: Sendable, Codable {
         /// `SW` or `PKCS11`.

@@ -68,15 +68,12 @@ public struct ServerHome: Sendable {
         try files.makeDirectory("msp/keystore", private: true)
         try files.makeDirectory("msp/signcerts")
         if !files.exists(configFile) {
-            // The parent's enrollment secret serves once, at init: it is not written down. A
-            // database password is: then the file is the owner's only.
+            // The parent's enrollment secret serves once, at init: it is not written down.
             var written = configuration
             written.intermediate.parentserver.url = ParentEnrollment.withoutSecret(
                 configuration.intermediate.parentserver.url
             )
-            let secret = configuration.db.datasourceHasPassword || !configuration.bccsp.pkcs11.pin.isEmpty
-            let mode: mode_t = secret ? 0o600 : 0o644
-            try files.write(configFile, try written.yaml(), mode: mode)
+            try files.write(configFile, try written.yaml(), mode: configuration.fileMode)
         }
         if let made {
             try writeCA(
@@ -296,7 +293,7 @@ public struct ServerHome: Sendable {
 
     /// The CA certificate's key: in the HSM's token (found by the SHA-256 of its public point,
     /// where fabric-ca leaves it too), or in `ca.keyfile` or the keystore folder.
-    static func findKey(
+    public static func findKey(
         for certificate: Certificate,
         files: HomeFiles,
         configuration: ServerConfiguration,

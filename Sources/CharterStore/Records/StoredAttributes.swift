@@ -21,9 +21,10 @@ public enum StoredAttributes {
         try cache?.value(for: text, decode) ?? decode(text)
     }
 
-    /// The attributes in a column; an empty column is no attributes.
+    /// The attributes in a column; an empty column, or JSON `null` (what fabric-ca stores for an
+    /// identity registered without attributes), is no attributes.
     public static func decode(_ text: String) throws -> [IdentityAttribute] {
-        guard !text.isEmpty else { return [] }
+        guard !text.isEmpty, text != "null" else { return [] }
         do {
             return try JSONDecoder().decode([IdentityAttribute].self, from: Data(text.utf8))
         } catch {
