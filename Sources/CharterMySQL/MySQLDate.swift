@@ -1,6 +1,7 @@
-// `DATETIME(6)` values in UTC, written and read by arithmetic on the proleptic Gregorian
-// calendar (no DateFormatter: its set-up costs memory, and its calendar turns Julian before 1583).
+// `DATETIME(6)` values in UTC, written and read by arithmetic on the proleptic Gregorian calendar
+// (CivilDate), as the SQLite registry's dates are.
 
+import CharterCore
 import Foundation
 
 enum MySQLDate {
@@ -15,7 +16,7 @@ enum MySQLDate {
             rest += 86_400_000_000
             days -= 1
         }
-        let (year, month, day) = civil(fromDays: days)
+        let (year, month, day) = CivilDate.civil(fromDays: days)
         let seconds = rest / 1_000_000
         func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
         let fraction = String(rest % 1_000_000)
@@ -50,31 +51,8 @@ enum MySQLDate {
             guard bytes[19] == 0x2E, bytes.count <= 26, let fraction = number(20..<bytes.count) else { return nil }
             micros = fraction * [1, 100_000, 10_000, 1_000, 100, 10, 1][bytes.count - 20]
         }
-        let days = Self.days(year: year, month: month, day: day)
+        let days = CivilDate.days(year: year, month: month, day: day)
         let total = ((days * 24 + hour) * 60 + minute) * 60 + second
         return Date(timeIntervalSince1970: Double(total) + Double(micros) / 1_000_000)
-    }
-
-    /// Days since 1970-01-01 of a Gregorian date (H. Hinnant's `days_from_civil`).
-    static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    /// The Gregorian date of a day count since 1970-01-01 (`civil_from_days`).
-    static func civil(fromDays count: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let z = count + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shifted = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shifted + 2) / 5 + 1
-        let month = shifted < 10 ? shifted + 3 : shifted - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

@@ -28,6 +28,14 @@ def point(cert_path):
     return cert.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
 
 
+def wrong_settings(hsm):
+    """A wrong PIN and an inexact label ("ForFab" is not "ForFabric"), each with what the error names."""
+    for key, wrong, expected in [("pin", "'00000000'", "bccsp.pkcs11.pin"), ("label", "ForFab", "'ForFabric'")]:
+        lines = [f"    {key}: {wrong}" if line.strip().startswith(key + ":") else line
+                 for line in hsm.bccsp_yaml().splitlines()]
+        yield key, "\n".join(lines) + "\n", expected
+
+
 def test_enroll_makes_the_key_in_the_token_where_fabric_finds_it(server, tmp_path):
     hsm = SoftHSM()
     home = tmp_path / "client"
@@ -58,12 +66,9 @@ def test_enroll_makes_the_key_in_the_token_where_fabric_finds_it(server, tmp_pat
 
 def test_a_wrong_pin_or_label_stops_the_command_before_the_server_is_asked(server, tmp_path):
     hsm = SoftHSM()
-    for wrong, expected in [("pin: '00000000'", "bccsp.pkcs11.pin"), ("label: ForFab", "'ForFabric'")]:
-        home = tmp_path / wrong.split(":")[0]
+    for name, yaml, expected in wrong_settings(hsm):
+        home = tmp_path / name
         home.mkdir()
-        key = wrong.split(":")[0]
-        yaml = "\n".join(line if not line.strip().startswith(key + ":") else f"    {wrong}"
-                         for line in hsm.bccsp_yaml().splitlines()) + "\n"
         (home / "fabric-ca-client-config.yaml").write_text(yaml)
         result = charter(hsm, "enroll", "-u", f"https://admin:adminpw@localhost:{server.port}", "-H", str(home),
                          "--tls.certfiles", server.ca_file)
@@ -115,12 +120,9 @@ def test_a_server_on_an_hsm_keeps_no_private_key_in_its_home(tmp_path):
 
 def test_a_server_with_a_wrong_pin_or_label_writes_nothing(tmp_path):
     hsm = SoftHSM()
-    for wrong, expected in [("pin: '00000000'", "bccsp.pkcs11.pin"), ("label: ForFab", "'ForFabric'")]:
-        home = tmp_path / wrong.split(":")[0]
+    for name, yaml, expected in wrong_settings(hsm):
+        home = tmp_path / name
         home.mkdir()
-        key = wrong.split(":")[0]
-        yaml = "\n".join(line if not line.strip().startswith(key + ":") else f"    {wrong}"
-                         for line in hsm.bccsp_yaml().splitlines()) + "\n"
         (home / "charter-server-config.yaml").write_text(yaml)
         result = subprocess.run([BINARY, "server", "init", "-b", "admin:adminpw", "-H", str(home)],
                                 capture_output=True, text=True, env=hsm.env, timeout=120)

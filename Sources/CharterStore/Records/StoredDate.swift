@@ -3,6 +3,7 @@
 // date-format set-up (its tables and code made resident) and a few microseconds per date; an
 // enrollment's row has three.
 
+import CharterCore
 import Foundation
 import GRDB
 
@@ -19,7 +20,7 @@ struct StoredDate: DatabaseValueConvertible {
     var text: String {
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000 + 0.5).rounded(.down))
         let (days, dayMilliseconds) = Self.floorDivision(milliseconds, 86_400_000)
-        let (year, month, day) = Self.civil(fromDays: days)
+        let (year, month, day) = CivilDate.civil(fromDays: days)
         let seconds = dayMilliseconds / 1000
         return "\(Self.pad(year, 4))-\(Self.pad(month, 2))-\(Self.pad(day, 2)) "
             + "\(Self.pad(seconds / 3600, 2)):\(Self.pad(seconds / 60 % 60, 2)):\(Self.pad(seconds % 60, 2))"
@@ -42,19 +43,6 @@ struct StoredDate: DatabaseValueConvertible {
     static func floorDivision(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
         let remainder = value % divisor
         return remainder < 0 ? (value / divisor - 1, remainder + divisor) : (value / divisor, remainder)
-    }
-
-    /// Year, month and day of a count of days since 1970-01-01 (Howard Hinnant's civil_from_days).
-    static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     static func pad(_ value: Int64, _ width: Int) -> String {
