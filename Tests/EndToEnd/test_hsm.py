@@ -4,6 +4,7 @@ key file, and names it as Fabric's BCCSP does (CKA_ID = SHA-256 of the public po
 signs its token with it, and `--csr.keyrequest.reusekey` keeps it. The server: its CA key and TLS
 key are made in the token, TLS handshakes and certificates are signed there, and a restart finds
 both again."""
+import base64
 import hashlib
 import os
 import subprocess
@@ -79,7 +80,7 @@ def test_a_wrong_pin_or_label_stops_the_command_before_the_server_is_asked(serve
 
 def hsm_server(hsm, home=None):
     from harness import Server
-    return Server(hsm.bccsp_yaml(), home=home, env={"SOFTHSM2_CONF": hsm.conf})
+    return Server(hsm.bccsp_yaml() + "log:\n  checkpointinterval: 1s\n", home=home, env={"SOFTHSM2_CONF": hsm.conf})
 
 
 def test_a_server_on_an_hsm_keeps_no_private_key_in_its_home(tmp_path):
@@ -91,9 +92,22 @@ def test_a_server_on_an_hsm_keeps_no_private_key_in_its_home(tmp_path):
         ca = server.ca_cert()
         ca.public_key().verify(admin.cert.signature, admin.cert.tbs_certificate_bytes,
                                ec.ECDSA(admin.cert.signature_hash_algorithm))
-        # no private key anywhere in the home but the server's own secret-hashing and log keys
+        # no signing key anywhere in the home: the log's key is in the token too (its public half
+        # beside the secret-hashing key)
         keystore = os.path.join(server.home, "msp", "keystore")
-        assert sorted(os.listdir(keystore)) == ["log-signing.key", "secret-hashing.key"], os.listdir(keystore)
+        assert sorted(os.listdir(keystore)) == ["log-signing.pub", "secret-hashing.key"], os.listdir(keystore)
+        # checkpoints are signed by the token's Ed25519 key
+        import json
+        import time
+        from test_transparency import open_checkpoint
+        time.sleep(1.5)
+        info = json.loads(server.request("GET", "/loginfo")[1])["result"]
+        status, note, _ = server.request("GET", "/log/checkpoint")
+        assert status == 200
+        _, size, _ = open_checkpoint(note.decode(), info["verifierKey"])
+        assert size >= 2
+        public = bytes.fromhex(open(os.path.join(keystore, "log-signing.pub")).read().strip())
+        assert base64.b64decode(info["verifierKey"].split("+")[2])[1:] == public
         assert not os.path.exists(os.path.join(server.home, "tls-key.pem"))
         # the CA's and the TLS key are in the token, named by the SHA-256 of their public points
         listing = hsm.objects()

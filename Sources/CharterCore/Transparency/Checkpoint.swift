@@ -41,19 +41,27 @@ public struct Checkpoint: Sendable, Hashable {
 public struct NoteSigner: Sendable {
     /// The key name (the log's origin).
     public let name: String
-    let key: Curve25519.Signing.PrivateKey
+    /// An Ed25519 key: from a seed, or held by a token.
+    let key: SigningKey
 
     /// A signer for `name` with a 32-byte Ed25519 seed.
     public init(name: String, seed: [UInt8]) throws {
+        guard let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: seed) else {
+            throw CharterError(.configuration, "The log key is not a 32-byte Ed25519 seed")
+        }
+        try self.init(name: name, key: SigningKey(backing: .ed25519(key)))
+    }
+
+    /// A signer for `name` with an Ed25519 key (one held by an HSM's token, say).
+    public init(name: String, key: SigningKey) throws {
         guard NoteVerifier.isValidName(name) else {
             throw CharterError(.configuration, "'\(name)' cannot name a note key (no spaces, '+' or newlines)")
         }
-        self.name = name
-        do {
-            self.key = try Curve25519.Signing.PrivateKey(rawRepresentation: seed)
-        } catch {
-            throw CharterError(.configuration, "The log key is not a 32-byte Ed25519 seed")
+        guard key.algorithm == .ed25519 else {
+            throw CharterError(.configuration, "A log key is Ed25519, not \(key.algorithm.rawValue)")
         }
+        self.name = name
+        self.key = key
     }
 
     /// A new random seed.
@@ -63,15 +71,15 @@ public struct NoteSigner: Sendable {
 
     /// The verifier key string others configure to check this log: `<name>+<key hash>+<key>`.
     public var verifierKey: String {
-        let publicKey = [0x01] + Array(key.publicKey.rawRepresentation)
+        let publicKey = [0x01] + key.publicPoint
         return
             "\(name)+\(Hex.encode(NoteVerifier.keyHash(name: name, key: publicKey)))+\(Data(publicKey).base64EncodedString())"
     }
 
     /// The signed note: `body`, a blank line, and this key's signature line.
     public func sign(_ body: String) throws -> String {
-        let signature = try key.signature(for: Array(body.utf8))
-        let keyHash = NoteVerifier.keyHash(name: name, key: [0x01] + Array(key.publicKey.rawRepresentation))
+        let signature = try key.signatureDER(over: Array(body.utf8))
+        let keyHash = NoteVerifier.keyHash(name: name, key: [0x01] + key.publicPoint)
         return body + "\n— \(name) \(Data(keyHash + Array(signature)).base64EncodedString())\n"
     }
 }

@@ -149,7 +149,7 @@ public struct ServerHome: Sendable {
             authority: authority,
             registry: registry,
             hasher: hasher,
-            logSigner: try logSigner(files: files, configuration: configuration, authority: authority),
+            logSigner: try logSigner(files: files, configuration: configuration, authority: authority, keys: keys),
             tls: tls,
             keys: keys,
             directory: directory,
@@ -352,14 +352,43 @@ public struct ServerHome: Sendable {
 
     /// The signer of the CA's log checkpoints: `log.origin` (else `charter/<CA key identifier>`)
     /// with the home's log key.
-    static func logSigner(files: HomeFiles, configuration: ServerConfiguration, authority: CertificateAuthority) throws
-        -> NoteSigner
-    {
-        try NoteSigner(
-            name: configuration.log.origin.isEmpty
-                ? "charter/" + Hex.encode(authority.subjectKeyIdentifier) : configuration.log.origin,
-            seed: try loadOrCreateLogKey(files: files, configured: configuration.log.keyfile)
-        )
+    static func logSigner(
+        files: HomeFiles,
+        configuration: ServerConfiguration,
+        authority: CertificateAuthority,
+        keys: KeyStore? = nil
+    ) throws -> NoteSigner {
+        let name =
+            configuration.log.origin.isEmpty
+            ? "charter/" + Hex.encode(authority.subjectKeyIdentifier) : configuration.log.origin
+        if configuration.bccsp.usesToken && configuration.log.keyfile.isEmpty {
+            return try NoteSigner(name: name, key: try tokenLogKey(files: files, keys: keys ?? configuration.bccsp.keyStore()))
+        }
+        return try NoteSigner(name: name, seed: try loadOrCreateLogKey(files: files, configured: configuration.log.keyfile))
+    }
+
+    /// The log's Ed25519 key in the HSM's token: found by the public key the home keeps in
+    /// `msp/keystore/log-signing.pub` (hex; replicas share it as they share the CA certificate),
+    /// or made there once.
+    static func tokenLogKey(files: HomeFiles, keys: KeyStore) throws -> SigningKey {
+        guard case .token(let token) = keys else {
+            throw CharterError(.internalError, "The log key is looked for in a token, but the key store is files")
+        }
+        let publicFile = "msp/keystore/log-signing.pub"
+        if files.exists(publicFile) {
+            guard let point = Hex.decode(try files.read(publicFile).trimmingCharacters(in: .whitespacesAndNewlines)),
+                let key = try token.key(publicPoint: point)
+            else {
+                throw CharterError(
+                    .configuration,
+                    "The token '\(token.label)' holds no key for \(files.resolve(publicFile)): a new one would make every follower of the log distrust it"
+                )
+            }
+            return try SigningKey(external: key)
+        }
+        let key = try SigningKey(external: try token.generateKey(.ed25519))
+        try files.write(publicFile, Hex.encode(key.publicPoint) + "\n", mode: 0o644)
+        return key
     }
 
     /// The log signer of an existing home, without opening its registry.
