@@ -362,9 +362,15 @@ public struct ServerHome: Sendable {
             configuration.log.origin.isEmpty
             ? "charter/" + Hex.encode(authority.subjectKeyIdentifier) : configuration.log.origin
         if configuration.bccsp.usesToken && configuration.log.keyfile.isEmpty {
-            return try NoteSigner(name: name, key: try tokenLogKey(files: files, keys: keys ?? configuration.bccsp.keyStore()))
+            return try NoteSigner(
+                name: name,
+                key: try tokenLogKey(files: files, keys: keys ?? configuration.bccsp.keyStore())
+            )
         }
-        return try NoteSigner(name: name, seed: try loadOrCreateLogKey(files: files, configured: configuration.log.keyfile))
+        return try NoteSigner(
+            name: name,
+            seed: try loadOrCreateLogKey(files: files, configured: configuration.log.keyfile)
+        )
     }
 
     /// The log's Ed25519 key in the HSM's token: found by the public key the home keeps in
