@@ -143,3 +143,19 @@ def test_a_server_with_a_wrong_pin_or_label_writes_nothing(tmp_path):
         assert result.returncode != 0 and expected in result.stderr, result.stderr
         assert sorted(os.listdir(home)) == ["charter-server-config.yaml"]
     assert "Private Key Object" not in hsm.objects()
+
+
+def test_an_ed25519_ca_in_the_token_issues(tmp_path):
+    from harness import Server
+    hsm = SoftHSM()
+    server = Server(hsm.bccsp_yaml(), args=["--csr.keyrequest.algo", "ed25519"],
+                    env={"SOFTHSM2_CONF": hsm.conf}).start()
+    try:
+        admin = server.enroll("admin", "adminpw")
+        assert admin.status == 201, admin.raw
+        ca = server.ca_cert()
+        assert ca.signature_algorithm_oid.dotted_string == "1.3.101.112"  # Ed25519, signed by the token
+        ca.public_key().verify(admin.cert.signature, admin.cert.tbs_certificate_bytes)
+        assert "EC_EDWARDS" in hsm.objects() or "EDDSA" in hsm.objects().upper()
+    finally:
+        server.stop()
