@@ -47,7 +47,7 @@ if [ "${CHARTER_BENCH_HSM:-1}" != 0 ] && [ -e /usr/lib/softhsm/libsofthsm2.so ];
     echo "== Charter, keys in SoftHSM2"
     "$BIN/EnrollBenchmark" --url "https://localhost:$((PORT + 4))" --ca "$HSM_DIR/home/ca-cert.pem" \
         --pid "${SERVERS[-1]}" --seconds "$SECONDS_PER_PHASE" \
-        --durability "$(commits_of "$HSM_DIR/home/server.log")-group-commit-softhsm2"
+        --durability "$(commits_of "$HSM_DIR/server.log")-group-commit-softhsm2"
 fi
 
 # fabric-ca-server, when given
