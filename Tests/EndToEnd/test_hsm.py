@@ -159,3 +159,15 @@ def test_an_ed25519_ca_in_the_token_issues(tmp_path):
         assert "EC_EDWARDS" in hsm.objects() or "EDDSA" in hsm.objects().upper()
     finally:
         server.stop()
+
+
+def test_a_token_without_the_cas_key_stops_the_start(tmp_path):
+    first = SoftHSM()
+    server = hsm_server(first).start()
+    server.stop()
+    # the same label and PIN, another token: it does not hold the CA's key
+    other = SoftHSM()
+    result = subprocess.run([BINARY, "server", "start", "-b", "admin:adminpw", "-H", server.home],
+                            capture_output=True, text=True, env=other.env, timeout=120)
+    assert result.returncode != 0
+    assert "holds no key for the CA certificate" in result.stderr, result.stderr
