@@ -3,6 +3,7 @@
 
 import CPKCS11
 import CharterCore
+import Synchronization
 
 /// A loaded PKCS#11 module.
 ///
@@ -14,6 +15,9 @@ public final class PKCS11Module: @unchecked Sendable {
     let functions: CK_FUNCTION_LIST_PTR
     /// The library's path, for messages.
     public let path: String
+    /// Token operations read; initialising the module again writes.
+    let gate = ReadWriteLock()
+    private let generation = Mutex(0)
 
     /// Loads and initialises the library at `path` (`bccsp.pkcs11.library`).
     public init(path: String) throws {
@@ -34,6 +38,32 @@ public final class PKCS11Module: @unchecked Sendable {
     /// The token whose label is exactly `label` (`bccsp.pkcs11.label`), logged in with `pin`.
     /// A wrong label or PIN stops here, with one line saying which.
     public func token(label: String, pin: String) throws -> PKCS11Token {
+        try PKCS11Token(module: self, slot: try slot(label: label), label: label, pin: pin)
+    }
+
+    /// Finalises and initialises the module again, as a library needs after its device went away
+    /// and came back (only then does it look at its tokens afresh), unless another caller did
+    /// since generation `seen`. Waits until no token operation runs: finalising ends them all.
+    func reinitialize(after seen: Int) throws {
+        try gate.writing {
+            try generation.withLock { current in
+                guard current == seen else { return }
+                current += 1
+                _ = functions.pointee.C_Finalize(nil)
+                let result = charter_pkcs11_initialize(functions)
+                guard result == CKR_OK || result == CKR_CRYPTOKI_ALREADY_INITIALIZED else {
+                    throw PKCS11Failure(result, "C_Initialize")
+                }
+            }
+        }
+    }
+
+    /// How many times the module was initialised again: sessions and handles of every token
+    /// from an earlier generation are gone.
+    var currentGeneration: Int { generation.withLock { $0 } }
+
+    /// The slot of the token labelled exactly `label`.
+    func slot(label: String) throws -> CK_SLOT_ID {
         var count: CK_ULONG = 0
         try call("C_GetSlotList") { $0.pointee.C_GetSlotList(CK_BBOOL(CK_TRUE), nil, &count) }
         var slots = [CK_SLOT_ID](repeating: 0, count: Int(count))
@@ -44,7 +74,7 @@ public final class PKCS11Module: @unchecked Sendable {
             try call("C_GetTokenInfo") { $0.pointee.C_GetTokenInfo(slot, &info) }
             let found = withUnsafeBytes(of: info.label) { String(decoding: $0, as: UTF8.self) }
             let trimmed = String(found.reversed().drop { $0 == " " || $0 == "\0" }.reversed())
-            if trimmed == label { return try PKCS11Token(module: self, slot: slot, label: label, pin: pin) }
+            if trimmed == label { return slot }
             labels.append(trimmed)
         }
         throw CharterError(
@@ -81,6 +111,14 @@ struct PKCS11Failure: Error, CustomStringConvertible {
             CKR_SESSION_HANDLE_INVALID, CKR_SESSION_CLOSED, CKR_DEVICE_REMOVED, CKR_TOKEN_NOT_PRESENT, CKR_DEVICE_ERROR,
             CKR_USER_NOT_LOGGED_IN, CKR_CRYPTOKI_NOT_INITIALIZED,
         ].contains(value)
+    }
+
+    /// What the token knew is gone (sessions, object handles, the slot): reconnect and look the
+    /// key up again.
+    var isStale: Bool {
+        losesSession
+            || [CKR_OBJECT_HANDLE_INVALID, CKR_KEY_HANDLE_INVALID, CKR_SLOT_ID_INVALID, CKR_TOKEN_NOT_RECOGNIZED]
+                .contains(value)
     }
 
     /// As a Charter error: a wrong PIN is the configuration's fault; a lost token is a 503.

@@ -1,6 +1,8 @@
 // One token, logged in once, with a pool of sessions: each concurrent signer takes a session of
-// its own (a PKCS#11 session runs one operation at a time) and gives it back. A session the token
-// lost is dropped, so a token that comes back serves again without a restart.
+// its own (a PKCS#11 session runs one operation at a time) and gives it back. When the token goes
+// away (a restarted HSM, a device pulled), signatures fail with an error; once it is back, the
+// first signature to notice reconnects (the module initialised again, the slot found by its label,
+// the key by its CKA_ID) and the server serves again without a restart.
 
 import CPKCS11
 import CharterCore
@@ -10,61 +12,90 @@ import Synchronization
 /// A logged-in token of a ``PKCS11Module``.
 public final class PKCS11Token: Sendable {
     let module: PKCS11Module
-    let slot: CK_SLOT_ID
     /// The token's label.
     public let label: String
     private let pin: [UInt8]
-    private let idle = Mutex<[CK_SESSION_HANDLE]>([])
+    private let state: Mutex<State>
+
+    /// What a new module generation replaces.
+    struct State {
+        var slot: CK_SLOT_ID
+        var idle: [CK_SESSION_HANDLE] = []
+        /// The module generation the slot, sessions and handles belong to.
+        var generation: Int
+        /// Keys found again in a later generation, by identifier.
+        var handles: [[UInt8]: CK_OBJECT_HANDLE] = [:]
+    }
 
     init(module: PKCS11Module, slot: CK_SLOT_ID, label: String, pin: String) throws {
         self.module = module
-        self.slot = slot
         self.label = label
         self.pin = Array(pin.utf8)
+        self.state = Mutex(State(slot: slot, generation: module.currentGeneration))
         // Log in now: a wrong PIN stops the start, not the first enrollment.
-        try withSession { _ in }
+        try converting { try withSession { _ in } }
     }
 
-    /// Runs `body` on an idle session, or a new logged-in one.
+    /// Runs `body` on an idle session, or a new logged-in one; PKCS#11 failures come out as they are.
     func withSession<T>(_ body: (CK_SESSION_HANDLE) throws -> T) throws -> T {
-        let session = try idle.withLock { $0.popLast() } ?? open()
-        do {
-            let value = try body(session)
-            idle.withLock { $0.append(session) }
-            return value
-        } catch let failure as PKCS11Failure {
-            if failure.losesSession {
+        try module.gate.reading {
+            try catchUp()
+            let session = try state.withLock { $0.idle.popLast() } ?? open()
+            do {
+                let value = try body(session)
+                state.withLock { $0.idle.append(session) }
+                return value
+            } catch let failure as PKCS11Failure where failure.losesSession {
                 _ = module.functions.pointee.C_CloseSession(session)
-            } else {
-                idle.withLock { $0.append(session) }
+                throw failure
+            } catch {
+                state.withLock { $0.idle.append(session) }
+                throw error
             }
-            throw failure.error
+        }
+    }
+
+    /// After the module was initialised again: the old sessions and handles are gone (nothing to
+    /// close), and the slot is found again by the label; a token still away is a lost token.
+    private func catchUp() throws {
+        let current = module.currentGeneration
+        guard state.withLock({ $0.generation }) != current else { return }
+        let slot: CK_SLOT_ID
+        do {
+            slot = try module.slot(label: label)
         } catch {
-            idle.withLock { $0.append(session) }
-            throw error
+            throw PKCS11Failure(CK_RV(CKR_TOKEN_NOT_PRESENT), "C_GetTokenInfo")
+        }
+        state.withLock { $0 = State(slot: slot, generation: current) }
+    }
+
+    /// `body`, with PKCS#11 failures turned into Charter's errors (a wrong PIN; an HSM gone: 503).
+    func converting<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let failure as PKCS11Failure {
+            throw failure.error
         }
     }
 
     private func open() throws -> CK_SESSION_HANDLE {
+        let slot = state.withLock { $0.slot }
         var session: CK_SESSION_HANDLE = 0
-        do {
-            try module.call("C_OpenSession") {
-                $0.pointee.C_OpenSession(slot, CK_FLAGS(CKF_SERIAL_SESSION | CKF_RW_SESSION), nil, nil, &session)
-            }
-            var pin = pin
-            let result = module.functions.pointee.C_Login(session, CK_USER_TYPE(CKU_USER), &pin, CK_ULONG(pin.count))
-            guard result == CKR_OK || result == CKR_USER_ALREADY_LOGGED_IN else {
-                _ = module.functions.pointee.C_CloseSession(session)
-                throw PKCS11Failure(result, "C_Login")
-            }
-            return session
-        } catch let failure as PKCS11Failure {
-            throw failure.error
+        try module.call("C_OpenSession") {
+            $0.pointee.C_OpenSession(slot, CK_FLAGS(CKF_SERIAL_SESSION | CKF_RW_SESSION), nil, nil, &session)
         }
+        var pin = pin
+        let result = module.functions.pointee.C_Login(session, CK_USER_TYPE(CKU_USER), &pin, CK_ULONG(pin.count))
+        guard result == CKR_OK || result == CKR_USER_ALREADY_LOGGED_IN else {
+            _ = module.functions.pointee.C_CloseSession(session)
+            throw PKCS11Failure(result, "C_Login")
+        }
+        return session
     }
 
     deinit {
-        for session in idle.withLock({ $0 }) { _ = module.functions.pointee.C_CloseSession(session) }
+        guard state.withLock({ $0.generation }) == module.currentGeneration else { return }
+        for session in state.withLock({ $0.idle }) { _ = module.functions.pointee.C_CloseSession(session) }
     }
 
     // MARK: keys
@@ -73,6 +104,10 @@ public final class PKCS11Token: Sendable {
     /// never extractable, both halves' CKA_ID and CKA_LABEL set to the SHA-256 of the public
     /// point (the key's SKI), where Fabric looks for it.
     public func generateKey(_ algorithm: SigningKey.Algorithm) throws -> TokenKey {
+        try converting { try makeKey(algorithm, generation: module.currentGeneration) }
+    }
+
+    private func makeKey(_ algorithm: SigningKey.Algorithm, generation: Int) throws -> TokenKey {
         try withSession { session in
             var mechanism = CK_MECHANISM(
                 mechanism: CK_MECHANISM_TYPE(algorithm == .ed25519 ? CKM_EC_EDWARDS_KEY_PAIR_GEN : CKM_EC_KEY_PAIR_GEN),
@@ -119,7 +154,13 @@ public final class PKCS11Token: Sendable {
                     }
                 }
             }
-            return TokenKey(token: self, algorithm: algorithm, publicPoint: point, handle: privateHandle)
+            return TokenKey(
+                token: self,
+                algorithm: algorithm,
+                publicPoint: point,
+                handle: privateHandle,
+                generation: generation
+            )
         }
     }
 
@@ -131,13 +172,23 @@ public final class PKCS11Token: Sendable {
     /// The key whose CKA_ID is `identifier` (the SHA-256 of its public point), if the token holds
     /// its private and public halves.
     public func key(identifier: [UInt8]) throws -> TokenKey? {
+        try converting { try findKey(identifier, generation: module.currentGeneration) }
+    }
+
+    private func findKey(_ identifier: [UInt8], generation: Int) throws -> TokenKey? {
         try withSession { session in
             guard let privateHandle = try find(session, CKO_PRIVATE_KEY, identifier),
                 let publicHandle = try find(session, CKO_PUBLIC_KEY, identifier)
             else { return nil }
             let algorithm = try TokenKey.algorithm(parameters: try attribute(session, publicHandle, CKA_EC_PARAMS))
             let point = try TokenKey.point(try attribute(session, publicHandle, CKA_EC_POINT), algorithm)
-            return TokenKey(token: self, algorithm: algorithm, publicPoint: point, handle: privateHandle)
+            return TokenKey(
+                token: self,
+                algorithm: algorithm,
+                publicPoint: point,
+                handle: privateHandle,
+                generation: generation
+            )
         }
     }
 
@@ -170,8 +221,38 @@ public final class PKCS11Token: Sendable {
         return Array(value.prefix(Int(template.ulValueLen)))
     }
 
+    /// Signs `input` with `key`. A token that lost what it knew (it went away and came back) is
+    /// found again (the module initialised again, the key by its identifier) and the signature
+    /// tried once more; a token still gone fails it with an error (503), and the next one retries.
+    func sign(_ key: TokenKey, _ input: [UInt8]) throws -> [UInt8] {
+        try converting {
+            let generation = module.currentGeneration
+            do {
+                return try sign(try handle(of: key, generation: generation), key.algorithm, input)
+            } catch let failure as PKCS11Failure where failure.isStale {
+                try module.reinitialize(after: generation)
+                return try sign(try handle(of: key, generation: module.currentGeneration), key.algorithm, input)
+            }
+        }
+    }
+
+    /// The key's handle in this module generation: its own, or found again by its identifier.
+    private func handle(of key: TokenKey, generation: Int) throws -> CK_OBJECT_HANDLE {
+        if key.generation == generation { return key.handle }
+        if let known = state.withLock({ $0.generation == generation ? $0.handles[key.identifier] : nil }) {
+            return known
+        }
+        guard let found = try withSession({ try find($0, CKO_PRIVATE_KEY, key.identifier) }) else {
+            throw PKCS11Failure(CK_RV(CKR_KEY_HANDLE_INVALID), "C_FindObjects")
+        }
+        state.withLock { $0.handles[key.identifier] = found }
+        return found
+    }
+
     /// Signs `input` with the private key `handle`: CKM_ECDSA over a digest, or CKM_EDDSA over a message.
-    func sign(_ handle: CK_OBJECT_HANDLE, _ algorithm: SigningKey.Algorithm, _ input: [UInt8]) throws -> [UInt8] {
+    private func sign(_ handle: CK_OBJECT_HANDLE, _ algorithm: SigningKey.Algorithm, _ input: [UInt8]) throws
+        -> [UInt8]
+    {
         try withSession { session in
             var mechanism = CK_MECHANISM(
                 mechanism: CK_MECHANISM_TYPE(algorithm == .ed25519 ? CKM_EDDSA : CKM_ECDSA),

@@ -14,6 +14,8 @@ public struct TokenKey: ExternalSigningKey {
     /// ECDSA's uncompressed point, or Ed25519's 32 bytes.
     public let publicPoint: [UInt8]
     let handle: CK_OBJECT_HANDLE
+    /// The token's connection generation `handle` belongs to.
+    let generation: Int
 
     /// CKA_ID and CKA_LABEL: the SHA-256 of the public point (BCCSP's SKI).
     public var identifier: [UInt8] { Self.identifier(of: publicPoint) }
@@ -24,7 +26,7 @@ public struct TokenKey: ExternalSigningKey {
     }
 
     public func sign(_ input: [UInt8]) throws -> [UInt8] {
-        try token.sign(handle, algorithm, input)
+        try token.sign(self, input)
     }
 
     /// DER of the curve's OID, as CKA_EC_PARAMS holds it.

@@ -107,7 +107,7 @@ def test_a_server_on_an_hsm_keeps_no_private_key_in_its_home(tmp_path):
         _, size, _ = open_checkpoint(note.decode(), info["verifierKey"])
         assert size >= 2
         public = bytes.fromhex(open(os.path.join(keystore, "log-signing.pub")).read().strip())
-        assert base64.b64decode(info["verifierKey"].split("+")[2])[1:] == public
+        assert base64.b64decode(info["verifierKey"].split("+", 2)[2])[1:] == public
         assert not os.path.exists(os.path.join(server.home, "tls-key.pem"))
         # the CA's and the TLS key are in the token, named by the SHA-256 of their public points
         listing = hsm.objects()
@@ -171,3 +171,29 @@ def test_a_token_without_the_cas_key_stops_the_start(tmp_path):
                             capture_output=True, text=True, env=other.env, timeout=120)
     assert result.returncode != 0
     assert "holds no key for the CA certificate" in result.stderr, result.stderr
+
+
+def test_a_token_that_goes_away_fails_requests_and_the_server_recovers_when_it_is_back(tmp_path):
+    """The token's store moved away under a running server (SoftHSM2's stand-in for an HSM that
+    restarts): requests fail (no TLS handshake can be signed), the server stays up; once the
+    store is back, the next request succeeds without a restart (module initialised again, keys
+    found by their CKA_ID)."""
+    import ssl
+    hsm = SoftHSM()
+    server = hsm_server(hsm).start()
+    try:
+        admin = server.enroll("admin", "adminpw")
+        assert admin.status == 201
+        tokens = os.path.join(hsm.folder, "tokens")
+        os.rename(tokens, tokens + "-away")
+        with pytest.raises((ssl.SSLError, OSError)):
+            server.reenroll(admin.identity)
+        assert server.process.poll() is None
+        os.rename(tokens + "-away", tokens)
+        renewed = server.reenroll(admin.identity)
+        assert renewed.status == 201, renewed.raw
+        # signed by the CA key, found again in the token
+        server.ca_cert().public_key().verify(renewed.cert.signature, renewed.cert.tbs_certificate_bytes,
+                                             ec.ECDSA(renewed.cert.signature_hash_algorithm))
+    finally:
+        server.stop()
