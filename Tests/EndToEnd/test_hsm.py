@@ -63,6 +63,13 @@ def test_enroll_makes_the_key_in_the_token_where_fabric_finds_it(server, tmp_pat
                    server.ca_file, "--csr.keyrequest.reusekey")
     assert kept.returncode == 0, kept.stderr
     assert point(msp / "signcerts" / "cert.pem") == second
+    # charter renew, reading the home's bccsp section, renews with a new key made in the token
+    renewed = charter(hsm, "renew", "--mspdir", str(msp), "--before", "87600h", "-u", f"https://localhost:{server.port}",
+                      "--tls.certfiles", server.ca_file)
+    assert renewed.returncode == 0, renewed.stderr
+    third = point(msp / "signcerts" / "cert.pem")
+    assert third != second and hashlib.sha256(third).hexdigest() in hsm.objects()
+    assert not (msp / "keystore").exists() or os.listdir(msp / "keystore") == []
 
 
 def test_a_wrong_pin_or_label_stops_the_command_before_the_server_is_asked(server, tmp_path):
