@@ -99,10 +99,13 @@ def test_a_server_on_an_hsm_keeps_no_private_key_in_its_home(tmp_path):
         ca = server.ca_cert()
         ca.public_key().verify(admin.cert.signature, admin.cert.tbs_certificate_bytes,
                                ec.ECDSA(admin.cert.signature_hash_algorithm))
-        # no signing key anywhere in the home: the log's key is in the token too (its public half
-        # beside the secret-hashing key)
+        # no secret anywhere in the home: the log's key and the key generated secrets are hashed
+        # under are in the token too (their public halves in the keystore folder)
         keystore = os.path.join(server.home, "msp", "keystore")
-        assert sorted(os.listdir(keystore)) == ["log-signing.pub", "secret-hashing.key"], os.listdir(keystore)
+        assert sorted(os.listdir(keystore)) == ["log-signing.pub", "secret-hashing.pub"], os.listdir(keystore)
+        generated = server.register(admin.identity, id="gen-user", type="client")
+        assert generated.status == 201, generated.raw
+        generated_secret = generated.json["result"]["secret"]
         # checkpoints are signed by the token's Ed25519 key
         import json
         import time
@@ -131,6 +134,8 @@ def test_a_server_on_an_hsm_keeps_no_private_key_in_its_home(tmp_path):
     again = hsm_server(hsm, home=server.home).start()
     try:
         assert again.enroll("admin", "adminpw").status == 201
+        # the secret-hashing key derived from the token is the same after the restart
+        assert again.enroll("gen-user", generated_secret).status == 201
         assert again.ca_cert() == ca
     finally:
         again.stop()

@@ -277,7 +277,7 @@ def test_a_fabric_ca_pkcs11_home_moves_in_and_charter_signs_with_its_token_key(f
     imported = subprocess.run([os.environ["CHARTER_BIN"], "server", "import", "--from", str(source), "-H", str(target)],
                               capture_output=True, text=True, env=hsm.env, timeout=120)
     assert imported.returncode == 0, imported.stderr
-    assert sorted(os.listdir(target / "msp" / "keystore")) == ["log-signing.pub", "secret-hashing.key"]
+    assert sorted(os.listdir(target / "msp" / "keystore")) == ["log-signing.pub", "secret-hashing.pub"]
     server = Server(home=str(target), env={"SOFTHSM2_CONF": hsm.conf}).start()
     try:
         leaf = tmp_path / "leaf"

@@ -33,6 +33,15 @@ public struct SecretHasher: Sendable {
         self.bcryptCost = bcryptCost
     }
 
+    /// What an HSM's Ed25519 key signs to derive the HMAC key (Ed25519 signatures are
+    /// deterministic: the same key gives the same HMAC key at every start, and nothing is stored).
+    public static let derivationLabel = Array("charter secret-hashing key v1".utf8)
+
+    /// The HMAC key derived from the token key's signature of ``derivationLabel``.
+    public static func derivedKey(signature: [UInt8]) -> [UInt8] {
+        Array(SHA256.hash(data: Array("charter secret-hashing\n".utf8) + signature))
+    }
+
     /// A new random key for ``init(hmacKey:bcryptCost:)``.
     public static func generateKey() -> [UInt8] {
         SecureRandom.bytes(count: 32)

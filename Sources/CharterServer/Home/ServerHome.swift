@@ -84,9 +84,7 @@ public struct ServerHome: Sendable {
                 configuration: configuration
             )
         }
-        let hasher = try SecretHasher(
-            hmacKey: try loadOrCreateSecretKey(files: files, configured: configuration.ca.hashkeyfile)
-        )
+        let hasher = try SecretHasher(hmacKey: try secretHashingKey(files: files, configuration: configuration, keys: keys))
 
         let affiliations = Affiliation.paths(of: configuration.affiliations)
         for path in affiliations { try Affiliation.validate(path) }
@@ -320,6 +318,24 @@ public struct ServerHome: Sendable {
         return key
     }
 
+    /// The key generated secrets are hashed under: `ca.hashkeyfile` or the home's file, or, with an
+    /// HSM, derived at start from the token's `secret-hashing` Ed25519 key (its deterministic
+    /// signature of a fixed label), so it is never written anywhere.
+    static func secretHashingKey(files: HomeFiles, configuration: ServerConfiguration, keys: KeyStore) throws
+        -> [UInt8]
+    {
+        guard configuration.bccsp.usesToken, configuration.ca.hashkeyfile.isEmpty else {
+            return try loadOrCreateSecretKey(files: files, configured: configuration.ca.hashkeyfile)
+        }
+        let key = try tokenKey(
+            "secret-hashing",
+            files: files,
+            keys: keys,
+            consequence: "a new one would invalidate every server-generated secret"
+        )
+        return SecretHasher.derivedKey(signature: try key.signatureDER(over: SecretHasher.derivationLabel))
+    }
+
     /// The key generated secrets are hashed under. One that exists but cannot be read or parsed
     /// is an error: replacing it would silently invalidate every generated secret.
     static func loadOrCreateSecretKey(files: HomeFiles, configured: String = "") throws -> [UInt8] {
@@ -364,7 +380,12 @@ public struct ServerHome: Sendable {
         if configuration.bccsp.usesToken && configuration.log.keyfile.isEmpty {
             return try NoteSigner(
                 name: name,
-                key: try tokenLogKey(files: files, keys: keys ?? configuration.bccsp.keyStore())
+                key: try tokenKey(
+                    "log-signing",
+                    files: files,
+                    keys: keys ?? configuration.bccsp.keyStore(),
+                    consequence: "a new one would make every follower of the log distrust it"
+                )
             )
         }
         return try NoteSigner(
@@ -373,21 +394,21 @@ public struct ServerHome: Sendable {
         )
     }
 
-    /// The log's Ed25519 key in the HSM's token: found by the public key the home keeps in
-    /// `msp/keystore/log-signing.pub` (hex; replicas share it as they share the CA certificate),
-    /// or made there once.
-    static func tokenLogKey(files: HomeFiles, keys: KeyStore) throws -> SigningKey {
+    /// An Ed25519 key of the server's own in the HSM's token (`log-signing`, `secret-hashing`):
+    /// found by the public key the home keeps in `msp/keystore/<name>.pub` (hex; replicas share it
+    /// as they share the CA certificate), or made there once.
+    static func tokenKey(_ name: String, files: HomeFiles, keys: KeyStore, consequence: String) throws -> SigningKey {
         guard case .token(let token) = keys else {
-            throw CharterError(.internalError, "The log key is looked for in a token, but the key store is files")
+            throw CharterError(.internalError, "The \(name) key is looked for in a token, but the key store is files")
         }
-        let publicFile = "msp/keystore/log-signing.pub"
+        let publicFile = "msp/keystore/\(name).pub"
         if files.exists(publicFile) {
             guard let point = Hex.decode(try files.read(publicFile).trimmingCharacters(in: .whitespacesAndNewlines)),
                 let key = try token.key(publicPoint: point)
             else {
                 throw CharterError(
                     .configuration,
-                    "The token '\(token.label)' holds no key for \(files.resolve(publicFile)): a new one would make every follower of the log distrust it"
+                    "The token '\(token.label)' holds no key for \(files.resolve(publicFile)): \(consequence)"
                 )
             }
             return try SigningKey(external: key)
