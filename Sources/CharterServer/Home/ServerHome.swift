@@ -84,7 +84,9 @@ public struct ServerHome: Sendable {
                 configuration: configuration
             )
         }
-        let hasher = try SecretHasher(hmacKey: try secretHashingKey(files: files, configuration: configuration, keys: keys))
+        let hasher = try SecretHasher(
+            hmacKey: try secretHashingKey(files: files, configuration: configuration, keys: keys)
+        )
 
         let affiliations = Affiliation.paths(of: configuration.affiliations)
         for path in affiliations { try Affiliation.validate(path) }
