@@ -6,7 +6,6 @@
 
 import CPKCS11
 import CharterCore
-import Crypto
 import Synchronization
 
 /// A logged-in token of a ``PKCS11Module``.
@@ -104,63 +103,58 @@ public final class PKCS11Token: Sendable {
     /// never extractable, both halves' CKA_ID and CKA_LABEL set to the SHA-256 of the public
     /// point (the key's SKI), where Fabric looks for it.
     public func generateKey(_ algorithm: SigningKey.Algorithm) throws -> TokenKey {
-        try converting { try makeKey(algorithm, generation: module.currentGeneration) }
-    }
-
-    private func makeKey(_ algorithm: SigningKey.Algorithm, generation: Int) throws -> TokenKey {
-        try withSession { session in
-            var mechanism = CK_MECHANISM(
-                mechanism: CK_MECHANISM_TYPE(algorithm == .ed25519 ? CKM_EC_EDWARDS_KEY_PAIR_GEN : CKM_EC_KEY_PAIR_GEN),
-                pParameter: nil,
-                ulParameterLen: 0
-            )
-            var publicHandle: CK_OBJECT_HANDLE = 0
-            var privateHandle: CK_OBJECT_HANDLE = 0
-            let parameters = TokenKey.curveParameters(algorithm)
-            try Attributes.with(
-                [
-                    .bool(CKA_TOKEN, true), .bool(CKA_VERIFY, true), .bytes(CKA_EC_PARAMS, parameters),
-                ]
-            ) { publicTemplate, publicCount in
+        try converting {
+            try withSession { session in
+                var mechanism = CK_MECHANISM(
+                    mechanism: CK_MECHANISM_TYPE(
+                        algorithm == .ed25519 ? CKM_EC_EDWARDS_KEY_PAIR_GEN : CKM_EC_KEY_PAIR_GEN
+                    ),
+                    pParameter: nil,
+                    ulParameterLen: 0
+                )
+                var publicHandle: CK_OBJECT_HANDLE = 0
+                var privateHandle: CK_OBJECT_HANDLE = 0
+                let parameters = TokenKey.curveParameters(algorithm)
                 try Attributes.with(
                     [
-                        .bool(CKA_TOKEN, true), .bool(CKA_PRIVATE, true), .bool(CKA_SENSITIVE, true),
-                        .bool(CKA_EXTRACTABLE, false), .bool(CKA_SIGN, true),
+                        .bool(CKA_TOKEN, true), .bool(CKA_VERIFY, true), .bytes(CKA_EC_PARAMS, parameters),
                     ]
-                ) { privateTemplate, privateCount in
-                    try module.call("C_GenerateKeyPair") {
-                        $0.pointee.C_GenerateKeyPair(
-                            session,
-                            &mechanism,
-                            publicTemplate,
-                            publicCount,
-                            privateTemplate,
-                            privateCount,
-                            &publicHandle,
-                            &privateHandle
-                        )
+                ) { publicTemplate, publicCount in
+                    try Attributes.with(
+                        [
+                            .bool(CKA_TOKEN, true), .bool(CKA_PRIVATE, true), .bool(CKA_SENSITIVE, true),
+                            .bool(CKA_EXTRACTABLE, false), .bool(CKA_SIGN, true),
+                        ]
+                    ) { privateTemplate, privateCount in
+                        try module.call("C_GenerateKeyPair") {
+                            $0.pointee.C_GenerateKeyPair(
+                                session,
+                                &mechanism,
+                                publicTemplate,
+                                publicCount,
+                                privateTemplate,
+                                privateCount,
+                                &publicHandle,
+                                &privateHandle
+                            )
+                        }
                     }
                 }
-            }
-            let point = try TokenKey.point(try attribute(session, publicHandle, CKA_EC_POINT), algorithm)
-            let identifier = TokenKey.identifier(of: point)
-            for handle in [publicHandle, privateHandle] {
-                try Attributes.with([.bytes(CKA_ID, identifier), .bytes(CKA_LABEL, Array(Hex.encode(identifier).utf8))])
-                {
-                    template,
-                    count in
-                    try module.call("C_SetAttributeValue") {
-                        $0.pointee.C_SetAttributeValue(session, handle, template, count)
+                let point = try TokenKey.point(try attribute(session, publicHandle, CKA_EC_POINT), algorithm)
+                let identifier = TokenKey.identifier(of: point)
+                for handle in [publicHandle, privateHandle] {
+                    try Attributes.with([
+                        .bytes(CKA_ID, identifier), .bytes(CKA_LABEL, Array(Hex.encode(identifier).utf8)),
+                    ]) {
+                        template,
+                        count in
+                        try module.call("C_SetAttributeValue") {
+                            $0.pointee.C_SetAttributeValue(session, handle, template, count)
+                        }
                     }
                 }
+                return key(algorithm, point, privateHandle)
             }
-            return TokenKey(
-                token: self,
-                algorithm: algorithm,
-                publicPoint: point,
-                handle: privateHandle,
-                generation: generation
-            )
         }
     }
 
@@ -172,24 +166,27 @@ public final class PKCS11Token: Sendable {
     /// The key whose CKA_ID is `identifier` (the SHA-256 of its public point), if the token holds
     /// its private and public halves.
     public func key(identifier: [UInt8]) throws -> TokenKey? {
-        try converting { try findKey(identifier, generation: module.currentGeneration) }
+        try converting {
+            try withSession { session in
+                guard let privateHandle = try find(session, CKO_PRIVATE_KEY, identifier),
+                    let publicHandle = try find(session, CKO_PUBLIC_KEY, identifier)
+                else { return nil }
+                let algorithm = try TokenKey.algorithm(parameters: try attribute(session, publicHandle, CKA_EC_PARAMS))
+                let point = try TokenKey.point(try attribute(session, publicHandle, CKA_EC_POINT), algorithm)
+                return key(algorithm, point, privateHandle)
+            }
+        }
     }
 
-    private func findKey(_ identifier: [UInt8], generation: Int) throws -> TokenKey? {
-        try withSession { session in
-            guard let privateHandle = try find(session, CKO_PRIVATE_KEY, identifier),
-                let publicHandle = try find(session, CKO_PUBLIC_KEY, identifier)
-            else { return nil }
-            let algorithm = try TokenKey.algorithm(parameters: try attribute(session, publicHandle, CKA_EC_PARAMS))
-            let point = try TokenKey.point(try attribute(session, publicHandle, CKA_EC_POINT), algorithm)
-            return TokenKey(
-                token: self,
-                algorithm: algorithm,
-                publicPoint: point,
-                handle: privateHandle,
-                generation: generation
-            )
-        }
+    /// A key whose handle belongs to the generation the session (taken by the caller) caught up to.
+    private func key(_ algorithm: SigningKey.Algorithm, _ point: [UInt8], _ handle: CK_OBJECT_HANDLE) -> TokenKey {
+        TokenKey(
+            token: self,
+            algorithm: algorithm,
+            publicPoint: point,
+            handle: handle,
+            generation: state.withLock { $0.generation }
+        )
     }
 
     private func find(_ session: CK_SESSION_HANDLE, _ objectClass: CK_OBJECT_CLASS, _ identifier: [UInt8]) throws
