@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "CharterPostgres", targets: ["CharterPostgres"]),
         .library(name: "CharterMySQL", targets: ["CharterMySQL"]),
         .library(name: "CharterPKCS11", targets: ["CharterPKCS11"]),
+        .library(name: "CharterIdemix", targets: ["CharterIdemix"]),
         .library(name: "CharterImport", targets: ["CharterImport"]),
         .library(name: "CharterServer", targets: ["CharterServer"]),
         .library(name: "CharterCryptogen", targets: ["CharterCryptogen"]),
@@ -55,6 +56,11 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CharterIdemix",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .systemLibrary(name: "CLDAP", pkgConfig: "ldap", providers: [.apt(["libldap-dev"])]),
@@ -267,6 +273,11 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "X509", package: "swift-certificates"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CharterIdemixTests",
+            dependencies: ["CharterIdemix", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
