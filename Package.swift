@@ -136,6 +136,7 @@ let package = Package(
         .target(
             name: "CharterServer",
             dependencies: [
+                "CharterIdemix",
                 "CharterCore",
                 "CharterConfiguration",
                 "CharterLDAP",
@@ -166,6 +167,7 @@ let package = Package(
         .target(
             name: "CharterClient",
             dependencies: [
+                "CharterIdemix",
                 "CharterCore",
                 "CharterConfiguration",
                 "CharterPKCS11",

@@ -114,16 +114,64 @@ extension MySQLRegistry {
         return try await run { connection in try MySQLRows.certificates(try connection.execute(query)) }
     }
 
-    public func nextCRLNumber() async throws -> Int {
-        // One atomic upsert: two replicas generating CRLs at once get two different numbers.
+    public func next(_ sequence: RegistrySequence) async throws -> Int {
+        // One atomic upsert: two replicas asking at once get two different values.
         try await transaction { connection in
             try connection.execute(
                 """
-                INSERT INTO properties (name, value) VALUES ('crl_number', LAST_INSERT_ID(1))
+                INSERT INTO properties (name, value) VALUES (\(sequence.rawValue), LAST_INSERT_ID(1))
                 ON DUPLICATE KEY UPDATE value = LAST_INSERT_ID(value + 1)
                 """
             )
             return connection.lastInsertID
+        }
+    }
+
+    public func current(_ sequence: RegistrySequence) async throws -> Int {
+        try await run { connection in
+            try connection.execute("SELECT value FROM properties WHERE name = \(sequence.rawValue)").integer() ?? 0
+        }
+    }
+
+    // MARK: Idemix
+
+    public func storeIdemixNonce(_ nonce: [UInt8], expiresAt: Date) async throws {
+        try await transaction { connection in
+            try connection.execute("DELETE FROM idemix_nonces WHERE expires_at < \(Date())")
+            try connection.execute(
+                "INSERT INTO idemix_nonces (nonce, expires_at) VALUES (\(bytes: nonce), \(expiresAt))"
+            )
+        }
+    }
+
+    public func takeIdemixNonce(_ nonce: [UInt8], at date: Date) async throws -> Bool {
+        try await transaction { connection in
+            let rows = try connection.execute(
+                "SELECT expires_at FROM idemix_nonces WHERE nonce = \(bytes: nonce) FOR UPDATE"
+            ).named
+            guard let row = rows.first else { return false }
+            try connection.execute("DELETE FROM idemix_nonces WHERE nonce = \(bytes: nonce)")
+            return try row.date("expires_at") >= date
+        }
+    }
+
+    public func record(_ credential: IdemixCredentialRecord) async throws {
+        try await run { connection in
+            try connection.execute(
+                """
+                INSERT INTO idemix_credentials (revocation_handle, enrollment_id, credential, status, issued_at)
+                VALUES (\(credential.revocationHandle), \(credential.enrollmentID), \(bytes: credential.credential),
+                    'good', \(credential.issuedAt))
+                """
+            )
+        }
+    }
+
+    public func idemixCredentialStatus(revocationHandle: Int) async throws -> String? {
+        try await run { connection in
+            try connection.execute(
+                "SELECT status FROM idemix_credentials WHERE revocation_handle = \(revocationHandle)"
+            ).named.first?.text("status")
         }
     }
 

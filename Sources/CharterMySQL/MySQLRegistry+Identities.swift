@@ -173,6 +173,12 @@ extension MySQLRegistry {
                 """
             )
         ).sorted { ($0.issuedAt, $0.serial) < ($1.issuedAt, $1.serial) }
+        try connection.execute(
+            """
+            UPDATE idemix_credentials SET status = 'revoked', revoked_at = \(date)
+            WHERE enrollment_id = \(id) AND status = 'good'
+            """
+        )
         guard !good.isEmpty else { return [] }
         try connection.execute(
             """

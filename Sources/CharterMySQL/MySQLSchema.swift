@@ -81,6 +81,26 @@ enum MySQLSchema {
                     created_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)) ENGINE=InnoDB
                 """,
             ]
-        )
+        ),
+        (
+            "v2: Idemix nonces and credentials",
+            [
+                """
+                CREATE TABLE IF NOT EXISTS idemix_nonces (
+                    nonce VARBINARY(64) NOT NULL PRIMARY KEY, expires_at DATETIME(6) NOT NULL,
+                    INDEX idemix_nonces_expiry (expires_at)) ENGINE=InnoDB
+                """,
+                """
+                CREATE TABLE IF NOT EXISTS idemix_credentials (
+                    revocation_handle BIGINT NOT NULL PRIMARY KEY,
+                    enrollment_id VARBINARY(255) NOT NULL,
+                    credential BLOB NOT NULL,
+                    status VARBINARY(16) NOT NULL,
+                    issued_at DATETIME(6) NOT NULL,
+                    revoked_at DATETIME(6) NULL,
+                    INDEX idemix_credentials_id (enrollment_id)) ENGINE=InnoDB
+                """,
+            ]
+        ),
     ]
 }

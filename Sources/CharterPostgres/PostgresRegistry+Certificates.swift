@@ -137,19 +137,77 @@ extension PostgresRegistry {
         }
     }
 
-    public func nextCRLNumber() async throws -> Int {
-        // One atomic upsert: two replicas generating CRLs at once get two different numbers.
+    public func next(_ sequence: RegistrySequence) async throws -> Int {
+        // One atomic upsert: two replicas asking at once get two different values.
         try await read { connection in
             let rows = try await connection.query(
                 """
-                INSERT INTO properties (name, value) VALUES ('crl_number', 1)
+                INSERT INTO properties (name, value) VALUES (\(sequence.rawValue), 1)
                 ON CONFLICT (name) DO UPDATE SET value = properties.value + 1
                 RETURNING value
                 """,
                 logger: logger
             )
             for try await number in rows.decode(Int.self) { return number }
-            throw CharterError(.storage, "The CRL number was not returned")
+            throw CharterError(.storage, "The next \(sequence.rawValue) was not returned")
+        }
+    }
+
+    public func current(_ sequence: RegistrySequence) async throws -> Int {
+        try await read { connection in
+            let rows = try await connection.query(
+                "SELECT value FROM properties WHERE name = \(sequence.rawValue)",
+                logger: logger
+            )
+            for try await number in rows.decode(Int.self) { return number }
+            return 0
+        }
+    }
+
+    // MARK: Idemix
+
+    public func storeIdemixNonce(_ nonce: [UInt8], expiresAt: Date) async throws {
+        try await transaction { connection in
+            try await connection.query("DELETE FROM idemix_nonces WHERE expires_at < now()", logger: logger)
+            try await connection.query(
+                "INSERT INTO idemix_nonces (nonce, expires_at) VALUES (\(ByteBuffer(bytes: nonce)), \(expiresAt))",
+                logger: logger
+            )
+        }
+    }
+
+    public func takeIdemixNonce(_ nonce: [UInt8], at date: Date) async throws -> Bool {
+        try await read { connection in
+            let rows = try await connection.query(
+                "DELETE FROM idemix_nonces WHERE nonce = \(ByteBuffer(bytes: nonce)) RETURNING expires_at",
+                logger: logger
+            )
+            for try await expiry in rows.decode(Date.self) { return expiry >= date }
+            return false
+        }
+    }
+
+    public func record(_ credential: IdemixCredentialRecord) async throws {
+        _ = try await read { connection in
+            try await connection.query(
+                """
+                INSERT INTO idemix_credentials (revocation_handle, enrollment_id, credential, status, issued_at)
+                VALUES (\(credential.revocationHandle), \(credential.enrollmentID),
+                    \(ByteBuffer(bytes: credential.credential)), 'good', \(credential.issuedAt))
+                """,
+                logger: logger
+            )
+        }
+    }
+
+    public func idemixCredentialStatus(revocationHandle: Int) async throws -> String? {
+        try await read { connection in
+            let rows = try await connection.query(
+                "SELECT status FROM idemix_credentials WHERE revocation_handle = \(revocationHandle)",
+                logger: logger
+            )
+            for try await status in rows.decode(String.self) { return status }
+            return nil
         }
     }
 

@@ -212,6 +212,13 @@ extension PostgresRegistry {
         for record in revoked {
             try await PostgresLog.append(connection, record, revocationOnly: true, logger: logger)
         }
+        try await connection.query(
+            """
+            UPDATE idemix_credentials SET status = 'revoked', revoked_at = \(date)
+            WHERE enrollment_id = \(id) AND status = 'good'
+            """,
+            logger: logger
+        )
         return revoked
     }
 }

@@ -75,5 +75,22 @@ enum PostgresSchema {
             "v3: log entries derived from their rows",
             ["ALTER TABLE log_leaves DROP COLUMN entry"]
         ),
+        (
+            "v4: Idemix nonces and credentials",
+            [
+                "CREATE TABLE idemix_nonces (nonce bytea PRIMARY KEY, expires_at timestamptz NOT NULL)",
+                "CREATE INDEX idemix_nonces_expiry ON idemix_nonces (expires_at)",
+                """
+                CREATE TABLE idemix_credentials (
+                    revocation_handle bigint PRIMARY KEY,
+                    enrollment_id text NOT NULL,
+                    credential bytea NOT NULL,
+                    status text NOT NULL,
+                    issued_at timestamptz NOT NULL,
+                    revoked_at timestamptz)
+                """,
+                "CREATE INDEX idemix_credentials_id ON idemix_credentials (enrollment_id)",
+            ]
+        ),
     ]
 }

@@ -71,8 +71,19 @@ public protocol Registry: TransparencyLogStore {
         async throws -> CertificateRecord
     /// Certificates matching a filter, oldest first.
     func certificates(matching filter: CertificateFilter) async throws -> [CertificateRecord]
-    /// The next CRL number (1, 2, …), persisted.
-    func nextCRLNumber() async throws -> Int
+    /// The next value of a sequence (1, 2, …), persisted: two replicas never get the same one.
+    func next(_ sequence: RegistrySequence) async throws -> Int
+    /// The last value a sequence handed out (0 before the first).
+    func current(_ sequence: RegistrySequence) async throws -> Int
+    /// Stores a nonce handed out for an Idemix credential request, and deletes expired ones.
+    func storeIdemixNonce(_ nonce: [UInt8], expiresAt: Date) async throws
+    /// Takes a nonce back: true when it was stored and has not expired at `date`. It is deleted
+    /// either way, so a nonce answers one request only.
+    func takeIdemixNonce(_ nonce: [UInt8], at date: Date) async throws -> Bool
+    /// Records an issued Idemix credential; the credentials of an identity are revoked with it.
+    func record(_ credential: IdemixCredentialRecord) async throws
+    /// The status of the credential with this revocation handle ("good", "revoked"), if recorded.
+    func idemixCredentialStatus(revocationHandle: Int) async throws -> String?
     /// Every affiliation path.
     func affiliations() async throws -> [String]
     /// Adds an affiliation; its parent must exist unless `createParents`.
@@ -81,6 +92,11 @@ public protocol Registry: TransparencyLogStore {
     func renameAffiliation(_ old: String, to new: String) async throws -> AffiliationChange
     /// Removes an affiliation with its descendants and their identities, revoking their certificates.
     func removeAffiliation(_ name: String, at date: Date) async throws -> AffiliationChange
+}
+
+extension Registry {
+    /// The next CRL number (1, 2, …), persisted.
+    public func nextCRLNumber() async throws -> Int { try await next(.crlNumber) }
 }
 
 /// One enrollment to record: the certificate and what it does to the identity's counters.

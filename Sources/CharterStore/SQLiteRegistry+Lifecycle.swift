@@ -103,6 +103,11 @@ extension SQLiteRegistry {
         for record in revoked {
             try SQLiteLog.log(db, record, revocationOnly: true)
         }
+        try db.execute(
+            sql:
+                "UPDATE idemix_credentials SET status = 'revoked', revoked_at = ? WHERE enrollment_id = ? AND status = 'good'",
+            arguments: [StoredDate(date), id]
+        )
         return revoked
     }
 
@@ -140,12 +145,79 @@ extension SQLiteRegistry {
         }
     }
 
-    public func nextCRLNumber() async throws -> Int {
+    public func next(_ sequence: RegistrySequence) async throws -> Int {
         try await write { db in
-            try db.execute(sql: "INSERT OR IGNORE INTO properties (name, value) VALUES ('crl_number', '0')")
-            try db.execute(sql: "UPDATE properties SET value = CAST(value AS INTEGER) + 1 WHERE name = 'crl_number'")
-            return try Int.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM properties WHERE name = 'crl_number'")
+            let name = sequence.rawValue
+            try db.execute(sql: "INSERT OR IGNORE INTO properties (name, value) VALUES (?, '0')", arguments: [name])
+            try db.execute(
+                sql: "UPDATE properties SET value = CAST(value AS INTEGER) + 1 WHERE name = ?",
+                arguments: [name]
+            )
+            return try Int.fetchOne(
+                db,
+                sql: "SELECT CAST(value AS INTEGER) FROM properties WHERE name = ?",
+                arguments: [name]
+            )
                 ?? 1
+        }
+    }
+
+    public func current(_ sequence: RegistrySequence) async throws -> Int {
+        try await read { db in
+            try Int.fetchOne(
+                db,
+                sql: "SELECT CAST(value AS INTEGER) FROM properties WHERE name = ?",
+                arguments: [sequence.rawValue]
+            ) ?? 0
+        }
+    }
+
+    // MARK: Idemix
+
+    public func storeIdemixNonce(_ nonce: [UInt8], expiresAt: Date) async throws {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM idemix_nonces WHERE expires_at < ?", arguments: [StoredDate(Date())])
+            try db.execute(
+                sql: "INSERT INTO idemix_nonces (nonce, expires_at) VALUES (?, ?)",
+                arguments: [Data(nonce), StoredDate(expiresAt)]
+            )
+        }
+    }
+
+    public func takeIdemixNonce(_ nonce: [UInt8], at date: Date) async throws -> Bool {
+        try await write { db in
+            let expiry = try StoredDate.fetchOne(
+                db,
+                sql: "SELECT expires_at FROM idemix_nonces WHERE nonce = ?",
+                arguments: [Data(nonce)]
+            )
+            try db.execute(sql: "DELETE FROM idemix_nonces WHERE nonce = ?", arguments: [Data(nonce)])
+            return expiry.map { $0.date >= date } ?? false
+        }
+    }
+
+    public func record(_ credential: IdemixCredentialRecord) async throws {
+        try await write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO idemix_credentials (revocation_handle, enrollment_id, credential, status, issued_at)
+                    VALUES (?, ?, ?, 'good', ?)
+                    """,
+                arguments: [
+                    credential.revocationHandle, credential.enrollmentID, Data(credential.credential),
+                    StoredDate(credential.issuedAt),
+                ]
+            )
+        }
+    }
+
+    public func idemixCredentialStatus(revocationHandle: Int) async throws -> String? {
+        try await read { db in
+            try String.fetchOne(
+                db,
+                sql: "SELECT status FROM idemix_credentials WHERE revocation_handle = ?",
+                arguments: [revocationHandle]
+            )
         }
     }
 

@@ -106,6 +106,20 @@ enum Schema {
             )
             for record in rows { try SQLiteLog.log(db, record, revocationOnly: false) }
         }
+        migrator.registerMigration("v5: Idemix nonces and credentials") { db in
+            try db.create(table: "idemix_nonces", options: .withoutRowID) { t in
+                t.primaryKey("nonce", .blob)
+                t.column("expires_at", .datetime).notNull().indexed()
+            }
+            try db.create(table: "idemix_credentials") { t in
+                t.primaryKey("revocation_handle", .integer)
+                t.column("enrollment_id", .text).notNull().indexed()
+                t.column("credential", .blob).notNull()
+                t.column("status", .text).notNull()
+                t.column("issued_at", .datetime).notNull()
+                t.column("revoked_at", .datetime)
+            }
+        }
         return migrator
     }
 }

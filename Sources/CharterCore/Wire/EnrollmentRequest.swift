@@ -101,19 +101,25 @@ public struct ServerInfo: Sendable, Codable, Hashable {
     public var caName: String
     /// Base64 of the PEM chain, the CA first.
     public var caChain: String
-    /// Idemix issuer key; Charter issues no Idemix credentials, so it is empty.
+    /// Base64 of the serialised Idemix issuer public key (empty when the CA has none).
     public var issuerPublicKey: String
-    /// Idemix revocation key; empty, as above.
+    /// Base64 of the PEM of the Idemix revocation public key (P-384).
     public var issuerRevocationPublicKey: String
     /// Server version (`""` in enroll results, as fabric-ca sends).
     public var version: String
 
     /// Creates the info.
-    public init(caName: String, caChainPEM: String, version: String) {
+    public init(
+        caName: String,
+        caChainPEM: String,
+        version: String,
+        issuerPublicKey: [UInt8] = [],
+        issuerRevocationPublicKeyPEM: String = ""
+    ) {
         self.caName = caName
         self.caChain = Data(caChainPEM.utf8).base64EncodedString()
-        self.issuerPublicKey = ""
-        self.issuerRevocationPublicKey = ""
+        self.issuerPublicKey = Data(issuerPublicKey).base64EncodedString()
+        self.issuerRevocationPublicKey = Data(issuerRevocationPublicKeyPEM.utf8).base64EncodedString()
         self.version = version
     }
 

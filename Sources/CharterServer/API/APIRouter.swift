@@ -26,6 +26,8 @@ enum APIRouter {
         ("affiliations/:name", [.put], { $0.modifyAffiliation }),
         ("affiliations/:name", [.delete], { $0.removeAffiliation }),
         ("certificates", [.get], { $0.listCertificates }),
+        ("idemix/credential", [.post], { $0.idemixCredential }),
+        ("idemix/cri", [.post], { $0.idemixCRI }),
         ("loginfo", [.get], { $0.logInfo }),
         ("log/**", [.get, .head], { $0.logResource }),
     ]

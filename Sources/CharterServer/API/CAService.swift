@@ -19,6 +19,12 @@ struct CAService: Sendable {
     let log: TransparencyLog
     /// Computed once: the base64 chain is the same in every response.
     let enrollmentServerInfo: ServerInfo
+    /// The Idemix issuer keys.
+    let idemix: IdemixIssuer
+    /// How long an Idemix nonce may be answered.
+    let nonceLifetime: Duration
+    /// Revocation handles per epoch.
+    let revocationHandlePool: Int
     /// The largest request body accepted.
     static let maxBodySize = 1 << 20
 
@@ -33,8 +39,16 @@ struct CAService: Sendable {
         self.enrollmentServerInfo = ServerInfo(
             caName: configuration.ca.name,
             caChainPEM: home.authority.chainPEM,
-            version: ""
+            version: "",
+            issuerPublicKey: home.idemix.key.publicKey.serialized,
+            issuerRevocationPublicKeyPEM: home.idemix.revocationPublicKeyPEM
         )
+        self.idemix = home.idemix
+        self.nonceLifetime = try configuration.idemix.nonceLifetime()
+        self.revocationHandlePool = try configuration.idemix.poolSize()
+        guard configuration.idemix.curve.lowercased() == "amcl.fp256bn" else {
+            throw CharterError(.configuration, "idemix.curve: Charter issues Idemix credentials on amcl.Fp256bn only")
+        }
         self.policy = EnrollmentPolicy(
             profiles: try configuration.signingProfiles(),
             gateway: GatewayPolicy(rules: configuration.gateways),

@@ -59,6 +59,8 @@ public struct ServerConfiguration: Sendable, Codable {
     public var ldap = LDAP()
     /// Where the CA's and the API's TLS keys live: files, or an HSM (fabric-ca's `bccsp:`).
     public var bccsp = BCCSP()
+    /// `idemix:` — fabric-ca's Idemix issuer settings.
+    public var idemix = Idemix()
 
     /// The defaults.
     public init() {}
@@ -108,7 +110,7 @@ public struct ServerConfiguration: Sendable, Codable {
     enum CodingKeys: String, CodingKey {
         case port, address, debug, loglevel, tls, ca, crl, registry, db, affiliations, signing, csr, cfg, operations,
             gateways
-        case compatibility, connections, keyalgorithms, cafiles, cacount, intermediate, log, ldap, bccsp
+        case compatibility, connections, keyalgorithms, cafiles, cacount, intermediate, log, ldap, bccsp, idemix
     }
 
     /// ``keyalgorithms`` as the core models them; an unknown name is an error at start.
@@ -156,6 +158,7 @@ public struct ServerConfiguration: Sendable, Codable {
         log = try c.decodeIfPresent(Log.self, forKey: .log) ?? d.log
         ldap = try c.decodeIfPresent(LDAP.self, forKey: .ldap) ?? d.ldap
         bccsp = try c.decodeIfPresent(BCCSP.self, forKey: .bccsp) ?? d.bccsp
+        idemix = try c.decodeIfPresent(Idemix.self, forKey: .idemix) ?? d.idemix
     }
 }
 

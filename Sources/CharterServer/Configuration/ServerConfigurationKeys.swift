@@ -27,6 +27,7 @@ enum ServerKeys {
             ConfigurationKey("ca.name"), ConfigurationKey("ca.keyfile"), ConfigurationKey("ca.certfile"),
             ConfigurationKey("ca.chainfile"), ConfigurationKey("ca.expirywarning"), ConfigurationKey("ca.hashkeyfile"),
             ConfigurationKey("crl.expiry"),
+            ConfigurationKey("idemix.rhpoolsize"), ConfigurationKey("idemix.nonceexpiration"),
             ConfigurationKey("registry.maxenrollments"), ConfigurationKey("registry.identities", isWhole: true),
             ConfigurationKey("db.type"), ConfigurationKey("db.datasource"), ConfigurationKey("db.tls.enabled"),
             ConfigurationKey("db.tls.certfiles", isList: true), ConfigurationKey("db.tls.client.certfile"),
@@ -98,6 +99,10 @@ enum ServerKeys {
             .noEffect("read only when operations.tls.enabled is true, which Charter refuses")
         ),
         ConfigurationKey("cors.origins", .noEffect("read only when cors.enabled is true, which Charter refuses")),
+        ConfigurationKey(
+            "idemix.noncesweepinterval",
+            .noEffect("expired nonces are deleted whenever a new one is handed out")
+        ),
     ]
 
     static let refused: [ConfigurationKey] = [
@@ -107,23 +112,8 @@ enum ServerKeys {
             inert: ["msp/keystore"]
         ),
         ConfigurationKey(
-            "idemix.rhpoolsize",
-            .refused("Charter does not issue Idemix credentials yet"),
-            inert: ["1000"]
-        ),
-        ConfigurationKey(
-            "idemix.nonceexpiration",
-            .refused("Charter does not issue Idemix credentials yet"),
-            inert: ["15s"]
-        ),
-        ConfigurationKey(
-            "idemix.noncesweepinterval",
-            .refused("Charter does not issue Idemix credentials yet"),
-            inert: ["15m"]
-        ),
-        ConfigurationKey(
             "idemix.curve",
-            .refused("Charter does not issue Idemix credentials yet"),
+            .refused("Charter issues Idemix credentials on fabric-ca's default curve only"),
             inert: ["amcl.fp256bn"]
         ),
         ConfigurationKey(

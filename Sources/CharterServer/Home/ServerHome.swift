@@ -32,6 +32,8 @@ public struct ServerHome: Sendable {
     let keys: KeyStore
     /// The LDAP directory that holds this CA's people, when `ldap.enabled`.
     public let directory: LDAPDirectory?
+    /// The Idemix issuer: credentials for Fabric's idemix MSP.
+    public let idemix: IdemixIssuer
     /// The secret of a bootstrap admin this start created because the home had no identity and
     /// none was given: shown to the operator once, never stored in clear.
     public var generatedBootstrapSecret: String?
@@ -87,6 +89,7 @@ public struct ServerHome: Sendable {
         let hasher = try SecretHasher(
             hmacKey: try secretHashingKey(files: files, configuration: configuration, keys: keys)
         )
+        let idemix = try IdemixIssuer.loadOrCreate(files: files)
 
         let affiliations = Affiliation.paths(of: configuration.affiliations)
         for path in affiliations { try Affiliation.validate(path) }
@@ -153,6 +156,7 @@ public struct ServerHome: Sendable {
             tls: tls,
             keys: keys,
             directory: directory,
+            idemix: idemix,
             generatedBootstrapSecret: generatedSecret
         )
     }
