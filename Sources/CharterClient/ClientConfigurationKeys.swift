@@ -1,6 +1,6 @@
 // Every key of fabric-ca-client-config.yaml (1.5) in one of three classes, as for the server: the
 // client verbs read a home's file and the `FABRIC_CA_CLIENT_*` variables through this table, so a
-// setting Charter does not implement (Idemix enrollment, register defaults) stops the
+// setting Charter does not implement (another Idemix curve, register defaults) stops the
 // command instead of being ignored.
 
 import CharterConfiguration
@@ -16,6 +16,7 @@ extension ConfigurationKeys {
             ConfigurationKey("csr.keyrequest.algo"), ConfigurationKey("csr.keyrequest.size"),
             ConfigurationKey("csr.keyrequest.reusekey", isBoolean: true),
             ConfigurationKey("enrollment.profile"), ConfigurationKey("enrollment.label"),
+            ConfigurationKey("enrollment.type"),
             ConfigurationKey("mycertfile"), ConfigurationKey("myskfile"), ConfigurationKey("mycacertfile"),
             ConfigurationKey(
                 "csr.cn",
@@ -34,18 +35,13 @@ extension ConfigurationKeys {
                 inert: []
             ),
             ConfigurationKey(
-                "enrollment.type",
-                .refused("Charter enrolls X.509 identities only: Idemix enrollment is not implemented yet"),
-                inert: ["x509"]
-            ),
-            ConfigurationKey(
                 "enrollment.attrs",
                 .refused("pass the attributes with --enrollment.attrs"),
                 isWhole: true
             ),
             ConfigurationKey(
                 "idemixcurveid",
-                .refused("Charter enrolls X.509 identities only: Idemix enrollment is not implemented yet"),
+                .refused("Charter enrolls Idemix credentials on fabric-ca's default curve only"),
                 inert: ["amcl.fp256bn"]
             ),
         ]

@@ -73,6 +73,8 @@ public struct ClientSettings: Codable, Sendable {
     public struct EnrollmentDefaults: Codable, Sendable {
         public var profile: String?
         public var label: String?
+        /// `x509` (the default) or `idemix`.
+        public var type: String?
     }
 
     /// Creates empty settings.

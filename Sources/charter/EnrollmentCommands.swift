@@ -38,6 +38,15 @@ struct EnrollmentOptions: ParsableArguments {
     @Option(name: .customLong("enrollment.attrs"), help: "Attributes to put in the certificate: name[:opt],…")
     var attributes: String?
 
+    @Option(name: .customLong("enrollment.type"), help: "x509 (default) or idemix (an Idemix credential in msp/user).")
+    var type: String?
+
+    @Option(
+        name: .customLong("idemix.fabricmsp"),
+        help: "With --enrollment.type idemix: also write this folder as a Fabric idemix MSP (protobuf SignerConfig)."
+    )
+    var fabricMSP: String?
+
     @Flag(help: "Also write the MSP config.yaml that Fabric NodeOUs need.")
     var nodeous = false
 
@@ -131,6 +140,25 @@ struct Enroll: AsyncParsableCommand {
                     .invalidRequest,
                     "The URL must carry the enrollment ID and secret: -u https://<id>:<secret>@host:port"
                 )
+            }
+            let type = (enrollment.type ?? context.settings.enrollment?.type ?? "x509").lowercased()
+            guard type == "x509" || type == "idemix" else {
+                throw CharterError(.invalidRequest, "--enrollment.type must be x509 or idemix, not '\(type)'")
+            }
+            if type == "idemix" {
+                let path = try await IdemixEnrollment(
+                    id: user,
+                    secret: secret,
+                    caName: context.caName,
+                    fabricMSP: enrollment.fabricMSP.map { options.absolute($0, base: FileManager.default.currentDirectoryPath) }
+                ).run(client: context.client, msp: try enrollment.msp(context), caFileName: context.caFileName)
+                print("Stored the Idemix credential at \(path)")
+                if let folder = enrollment.fabricMSP { print("Wrote the Fabric idemix MSP at \(folder)") }
+                try writeSettingsIfMissing(options, context: context)
+                return
+            }
+            guard enrollment.fabricMSP == nil else {
+                throw CharterError(.invalidRequest, "--idemix.fabricmsp goes with --enrollment.type idemix")
             }
             try await enrollment.run(
                 .secret(id: user, secret: secret),
