@@ -83,6 +83,8 @@ class Org:
     nodes: list = field(default_factory=list)
     # The admin's TLS client pair (the orderer's admin endpoint asks for one).
     admin_tls: tuple = None
+    # "idemix" for an organisation of anonymous members (Idemix credentials, no nodes).
+    msp_type: str = "bccsp"
 
 
 class Network:
@@ -106,7 +108,9 @@ class Network:
 
     def configtx(self):
         def org(o, extra=""):
-            member = "member" if o is self.orderer_org else None
+            member = "member" if o is self.orderer_org or o.msp_type == "idemix" else None
+            if o.msp_type == "idemix":
+                extra = "    MSPType: idemix\n" + extra
             readers = f"OR('{o.msp_id}.member')" if member else f"OR('{o.msp_id}.admin','{o.msp_id}.peer','{o.msp_id}.client')"
             writers = f"OR('{o.msp_id}.member')" if member else f"OR('{o.msp_id}.admin','{o.msp_id}.client')"
             return f"""
