@@ -48,7 +48,9 @@ public struct IdemixEnrollment: Sendable {
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.singleValueContainer()
-            if let number = try? container.decode(Int.self) { self = .number(number) } else {
+            if let number = try? container.decode(Int.self) {
+                self = .number(number)
+            } else {
                 self = .text(try container.decode(String.self))
             }
         }
@@ -137,8 +139,13 @@ public struct IdemixEnrollment: Sendable {
             throw CharterError(.invalidResponse, "The CA's Idemix credential does not verify: \(error)")
         }
         return SignerConfig(
-            credential: credentialBytes, secret: secret.bytes, organizationalUnit: ou, role: role,
-            enrollmentID: enrollmentID, revocationInformation: informationBytes, revocationHandle: handle
+            credential: credentialBytes,
+            secret: secret.bytes,
+            organizationalUnit: ou,
+            role: role,
+            enrollmentID: enrollmentID,
+            revocationInformation: informationBytes,
+            revocationHandle: handle
         )
     }
 

@@ -101,6 +101,11 @@ public struct FabricCAImporter: Sendable {
             }
         }
 
+        // fabric-ca's Idemix issuer keys, checked before anything is written (a home made before
+        // fabric-ca had Idemix has none, and the server makes new ones).
+        let hasIdemix = IdemixIssuer.files.contains(where: sourceFiles.exists)
+        if hasIdemix { _ = try IdemixIssuer.load(from: sourceFiles, describing: source) }
+
         // The registry, converted in full before anything is written.
         let database = try sourceDatabase ?? defaultDatabase(configuration, sourceFiles)
         let plan = ImportPlan(try await database.read(), defaultCAName: configuration.ca.name)
@@ -142,6 +147,7 @@ public struct FabricCAImporter: Sendable {
                 try files.write("tls-cert.pem", tlsPair.certificate, mode: 0o644)
                 try files.write("tls-key.pem", tlsPair.key, mode: 0o600)
             }
+            if hasIdemix { try IdemixIssuer.copy(from: sourceFiles, to: files) }
             try await registry.addAffiliations(plan.affiliations)
             for identity in plan.identities {
                 try await registry.insert(identity)

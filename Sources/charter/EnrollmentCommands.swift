@@ -150,7 +150,9 @@ struct Enroll: AsyncParsableCommand {
                     id: user,
                     secret: secret,
                     caName: context.caName,
-                    fabricMSP: enrollment.fabricMSP.map { options.absolute($0, base: FileManager.default.currentDirectoryPath) }
+                    fabricMSP: enrollment.fabricMSP.map {
+                        options.absolute($0, base: FileManager.default.currentDirectoryPath)
+                    }
                 ).run(client: context.client, msp: try enrollment.msp(context), caFileName: context.caFileName)
                 print("Stored the Idemix credential at \(path)")
                 if let folder = enrollment.fabricMSP { print("Wrote the Fabric idemix MSP at \(folder)") }

@@ -277,12 +277,49 @@ def test_a_fabric_ca_pkcs11_home_moves_in_and_charter_signs_with_its_token_key(f
     imported = subprocess.run([os.environ["CHARTER_BIN"], "server", "import", "--from", str(source), "-H", str(target)],
                               capture_output=True, text=True, env=hsm.env, timeout=120)
     assert imported.returncode == 0, imported.stderr
-    assert sorted(os.listdir(target / "msp" / "keystore")) == ["log-signing.pub", "secret-hashing.pub"]
+    # the CA key stayed in the token; fabric-ca's Idemix issuer keys (files in fabric-ca too) came along
+    assert sorted(os.listdir(target / "msp" / "keystore")) == ["IssuerRevocationPrivateKey", "IssuerSecretKey",
+                                                               "log-signing.pub", "secret-hashing.pub"]
     server = Server(home=str(target), env={"SOFTHSM2_CONF": hsm.conf}).start()
     try:
         leaf = tmp_path / "leaf"
         client(fabric_ca, leaf, f"https://admin:adminpw@localhost:{server.port}", "enroll", ca_file=server.ca_file)
         verified = openssl_verify(str(source / "ca-cert.pem"), str(leaf / "msp" / "signcerts" / "cert.pem"))
         assert verified.returncode == 0, verified.stdout + verified.stderr
+    finally:
+        server.stop()
+
+
+def test_fabric_ca_client_enrolls_an_idemix_credential_from_charter(fabric_ca, server, tmp_path):
+    home = tmp_path / "idemix"
+    result = client(fabric_ca, home, f"https://admin:adminpw@localhost:{server.port}", "enroll",
+                    "--enrollment.type", "idemix", ca_file=server.ca_file)
+    assert "Stored the Idemix credential" in result.stderr, result.stderr
+    config = json.load(open(home / "msp" / "user" / "SignerConfig"))
+    assert config["enrollment_id"] == "admin" and config["Cred"] and config["Sk"]
+    assert open(home / "msp" / "IssuerPublicKey", "rb").read() == open(os.path.join(server.home, "IssuerPublicKey"),
+                                                                        "rb").read()
+
+
+def test_a_fabric_ca_homes_idemix_issuer_keys_keep_working_after_import(fabric_ca, tmp_path):
+    """fabric-ca-server makes its Idemix keys; `charter server import` takes them over; the real
+    fabric-ca-client then enrolls Idemix credentials from Charter under the same issuer key."""
+    source = tmp_path / "fabric-ca"
+    FabricCAServer(fabric_ca, source).stop()
+    target = tmp_path / "charter"
+    imported = subprocess.run([os.environ["CHARTER_BIN"], "server", "import", "--from", str(source), "-H", str(target)],
+                              capture_output=True, text=True, timeout=120)
+    assert imported.returncode == 0, imported.stderr
+    for name in ("IssuerPublicKey", "IssuerRevocationPublicKey", "msp/keystore/IssuerSecretKey",
+                 "msp/keystore/IssuerRevocationPrivateKey"):
+        assert open(source / name, "rb").read() == open(target / name, "rb").read(), name
+    assert os.stat(target / "msp" / "keystore" / "IssuerSecretKey").st_mode & 0o077 == 0
+    # fabric-ca had TLS on by a flag, which its configuration file does not keep
+    server = Server(home=str(target), args=["--tls.enabled", "true"]).start()
+    try:
+        home = tmp_path / "member"
+        client(fabric_ca, home, f"https://admin:adminpw@localhost:{server.port}", "enroll",
+               "--enrollment.type", "idemix", ca_file=server.ca_file)
+        assert open(home / "msp" / "IssuerPublicKey", "rb").read() == open(source / "IssuerPublicKey", "rb").read()
     finally:
         server.stop()

@@ -59,7 +59,9 @@ public struct SignerConfig: Sendable, Equatable {
             object["credential_revocation_information"] = Base64.encode(revocationInformation)
         }
         if !revocationHandle.isEmpty { object["revocation_handle"] = revocationHandle }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        let data =
+            (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
+            ?? Data()
         return Array(data)
     }
 

@@ -17,7 +17,8 @@ public struct IdemixIssuer: Sendable {
     static let secretKeyFile = "msp/keystore/IssuerSecretKey"
     static let revocationPublicKeyFile = "IssuerRevocationPublicKey"
     static let revocationPrivateKeyFile = "msp/keystore/IssuerRevocationPrivateKey"
-    static let files = [publicKeyFile, secretKeyFile, revocationPublicKeyFile, revocationPrivateKeyFile]
+    /// The four files, as fabric-ca names them.
+    public static let files = [publicKeyFile, secretKeyFile, revocationPublicKeyFile, revocationPrivateKeyFile]
 
     /// The revocation public key as `/cainfo` serves it (PEM, then base64).
     public var revocationPublicKeyPEM: String { revocationKey.publicKey.pemRepresentation + "\n" }
@@ -36,7 +37,7 @@ public struct IdemixIssuer: Sendable {
     }
 
     /// Reads and checks the four files.
-    static func load(from files: HomeFiles, describing home: String) throws -> IdemixIssuer {
+    public static func load(from files: HomeFiles, describing home: String) throws -> IdemixIssuer {
         func bytes(_ name: String) throws -> [UInt8] {
             guard let data = FileManager.default.contents(atPath: files.resolve(name)) else {
                 throw CharterError(
@@ -56,7 +57,7 @@ public struct IdemixIssuer: Sendable {
         do {
             let privatePEM = String(decoding: try bytes(revocationPrivateKeyFile), as: UTF8.self)
             let publicPEM = String(decoding: try bytes(revocationPublicKeyFile), as: UTF8.self)
-            revocationKey = try P384.Signing.PrivateKey(pemRepresentation: privatePEM)
+            revocationKey = try revocationPrivateKey(pem: privatePEM)
             let publicKey = try P384.Signing.PublicKey(pemRepresentation: publicPEM)
             guard publicKey.rawRepresentation == revocationKey.publicKey.rawRepresentation else {
                 throw CharterError(.configuration, "the revocation public key is not the private key's")
@@ -72,8 +73,30 @@ public struct IdemixIssuer: Sendable {
         return IdemixIssuer(key: key, revocationKey: revocationKey)
     }
 
+    /// The revocation private key from PEM. fabric-ca writes SEC1 DER under a `PRIVATE KEY`
+    /// label (PKCS#8's), so the DER is read for what it is whatever the label says.
+    static func revocationPrivateKey(pem: String) throws -> P384.Signing.PrivateKey {
+        if let key = try? P384.Signing.PrivateKey(pemRepresentation: pem) { return key }
+        let body = pem.split(whereSeparator: \.isNewline).filter { !$0.hasPrefix("-----") }.joined()
+        guard let der = Data(base64Encoded: body) else {
+            throw CharterError(.configuration, "the revocation private key is not PEM")
+        }
+        return try P384.Signing.PrivateKey(derRepresentation: der)
+    }
+
+    /// Copies a home's four files byte for byte (fabric-ca's into a new Charter home), secret
+    /// ones owner-only; the caller has loaded them (``load(from:describing:)``) first.
+    public static func copy(from source: HomeFiles, to target: HomeFiles) throws {
+        for name in files {
+            guard let data = FileManager.default.contents(atPath: source.resolve(name)) else {
+                throw CharterError(.configuration, "\(source.resolve(name)) cannot be read")
+            }
+            try FileWriter.write(data, to: target.resolve(name), mode: name.hasPrefix("msp/keystore/") ? 0o600 : 0o644)
+        }
+    }
+
     /// Writes the four files into a home.
-    func write(to files: HomeFiles) throws {
+    public func write(to files: HomeFiles) throws {
         try FileWriter.write(key.publicKey.serialized, to: files.resolve(Self.publicKeyFile), mode: 0o644)
         try FileWriter.write(key.secret.bytes, to: files.resolve(Self.secretKeyFile), mode: 0o600)
         try files.write(Self.revocationPublicKeyFile, revocationPublicKeyPEM, mode: 0o644)
