@@ -6,9 +6,11 @@
 
 import CharterCore
 import CharterCryptogen
+import CharterIdemix
 import CharterMySQL
 import CharterPostgres
 import CharterServer
+import Crypto
 import Foundation
 
 /// One fuzzed parser.
@@ -34,11 +36,18 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case route
     /// A fabric-ca SQLite registry built from the input, through `charter server import`.
     case importDB = "import"
+    /// Idemix messages as a client or a fabric-ca home hands them over: issuer public keys,
+    /// credentials, revocation information, credential requests (JSON), SignerConfigs; the
+    /// first byte picks the decoder.
+    case idemix
 
     /// The route target's server, made on first use and shared by every input of the process.
     static let routeHarness = Task { try await RouteHarness.make() }
     /// The import target's CA home, likewise.
     static let importHarness = Task { try await ImportHarness.make() }
+
+    /// A fixed key for the CRI decoder (its signature check is reached, not passed).
+    static let revocationKey = P384.Signing.PrivateKey().publicKey
 
     /// ``run(_:)`` for a caller outside Swift concurrency (libFuzzer's callback, the replay tool).
     public func runBlocking(_ input: [UInt8]) {
@@ -92,6 +101,16 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             case 3: _ = try? decoder.decode(CRLRequest.self, from: body)
             case 4: _ = try? decoder.decode(IdentityModification.self, from: body)
             default: _ = try? decoder.decode(AffiliationRequest.self, from: body)
+            }
+        case .idemix:
+            guard let selector = input.first else { return }
+            let body = Array(input.dropFirst())
+            switch selector % 5 {
+            case 0: _ = try? IssuerPublicKey(serialized: body)
+            case 1: _ = try? Credential(serialized: body)
+            case 2: _ = try? CredentialRevocationInformation(serialized: body, key: Self.revocationKey)
+            case 3: _ = try? JSONDecoder().decode(CredentialRequest.self, from: Data(body))
+            default: _ = try? SignerConfig(json: body)
             }
         case .time:
             _ = try? DurationText.parse(text)

@@ -36,7 +36,7 @@ import Testing
     }
 
     @Test(arguments: [
-        "bccsp:\n  pkcs11:\n    altid: key7\n", "enrollment:\n  type: idemix\n", "id:\n  name: peer1\n",
+        "bccsp:\n  pkcs11:\n    altid: key7\n", "id:\n  name: peer1\n",
         "id:\n  maxenrollments: 3\n", "idemixCurveID: gurvy.Bn254\n", "csr:\n  serialnumber: '42'\n",
         "enrollment:\n  attrs:\n    - name: x\n", "urll: https://ca\n",
     ])

@@ -38,7 +38,6 @@ import Testing
 
     @Test(arguments: [
         "ldap:\n  enabled: true\n  sizelimit: 3\n", "bccsp:\n  pkcs11:\n    altid: key7\n",
-        "idemix:\n  rhpoolsize: 5\n",
         "idemix:\n  curve: gurvy.Bn254\n", "cors:\n  enabled: true\n", "crlsizelimit: 1\n",
         "ca:\n  reenrollIgnoreCertExpiry: true\n", "operations:\n  tls:\n    enabled: true\n",
         "metrics:\n  provider: statsd\n", "bccsp:\n  sw:\n    filekeystore:\n      keystore: /elsewhere\n",
