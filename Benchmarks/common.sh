@@ -2,7 +2,7 @@
 
 # Builds the server and the load generator as they are deployed (Scripts/release-build.sh); sets
 # BIN to their folder.
-BIN="$(bash Scripts/release-build.sh charter EnrollBenchmark)"
+BIN="$(bash Scripts/release-build.sh ${CHARTER_BENCH_PRODUCTS:-charter EnrollBenchmark})"
 
 # wait_for PORT CA_FILE: until the server on PORT answers cainfo over TLS (30 s at most).
 wait_for() {

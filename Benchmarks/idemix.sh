@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 COUNT="${1:-60}"
-source Benchmarks/common.sh
+CHARTER_BENCH_PRODUCTS=charter source Benchmarks/common.sh
 FABRIC_CA_BIN="${FABRIC_CA_BIN:-$PWD/.build-interop/fabric-ca/bin}"
 if [ ! -x "$FABRIC_CA_BIN/fabric-ca-client" ]; then
     echo "fabric-ca binaries not found (FABRIC_CA_BIN or .build-interop/fabric-ca/bin): run Scripts/interop.sh once" >&2

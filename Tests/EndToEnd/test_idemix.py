@@ -51,6 +51,10 @@ def test_a_credential_is_issued_recorded_and_its_nonce_serves_once():
         # a nonce the server never gave
         status, body = credential_call(server, credential_request(issuer, os.urandom(32)))
         assert status == 400
+        # rounds with the right secret never count toward the lockout (10 wrong attempts)
+        for _ in range(12):
+            nonce, issuer = nonce_and_key(server)
+        assert credential_call(server, credential_request(issuer, nonce))[0] == 201
     finally:
         server.stop()
 

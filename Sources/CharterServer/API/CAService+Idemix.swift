@@ -22,29 +22,26 @@ extension CAService {
         let body: [UInt8]
         if basic {
             caller = try await authenticator.basic(request)
+            // The secret was right: the attempt counted before checking it is not a wrong one.
+            try await registry.resetLoginAttempts(caller.id)
             body = try await Self.collect(request)
         } else {
             (caller, body) = try await tokenCaller(request, context: context)
         }
         context.audit.record(caller.id)
-        do {
-            let enrollment = try Self.decode(IdemixEnrollmentRequest.self, from: body)
-            try checkCAName(enrollment.caname)
-            if basic, authenticator.directory == nil, caller.hasReachedMaxEnrollments {
-                throw CharterError.authentication(
-                    "Identity '\(caller.id)' has reached its maximum of \(caller.maxEnrollments) enrollments"
-                )
-            }
-            guard let credentialRequest = enrollment.request else {
-                let nonce = Scalar.random().bytes
-                try await registry.storeIdemixNonce(nonce, expiresAt: Date() + nonceLifetime.timeInterval)
-                return idemixResponse(nonce: Data(nonce).base64EncodedString())
-            }
-            return try await issueCredential(credentialRequest, to: caller, countsAsEnrollment: basic)
-        } catch {
-            if basic { try? await registry.resetLoginAttempts(caller.id) }
-            throw error
+        let enrollment = try Self.decode(IdemixEnrollmentRequest.self, from: body)
+        try checkCAName(enrollment.caname)
+        if basic, authenticator.directory == nil, caller.hasReachedMaxEnrollments {
+            throw CharterError.authentication(
+                "Identity '\(caller.id)' has reached its maximum of \(caller.maxEnrollments) enrollments"
+            )
         }
+        guard let credentialRequest = enrollment.request else {
+            let nonce = Scalar.random().bytes
+            try await registry.storeIdemixNonce(nonce, expiresAt: Date() + nonceLifetime.timeInterval)
+            return idemixResponse(nonce: Data(nonce).base64EncodedString())
+        }
+        return try await issueCredential(credentialRequest, to: caller, countsAsEnrollment: basic)
     }
 
     func idemixCRI(_ request: Request, context: CharterRequestContext) async throws -> Response {
