@@ -18,31 +18,34 @@ struct Montgomery: Sendable {
         self.inversionExponent = modulus.subtracting(UInt256(2)).0
     }
 
-    /// a · b · R⁻¹ mod m (CIOS).
+    /// a · b · R⁻¹ mod m (CIOS), one word of b per round.
     func multiply(_ a: UInt256, _ b: UInt256) -> UInt256 {
-        var t0: UInt64 = 0
-        var t1: UInt64 = 0
-        var t2: UInt64 = 0
-        var t3: UInt64 = 0
-        var t4: UInt64 = 0
-        for word in [b.w0, b.w1, b.w2, b.w3] {
-            var carry: UInt64 = 0
-            t0 = multiplyAdd(t0, a.w0, word, &carry)
-            t1 = multiplyAdd(t1, a.w1, word, &carry)
-            t2 = multiplyAdd(t2, a.w2, word, &carry)
-            t3 = multiplyAdd(t3, a.w3, word, &carry)
-            let (s4, c4) = addWords(t4, carry, 0)
-            let q = t0 &* inverse
-            carry = 0
-            _ = multiplyAdd(t0, q, modulus.w0, &carry)
-            t0 = multiplyAdd(t1, q, modulus.w1, &carry)
-            t1 = multiplyAdd(t2, q, modulus.w2, &carry)
-            t2 = multiplyAdd(t3, q, modulus.w3, &carry)
-            let (s3, c3) = addWords(s4, carry, 0)
-            t3 = s3
-            t4 = c4 &+ c3
-        }
-        return reduceOnce(UInt256(w0: t0, w1: t1, w2: t2, w3: t3), carry: t4)
+        var t = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        round(a, b.w0, &t)
+        round(a, b.w1, &t)
+        round(a, b.w2, &t)
+        round(a, b.w3, &t)
+        return reduceOnce(UInt256(w0: t.0, w1: t.1, w2: t.2, w3: t.3), carry: t.4)
+    }
+
+    /// t = (t + a·word + q·m) / 2⁶⁴, q chosen so the division is exact.
+    @inline(__always)
+    private func round(_ a: UInt256, _ word: UInt64, _ t: inout (UInt64, UInt64, UInt64, UInt64, UInt64)) {
+        var carry: UInt64 = 0
+        let t0 = multiplyAdd(t.0, a.w0, word, &carry)
+        let t1 = multiplyAdd(t.1, a.w1, word, &carry)
+        let t2 = multiplyAdd(t.2, a.w2, word, &carry)
+        let t3 = multiplyAdd(t.3, a.w3, word, &carry)
+        let (s4, c4) = addWords(t.4, carry, 0)
+        let q = t0 &* inverse
+        carry = 0
+        _ = multiplyAdd(t0, q, modulus.w0, &carry)
+        t.0 = multiplyAdd(t1, q, modulus.w1, &carry)
+        t.1 = multiplyAdd(t2, q, modulus.w2, &carry)
+        t.2 = multiplyAdd(t3, q, modulus.w3, &carry)
+        let (s3, c3) = addWords(s4, carry, 0)
+        t.3 = s3
+        t.4 = c4 &+ c3
     }
 
     /// Subtracts the modulus once when value (with its carry word) is at least the modulus.
