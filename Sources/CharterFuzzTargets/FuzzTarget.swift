@@ -37,8 +37,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     /// A fabric-ca SQLite registry built from the input, through `charter server import`.
     case importDB = "import"
     /// Idemix messages as a client or a fabric-ca home hands them over: issuer public keys,
-    /// credentials, revocation information, credential requests (JSON), SignerConfigs; the
-    /// first byte picks the decoder.
+    /// credentials, revocation information, credential requests (JSON), SignerConfigs, token
+    /// signatures; the first byte picks the decoder.
     case idemix
 
     /// The route target's server, made on first use and shared by every input of the process.
@@ -105,7 +105,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .idemix:
             guard let selector = input.first else { return }
             let body = Array(input.dropFirst())
-            switch selector % 5 {
+            switch selector % 6 {
+            case 5: _ = try? Signature(serialized: body)
             case 0: _ = try? IssuerPublicKey(serialized: body)
             case 1: _ = try? Credential(serialized: body)
             case 2: _ = try? CredentialRevocationInformation(serialized: body, key: Self.revocationKey)

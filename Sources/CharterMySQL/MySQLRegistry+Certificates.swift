@@ -167,6 +167,14 @@ extension MySQLRegistry {
         }
     }
 
+    public func goodIdemixCredentials(of id: String) async throws -> Int {
+        try await run { connection in
+            try connection.execute(
+                "SELECT count(*) FROM idemix_credentials WHERE enrollment_id = \(id) AND status = 'good'"
+            ).integer() ?? 0
+        }
+    }
+
     public func idemixCredentialStatus(revocationHandle: Int) async throws -> String? {
         try await run { connection in
             try connection.execute(

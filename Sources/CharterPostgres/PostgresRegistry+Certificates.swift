@@ -200,6 +200,17 @@ extension PostgresRegistry {
         }
     }
 
+    public func goodIdemixCredentials(of id: String) async throws -> Int {
+        try await read { connection in
+            let rows = try await connection.query(
+                "SELECT count(*) FROM idemix_credentials WHERE enrollment_id = \(id) AND status = 'good'",
+                logger: logger
+            )
+            for try await count in rows.decode(Int.self) { return count }
+            return 0
+        }
+    }
+
     public func idemixCredentialStatus(revocationHandle: Int) async throws -> String? {
         try await read { connection in
             let rows = try await connection.query(

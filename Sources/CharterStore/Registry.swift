@@ -84,6 +84,8 @@ public protocol Registry: TransparencyLogStore {
     func record(_ credential: IdemixCredentialRecord) async throws
     /// The status of the credential with this revocation handle ("good", "revoked"), if recorded.
     func idemixCredentialStatus(revocationHandle: Int) async throws -> String?
+    /// How many unrevoked Idemix credentials the identity holds (an Idemix token needs one).
+    func goodIdemixCredentials(of id: String) async throws -> Int
     /// Every affiliation path.
     func affiliations() async throws -> [String]
     /// Adds an affiliation; its parent must exist unless `createParents`.

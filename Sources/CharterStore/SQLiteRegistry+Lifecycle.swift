@@ -211,6 +211,16 @@ extension SQLiteRegistry {
         }
     }
 
+    public func goodIdemixCredentials(of id: String) async throws -> Int {
+        try await read { db in
+            try Int.fetchOne(
+                db,
+                sql: "SELECT count(*) FROM idemix_credentials WHERE enrollment_id = ? AND status = 'good'",
+                arguments: [id]
+            ) ?? 0
+        }
+    }
+
     public func idemixCredentialStatus(revocationHandle: Int) async throws -> String? {
         try await read { db in
             try String.fetchOne(

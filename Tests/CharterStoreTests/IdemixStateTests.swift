@@ -26,13 +26,25 @@ import Testing
     {
         let registry = try await backend.open(affiliations: ["org1"])
         try await registry.insert(
-            Identity(id: "anon", type: "client", affiliation: "org1", attributes: [], maxEnrollments: -1, secretHash: "h")
+            Identity(
+                id: "anon",
+                type: "client",
+                affiliation: "org1",
+                attributes: [],
+                maxEnrollments: -1,
+                secretHash: "h"
+            )
         )
         #expect(try await registry.current(.idemixRevocationHandle) == 0)
         let handle = try await registry.next(.idemixRevocationHandle)
         #expect(try await registry.current(.idemixRevocationHandle) == handle)
         try await registry.record(
-            IdemixCredentialRecord(revocationHandle: handle, enrollmentID: "anon", credential: [1, 2, 3], issuedAt: Date())
+            IdemixCredentialRecord(
+                revocationHandle: handle,
+                enrollmentID: "anon",
+                credential: [1, 2, 3],
+                issuedAt: Date()
+            )
         )
         #expect(try await registry.idemixCredentialStatus(revocationHandle: handle) == "good")
         // A handle is recorded once.

@@ -169,3 +169,21 @@ def test_charter_enroll_writes_fabric_ca_clients_files_and_a_fabric_msp(tmp_path
         assert refused.returncode != 0 and "idemix" in refused.stderr
     finally:
         server.stop()
+
+
+def test_malformed_idemix_tokens_are_refused():
+    server = Server().start()
+    try:
+        for header in ("idemix.1.admin.AAAA", "idemix.2.admin.AAAA", "idemix.1.admin", "idemix.1.nobody.AAAA",
+                       "idemix.1.admin.!!!", "idemix." + "1" * 20000):
+            status, raw, _ = server.request("POST", "/idemix/cri", {}, {"Authorization": header})
+            body = json.loads(raw)
+            assert status == 401 and body["errors"][0]["code"] == 20, (header[:40], body)
+        # an identity with a credential, and a signature that is not one
+        nonce, issuer = nonce_and_key(server)
+        assert credential_call(server, credential_request(issuer, nonce))[0] == 201
+        bogus = base64.b64encode(bytes([0x0A, 0x44]) + os.urandom(68)).decode()
+        status, raw, _ = server.request("POST", "/idemix/cri", {}, {"Authorization": f"idemix.1.admin.{bogus}"})
+        assert status == 401
+    finally:
+        server.stop()

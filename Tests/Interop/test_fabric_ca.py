@@ -323,3 +323,21 @@ def test_a_fabric_ca_homes_idemix_issuer_keys_keep_working_after_import(fabric_c
         assert open(home / "msp" / "IssuerPublicKey", "rb").read() == open(source / "IssuerPublicKey", "rb").read()
     finally:
         server.stop()
+
+
+def test_fabric_ca_client_authenticates_with_an_idemix_token(fabric_ca, server, tmp_path):
+    """With only an Idemix credential in its home, fabric-ca-client signs its requests with an
+    Idemix token (`idemix.1.<id>.<signature>`); Charter verifies it, until the identity is revoked."""
+    admin = tmp_path / "admin"
+    client(fabric_ca, admin, f"https://admin:adminpw@localhost:{server.port}", "enroll", ca_file=server.ca_file)
+    client(fabric_ca, admin, server, "register", "--id.name", "anonreg", "--id.secret", "anonregpw",
+           "--id.type", "client", "--id.affiliation", "org1", "--id.attrs", "hf.Registrar.Roles=client")
+    anon = tmp_path / "anonreg"
+    client(fabric_ca, anon, f"https://anonreg:anonregpw@localhost:{server.port}", "enroll",
+           "--enrollment.type", "idemix", ca_file=server.ca_file)
+    assert not os.path.exists(anon / "msp" / "signcerts" / "cert.pem")
+    listed = client(fabric_ca, anon, server, "identity", "list", "--id", "anonreg")
+    assert "Name: anonreg" in listed.stdout, listed.stdout + listed.stderr
+    client(fabric_ca, admin, server, "revoke", "-e", "anonreg")
+    refused = client(fabric_ca, anon, server, "identity", "list", "--id", "anonreg", check=False)
+    assert refused.returncode != 0 and "Authentication failure" in refused.stderr, refused.stderr

@@ -2,8 +2,10 @@
 // the key of a certificate this CA issued and still stands behind (every other call).
 
 import CharterCore
+import CharterIdemix
 import CharterLDAP
 import CharterStore
+import Crypto
 import Foundation
 import Hummingbird
 import NIOPosix
@@ -21,6 +23,8 @@ struct Authenticator: Sendable {
     /// `FABRIC_CA_SERVER_COMPATIBILITY_MODE_V1_3`, off by default.
     let acceptsLegacyTokens: Bool
     let metrics: ServerMetrics
+    /// The CA's Idemix issuer key: fabric-ca also takes an Idemix signature as a token.
+    let idemixIssuer: IssuerPublicKey
     /// Callers' certificates as parsed from their tokens (a few hundred identities send the same
     /// bytes with every request); revocation and the signature are still checked every time.
     let certificates = BoundedCache<String, AuthorizationToken.ParsedCertificate>(capacity: 256)
@@ -63,6 +67,7 @@ struct Authenticator: Sendable {
     /// Token authentication: the identity named by a valid, recorded, unrevoked certificate.
     func token(_ request: Request, body: [UInt8]) async throws -> Identity {
         let header = try authorizationHeader(request)
+        if header.hasPrefix("idemix.") { return try await idemixToken(header, request: request, body: body) }
         let token = try AuthorizationToken(header: header, certificates: certificates)
         try token.verify(
             method: request.method.rawValue,
@@ -104,6 +109,52 @@ struct Authenticator: Sendable {
         guard !identity.revoked else {
             throw CharterError.authentication("Identity '\(identity.id)' is revoked")
         }
+        return identity
+    }
+
+    /// fabric-ca's Idemix token, `idemix.1.<enrollment ID>.<base64 signature>`: a signature of
+    /// knowledge of a credential of this CA's issuer disclosing the enrollment ID, over the SHA-256
+    /// of `method.b64(URI).b64(body)`. The identity must hold an unrevoked credential and not be
+    /// revoked. The check (a pairing and some twenty multiplications) runs off the event loop.
+    func idemixToken(_ header: String, request: Request, body: [UInt8]) async throws -> Identity {
+        let parts = header.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 4 else {
+            throw CharterError.authentication(
+                "Invalid Idemix token format; token format must be: 'idemix.<version>.<enrollment ID>.<base64 encoding of Idemix signature bytes>'"
+            )
+        }
+        guard parts[1] == "1" else {
+            throw CharterError.authentication("Invalid version found in the Idemix token. Version must be 1")
+        }
+        let id = parts[2]
+        guard parts[3].utf8.count <= 16_384, let bytes = Data(base64Encoded: parts[3]) else {
+            throw CharterError.authentication("The Idemix token's signature is not base64")
+        }
+        guard try await registry.goodIdemixCredentials(of: id) > 0 else {
+            throw CharterError.authentication("Enrollment ID '\(id)' does not have any Idemix credentials")
+        }
+        let uri = Data((request.head.path ?? "/").utf8).base64EncodedString()
+        let message = Array(
+            SHA256.hash(data: Array("\(request.method.rawValue).\(uri).\(Data(body).base64EncodedString())".utf8))
+        )
+        let issuer = idemixIssuer
+        let enrollmentID = Scalar(hashing: Array(id.utf8))
+        do {
+            try await NIOThreadPool.singleton.runIfActive {
+                try Signature(serialized: Array(bytes)).verify(
+                    issuer: issuer,
+                    message: message,
+                    disclosed: [2: enrollmentID]
+                )
+            }
+        } catch let error as IdemixError {
+            throw CharterError.authentication("Failed to verify the Idemix token: \(error)")
+        }
+        if let directory { return try Self.identity(of: try await directory.lookup(id)) }
+        guard let identity = try await registry.identity(id) else {
+            throw CharterError.authentication("The Idemix token names no registered identity")
+        }
+        guard !identity.revoked else { throw CharterError.authentication("Identity '\(id)' is revoked") }
         return identity
     }
 

@@ -61,7 +61,8 @@ struct CAService: Sendable {
             authority: home.authority,
             passwordAttempts: configuration.cfg.identities.passwordattempts,
             acceptsLegacyTokens: configuration.compatibility.v1_3,
-            metrics: metrics
+            metrics: metrics,
+            idemixIssuer: home.idemix.key.publicKey
         )
     }
 
