@@ -305,3 +305,24 @@ def test_a_renewed_root_keeps_old_leaves_verifying_and_gives_new_ones_its_new_va
         assert stored == served
     finally:
         server.stop()
+
+
+def test_each_ca_has_its_own_idemix_issuer(multi):
+    """Idemix per CA, named by `caname` as fabric-ca-client sends it: each CA's own issuer key in
+    cainfo, and a credential request goes to the CA whose nonce it answers."""
+    import base64
+    from idemix_client import IssuerKey, credential_request
+    keys = {name: json.loads(multi.request("POST", "/cainfo", {"caname": name})[1])["result"]["IssuerPublicKey"]
+            for name in ("", "ca1")}
+    assert keys[""] and keys["ca1"] and keys[""] != keys["ca1"]
+    auth = {"Authorization": "Basic " + base64.b64encode(b"admin:adminpw").decode()}
+    status, raw, _ = multi.request("POST", "/idemix/credential", {"request": None, "caname": "ca1"}, auth)
+    result = json.loads(raw)["result"]
+    assert status == 201 and result["CAInfo"]["IssuerPublicKey"] == keys["ca1"]
+    request = credential_request(IssuerKey(base64.b64decode(keys["ca1"])), base64.b64decode(result["Nonce"]))
+    # ca1's nonce is unknown to the default CA
+    status, _, _ = multi.request("POST", "/idemix/credential", {"request": request, "caname": ""}, auth)
+    assert status == 400
+    # ca1 still holds it: the credential comes from ca1's issuer
+    status, raw, _ = multi.request("POST", "/idemix/credential", {"request": request, "caname": "ca1"}, auth)
+    assert status == 201 and json.loads(raw)["result"]["Attrs"]["EnrollmentID"] == "admin", raw
