@@ -18,7 +18,7 @@ extension ServerCommand {
                 ? "mariadb-dump --single-transaction (or mysqldump)" : "pg_dump or pg_basebackup"
             throw CharterError(
                 .configuration,
-                "This registry is on \(configuration.db.type): back it up with \(tools) (see README, Backup)"
+                "This registry is on \(configuration.db.type): back it up with \(tools) (see docs/operators/backup-and-restore.md)"
             )
         }
         return database

@@ -13,7 +13,7 @@ struct Charter: AsyncParsableCommand {
             ServerCommand.self, Enroll.self, Reenroll.self, Register.self, Revoke.self, GenCRL.self, GetCAInfo.self,
             IdentityCommand.self, AffiliationCommand.self, CertificateCommand.self, CryptogenCommand.self,
             AuditCommand.self, RenewCommand.self, LogCommand.self,
-            Version.self,
+            Version.self, DocsCommand.self,
         ]
     )
 }

@@ -64,11 +64,14 @@ import Testing
         }
     }
 
-    @Test func readmeListsEveryKeyThatIsRefusedOrHasNoEffect() throws {
-        let readme = try String(contentsOf: Self.repository.appendingPathComponent("README.md"), encoding: .utf8)
+    @Test func theClientPageExplainsEveryKeyThatIsRefusedOrHasNoEffect() throws {
+        let page = try String(
+            contentsOf: Self.repository.appendingPathComponent("docs/users/client.md"),
+            encoding: .utf8
+        )
         for key in ConfigurationKeys.client.keys {
             if case .honoured = key.treatment { continue }
-            #expect(readme.contains("`\(key.path)`"), "README names \(key.path)")
+            #expect(page.contains("`\(key.path)`"), "docs/users/client.md names \(key.path)")
         }
     }
 }

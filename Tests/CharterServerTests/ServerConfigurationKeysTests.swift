@@ -70,11 +70,14 @@ import Testing
         }
     }
 
-    @Test func readmeListsEveryKeyThatIsRefusedOrHasNoEffect() throws {
-        let readme = try String(contentsOf: Self.repository.appendingPathComponent("README.md"), encoding: .utf8)
+    @Test func theConfigurationPageExplainsEveryKeyThatIsRefusedOrHasNoEffect() throws {
+        let page = try String(
+            contentsOf: Self.repository.appendingPathComponent("docs/operators/configuration.md"),
+            encoding: .utf8
+        )
         for key in ConfigurationKeys.server.keys {
             if case .honoured = key.treatment { continue }
-            #expect(readme.contains("`\(key.path)`"), "README names \(key.path)")
+            #expect(page.contains("`\(key.path)`"), "docs/operators/configuration.md names \(key.path)")
         }
     }
 }

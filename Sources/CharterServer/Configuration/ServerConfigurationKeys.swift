@@ -1,8 +1,8 @@
 // Every key of fabric-ca-server-config.yaml (1.5) and of Charter's own server configuration, in
 // one of three classes: honoured, accepted with no effect (and why), or refused unless set to a
 // value that asks for nothing. The loader, `FABRIC_CA_SERVER_*` variables and the generic
-// `--<key>` flags all go through this table; README's configuration reference lists its refused
-// and no-effect keys, and a test keeps the two the same.
+// `--<key>` flags all go through this table; docs/reference/configuration.md is generated from it,
+// docs/operators/configuration.md explains its refused and no-effect keys, and tests keep both current.
 
 import CharterConfiguration
 
