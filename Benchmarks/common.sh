@@ -25,3 +25,11 @@ commits_of() {
     done
     echo unknown
 }
+
+# use_work_folder: WORK, a temporary folder, and PIDS, the processes to stop: both are cleaned up
+# when the runner exits.
+use_work_folder() {
+    WORK="$(mktemp -d)"
+    PIDS=()
+    trap 'for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done; rm -rf "$WORK"' EXIT
+}

@@ -17,13 +17,7 @@ if [ ! -x "$FABRIC_CA_BIN/fabric-ca-client" ]; then
     echo "fabric-ca binaries not found (FABRIC_CA_BIN or .build-interop/fabric-ca/bin): run Scripts/interop.sh once" >&2
     exit 1
 fi
-WORK="$(mktemp -d)"
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
+use_work_folder
 
 cpu_seconds() { awk '{ printf "%.3f", ($14 + $15) / 100 }' "/proc/$1/stat"; }
 

@@ -10,13 +10,7 @@ SECONDS_PER_PHASE="${1:-5}"
 source Benchmarks/common.sh
 PORT="${CHARTER_BENCH_PORT:-17254}"
 PG_BIN="$(dirname "$(readlink -f "$(command -v initdb || ls /usr/lib/postgresql/*/bin/initdb | tail -1)")")"
-WORK="$(mktemp -d)"
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
+use_work_folder
 
 # PostgreSQL refuses to run as root: under root the cluster belongs to nobody.
 AS_OWNER=()
