@@ -5,7 +5,9 @@
 protocol CurveField: Sendable, Hashable {
     static var zero: Self { get }
     static var one: Self { get }
-    /// 3·b of the curve over this field (the complete formulas use it).
+    /// b of the curve over this field.
+    static var curveB: Self { get }
+    /// 3·b (the complete formulas use it).
     static var curveB3: Self { get }
     static func + (a: Self, b: Self) -> Self
     static func - (a: Self, b: Self) -> Self
@@ -18,10 +20,12 @@ protocol CurveField: Sendable, Hashable {
 
 extension Fp: CurveField {
     /// G1: y² = x³ + 3.
+    static let curveB = Fp(small: 3)
     static let curveB3 = Fp(small: 9)
 }
 
 extension Fp2: CurveField {
     /// G2 lies on the M-type twist y² = x³ + 3ξ.
+    static let curveB = Fp2(Fp(small: 3), Fp(small: 3))
     static let curveB3 = Fp2(Fp(small: 9), Fp(small: 9))
 }

@@ -18,13 +18,8 @@ struct CurvePoint<Field: CurveField>: Sendable {
 
     /// The affine point (x, y); nil when it is not on the curve.
     init?(affineX: Field, affineY: Field) {
-        guard affineY * affineY == affineX * affineX * affineX + Self.b else { return nil }
+        guard affineY * affineY == affineX * affineX * affineX + Field.curveB else { return nil }
         self.init(x: affineX, y: affineY, z: .one)
-    }
-
-    static var b: Field {
-        // b = b3 / 3; computed once per use from the table constant.
-        Field.curveB3 * (Field.one + Field.one + Field.one).inverse
     }
 
     var isIdentity: Bool { z.isZero }

@@ -72,11 +72,13 @@ extension CAService {
             throw CharterError(.invalidRequest, "Invalid Idemix credential request: \(error)")
         }
         let handle = try await registry.next(.idemixRevocationHandle)
-        let role = caller.attributes.first { $0.name == "role" }.flatMap { Int($0.value) } ?? 1
+        // fabric-ca: the `role` attribute when it is a number, else 1 (member).
+        let role = caller.attributes.first { $0.name == "role" }.flatMap { Int32($0.value) }.map(Int.init)
+            .flatMap { $0 >= 0 ? $0 : nil } ?? 1
         let handleText = String(handle)
         let attributes: [String: (value: Scalar, wire: String)] = [
             "OU": (Scalar(hashing: Array(caller.affiliation.utf8)), GoJSON.quote(caller.affiliation)),
-            "Role": (Scalar(UInt64(clamping: max(role, 0))), String(role)),
+            "Role": (Scalar(UInt64(clamping: role)), String(role)),
             "EnrollmentID": (Scalar(hashing: Array(caller.id.utf8)), GoJSON.quote(caller.id)),
             "RevocationHandle": (Scalar(hashing: Array(handleText.utf8)), GoJSON.quote(handleText)),
         ]
