@@ -73,7 +73,8 @@ extension CAService {
         }
         let handle = try await registry.next(.idemixRevocationHandle)
         // fabric-ca: the `role` attribute when it is a number, else 1 (member).
-        let role = caller.attributes.first { $0.name == "role" }.flatMap { Int32($0.value) }.map(Int.init)
+        let role =
+            caller.attributes.first { $0.name == "role" }.flatMap { Int32($0.value) }.map(Int.init)
             .flatMap { $0 >= 0 ? $0 : nil } ?? 1
         let handleText = String(handle)
         let attributes: [String: (value: Scalar, wire: String)] = [
