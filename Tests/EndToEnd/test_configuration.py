@@ -20,7 +20,7 @@ def server_command(verb, home, *args, env=None):
 REFUSED = [
     ("cors.enabled", "cors:\n  enabled: true\n  origins: ['*']\n", {}, []),
     ("bccsp.pkcs11.altid", "bccsp:\n  default: PKCS11\n  pkcs11:\n    altid: key7\n", {}, []),
-    ("idemix.rhpoolsize", "idemix:\n  rhpoolsize: 5\n", {}, []),
+    ("idemix.curve", "idemix:\n  curve: gurvy.Bn254\n", {}, []),
     ("bccsp.pkcs11.altid", "", {"FABRIC_CA_SERVER_BCCSP_PKCS11_ALTID": "key7"}, []),
     ("cors.enabled", "", {}, ["--cors.enabled"]),
     ("tls.enable", "tls:\n  enable: false\n", {}, []),
