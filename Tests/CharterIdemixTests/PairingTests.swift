@@ -40,3 +40,23 @@ import Testing
         #expect(G1(x: Array(bytes.dropFirst()), y: bytes) == nil)
     }
 }
+
+@Suite struct TargetFieldTests {
+    /// A pairing value, so the element is not a special one.
+    static let element = Pairing.miller(Scalar(7) * G1.generator, G2.generator)
+
+    @Test func inverseFrobeniusAndConjugateBehave() {
+        let f = Self.element
+        let g = Pairing.miller(G1.generator, Scalar(3) * G2.generator)
+        #expect(f * f.inverse == .one)
+        #expect(f.conjugate.conjugate == f && f.conjugate != f)
+        // p² Frobenius is a ring map of order 6 on 𝔽p¹²
+        #expect((f * g).frobeniusSquared == f.frobeniusSquared * g.frobeniusSquared)
+        var image = f
+        for _ in 0..<6 { image = image.frobeniusSquared }
+        #expect(image == f && f.frobeniusSquared != f)
+        // the result of the final exponentiation has order r
+        let value = Pairing.finalExponentiation(f)
+        #expect(value != .one && value.power(bigEndian: Scalar.order.bigEndianBytes) == .one)
+    }
+}
