@@ -175,14 +175,6 @@ extension MySQLRegistry {
         }
     }
 
-    public func idemixCredentialStatus(revocationHandle: Int) async throws -> String? {
-        try await run { connection in
-            try connection.execute(
-                "SELECT status FROM idemix_credentials WHERE revocation_handle = \(revocationHandle)"
-            ).named.first?.text("status")
-        }
-    }
-
     public func countUnrevoked(notAfterFrom start: Date, to end: Date) async throws -> Int {
         try await run { connection in
             try connection.execute(

@@ -211,17 +211,6 @@ extension PostgresRegistry {
         }
     }
 
-    public func idemixCredentialStatus(revocationHandle: Int) async throws -> String? {
-        try await read { connection in
-            let rows = try await connection.query(
-                "SELECT status FROM idemix_credentials WHERE revocation_handle = \(revocationHandle)",
-                logger: logger
-            )
-            for try await status in rows.decode(String.self) { return status }
-            return nil
-        }
-    }
-
     public func countUnrevoked(notAfterFrom start: Date, to end: Date) async throws -> Int {
         try await read { connection in
             let rows = try await connection.query(

@@ -82,8 +82,6 @@ public protocol Registry: TransparencyLogStore {
     func takeIdemixNonce(_ nonce: [UInt8], at date: Date) async throws -> Bool
     /// Records an issued Idemix credential; the credentials of an identity are revoked with it.
     func record(_ credential: IdemixCredentialRecord) async throws
-    /// The status of the credential with this revocation handle ("good", "revoked"), if recorded.
-    func idemixCredentialStatus(revocationHandle: Int) async throws -> String?
     /// How many unrevoked Idemix credentials the identity holds (an Idemix token needs one).
     func goodIdemixCredentials(of id: String) async throws -> Int
     /// Every affiliation path.

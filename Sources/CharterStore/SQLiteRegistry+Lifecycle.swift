@@ -221,16 +221,6 @@ extension SQLiteRegistry {
         }
     }
 
-    public func idemixCredentialStatus(revocationHandle: Int) async throws -> String? {
-        try await read { db in
-            try String.fetchOne(
-                db,
-                sql: "SELECT status FROM idemix_credentials WHERE revocation_handle = ?",
-                arguments: [revocationHandle]
-            )
-        }
-    }
-
     // MARK: affiliations
 
     public func affiliations() async throws -> [String] {

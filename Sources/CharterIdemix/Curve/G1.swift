@@ -10,9 +10,6 @@ public struct G1: Sendable, Equatable {
     /// AMCL's generator (1, 2).
     public static let generator = G1(CurvePoint(x: Fp(small: 1), y: Fp(small: 2), z: .one))
 
-    /// The identity.
-    public static let identity = G1(.identity)
-
     /// The point with these affine coordinates (32 big-endian bytes each, as in an `amcl.ECP`);
     /// nil when a coordinate is not a field element or the point is not on the curve. Every point
     /// of the curve is in G1 (cofactor 1).
