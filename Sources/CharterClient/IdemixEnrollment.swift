@@ -98,7 +98,7 @@ public struct IdemixEnrollment: Sendable {
             try folder.write("msp/IssuerPublicKey", Data(issuer.serialized), mode: 0o644)
             try folder.write(
                 "msp/RevocationPublicKey",
-                try Self.base64(second.caInfo.issuerRevocationPublicKey, "IssuerRevocationPublicKey").data,
+                Data(try Self.base64(second.caInfo.issuerRevocationPublicKey, "IssuerRevocationPublicKey")),
                 mode: 0o644
             )
             try folder.write("user/SignerConfig", Data(config.protobuf), mode: 0o600)
@@ -119,12 +119,14 @@ public struct IdemixEnrollment: Sendable {
         do {
             let credential = try Credential(serialized: credentialBytes)
             try credential.verify(secret: secret, issuer: issuer)
-            let expected: [String: Scalar] = [
-                "OU": Scalar(hashing: Array(ou.utf8)), "Role": Scalar(UInt64(clamping: max(role, 0))),
-                "EnrollmentID": Scalar(hashing: Array(enrollmentID.utf8)),
-                "RevocationHandle": Scalar(hashing: Array(handle.utf8)),
-            ]
-            for (name, value) in zip(issuer.attributeNames, credential.attributes) where expected[name] != value {
+            let expected = FabricAttributes(
+                organizationalUnit: ou,
+                role: role,
+                enrollmentID: enrollmentID,
+                revocationHandle: handle
+            )
+            for (name, value) in zip(issuer.attributeNames, credential.attributes)
+            where expected.value(named: name) != value {
                 throw IdemixError.invalidProof("the credential's \(name) is not the one the CA lists")
             }
             let revocationPEM = String(
@@ -155,8 +157,4 @@ public struct IdemixEnrollment: Sendable {
         }
         return Array(data)
     }
-}
-
-extension Array where Element == UInt8 {
-    fileprivate var data: Data { Data(self) }
 }

@@ -35,6 +35,20 @@ import Testing
         #expect(credential.attributes[0] == Scalar(hashing: Array("org1.department1".utf8)))
         #expect(credential.attributes[1] == Scalar(1))
         #expect(credential.attributes[2] == Scalar(hashing: Array("peer0".utf8)))
+        // …which is what FabricAttributes encodes (1.5.5 put the raw handle; 1.5.21 hashes its text).
+        let fabric = FabricAttributes(
+            organizationalUnit: "org1.department1",
+            role: 1,
+            enrollmentID: "peer0",
+            revocationHandle: "1"
+        )
+        #expect(
+            ["OU", "Role", "EnrollmentID"].map { fabric.value(named: $0) } == Array(credential.attributes.prefix(3))
+        )
+        #expect(
+            fabric.value(named: "RevocationHandle") == Scalar(hashing: Array("1".utf8))
+                && fabric.value(named: "x") == nil
+        )
     }
 
     @Test func fabricCACRIVerifiesWithTheRevocationKey() throws {
@@ -56,7 +70,7 @@ import Testing
         let attributes = [
             Scalar(hashing: Array("org1".utf8)), Scalar(1), Scalar(hashing: Array("alice".utf8)), Scalar(7),
         ]
-        let credential = try key.issue(request, attributes: attributes)
+        let credential = try key.issue(try request.verify(key.publicKey), attributes: attributes)
         let read = try Credential(serialized: credential.serialized)
         try read.verify(secret: secret, issuer: key.publicKey)
         #expect(throws: IdemixError.self) { try read.verify(secret: Scalar.random(), issuer: key.publicKey) }
@@ -70,7 +84,13 @@ import Testing
             proofC: request.proofC,
             proofS: request.proofS + Scalar(1)
         )
-        #expect(throws: IdemixError.self) { try key.issue(wrong, attributes: attributes) }
+        #expect(throws: IdemixError.self) { try key.issue(try wrong.verify(key.publicKey), attributes: attributes) }
+        // A request checked against another issuer key is not signed by this one.
+        let other = IssuerKey.generate()
+        let elsewhere = CredentialRequest(secret: secret, nonce: nonce, issuer: other.publicKey)
+        #expect(throws: IdemixError.self) {
+            try key.issue(try elsewhere.verify(other.publicKey), attributes: attributes)
+        }
     }
 
     @Test func criRoundTrips() throws {

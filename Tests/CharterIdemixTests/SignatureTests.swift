@@ -13,7 +13,7 @@ import Testing
             Scalar(hashing: Array("org1".utf8)), Scalar(1), Scalar(hashing: Array("anon".utf8)),
             Scalar(hashing: Array("3".utf8)),
         ]
-        return (key, try key.issue(request, attributes: attributes), secret, attributes)
+        return (key, try key.issue(try request.verify(key.publicKey), attributes: attributes), secret, attributes)
     }
 
     @Test func aSignatureDisclosingTheEnrollmentIDVerifies() throws {

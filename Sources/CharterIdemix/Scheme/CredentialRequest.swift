@@ -26,12 +26,15 @@ public struct CredentialRequest: Sendable {
         self.proofS = proofS
     }
 
-    /// Checks the proof of knowledge of the nym's secret (`CredRequest.Check`).
-    public func verify(_ issuer: IssuerPublicKey) throws(IdemixError) {
+    /// Checks the proof of knowledge of the nym's secret (`CredRequest.Check`); what it returns is
+    /// what ``IssuerKey/issue(_:attributes:)`` signs, so a request is checked once, never skipped.
+    @discardableResult
+    public func verify(_ issuer: IssuerPublicKey) throws(IdemixError) -> VerifiedCredentialRequest {
         let t = proofS * issuer.hSk - proofC * nym
         guard Self.challenge(t: t, nym: nym, nonce: issuerNonce, issuer: issuer) == proofC else {
             throw .invalidProof("the credential request's zero-knowledge proof is invalid")
         }
+        return VerifiedCredentialRequest(nym: nym, issuerHash: issuer.hash)
     }
 
     /// The challenge over label ‖ t ‖ h_sk ‖ nym ‖ nonce ‖ ipk hash, in the Go code's fixed-size
@@ -43,6 +46,13 @@ public struct CredentialRequest: Sendable {
         data += [UInt8](repeating: 0, count: size - data.count)
         return Scalar(hashing: data)
     }
+}
+
+/// A credential request whose proof checked out against one issuer key.
+public struct VerifiedCredentialRequest: Sendable {
+    let nym: G1
+    /// The hash of the issuer key it was checked against.
+    let issuerHash: [UInt8]
 }
 
 extension CredentialRequest: Codable {

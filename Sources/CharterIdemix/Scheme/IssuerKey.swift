@@ -51,9 +51,12 @@ public struct IssuerKey: Sendable {
         self.publicKey = publicKey
     }
 
-    /// Signs a checked request: the BBS+ signature (A, B, e, s) on the nym and the attribute values.
-    public func issue(_ request: CredentialRequest, attributes: [Scalar]) throws(IdemixError) -> Credential {
-        try request.verify(publicKey)
+    /// Signs a request checked against this key: the BBS+ signature (A, B, e, s) on the nym and the
+    /// attribute values.
+    public func issue(_ request: VerifiedCredentialRequest, attributes: [Scalar]) throws(IdemixError) -> Credential {
+        guard request.issuerHash == publicKey.hash else {
+            throw .invalidValue("the credential request was checked against another issuer key")
+        }
         guard attributes.count == publicKey.attributeNames.count else {
             throw .invalidValue("\(attributes.count) attribute values for \(publicKey.attributeNames.count) names")
         }

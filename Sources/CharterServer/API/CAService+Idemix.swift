@@ -66,8 +66,9 @@ extension CAService {
         guard try await registry.takeIdemixNonce(request.issuerNonce, at: Date()) else {
             throw CharterError(.invalidRequest, "Invalid nonce: it is unknown, was used already or has expired")
         }
+        let verified: VerifiedCredentialRequest
         do {
-            try request.verify(idemix.key.publicKey)
+            verified = try request.verify(idemix.key.publicKey)
         } catch {
             throw CharterError(.invalidRequest, "Invalid Idemix credential request: \(error)")
         }
@@ -77,23 +78,28 @@ extension CAService {
             caller.attributes.first { $0.name == "role" }.flatMap { Int32($0.value) }.map(Int.init)
             .flatMap { $0 >= 0 ? $0 : nil } ?? 1
         let handleText = String(handle)
-        let attributes: [String: (value: Scalar, wire: String)] = [
-            "OU": (Scalar(hashing: Array(caller.affiliation.utf8)), GoJSON.quote(caller.affiliation)),
-            "Role": (Scalar(UInt64(clamping: role)), String(role)),
-            "EnrollmentID": (Scalar(hashing: Array(caller.id.utf8)), GoJSON.quote(caller.id)),
-            "RevocationHandle": (Scalar(hashing: Array(handleText.utf8)), GoJSON.quote(handleText)),
+        let certified = FabricAttributes(
+            organizationalUnit: caller.affiliation,
+            role: role,
+            enrollmentID: caller.id,
+            revocationHandle: handleText
+        )
+        // The attributes as the response lists them (JSON values).
+        let listed = [
+            "OU": GoJSON.quote(caller.affiliation), "Role": String(role), "EnrollmentID": GoJSON.quote(caller.id),
+            "RevocationHandle": GoJSON.quote(handleText),
         ]
         let names = idemix.key.publicKey.attributeNames
         let values = try names.map { name in
-            guard let attribute = attributes[name] else {
+            guard let value = certified.value(named: name) else {
                 throw CharterError(
                     .internalError,
                     "The Idemix issuer key certifies '\(name)', which Charter cannot fill in"
                 )
             }
-            return attribute.value
+            return value
         }
-        let credential = try idemix.key.issue(request, attributes: values).serialized
+        let credential = try idemix.key.issue(verified, attributes: values).serialized
         // On record before it is returned.
         try await registry.record(
             IdemixCredentialRecord(
@@ -108,7 +114,7 @@ extension CAService {
         }
         let information = try idemix.revocationInformation(epoch: try await idemixEpoch())
         let attributesJSON = names.sorted().compactMap { name in
-            attributes[name].map { "\(GoJSON.quote(name)):\($0.wire)" }
+            listed[name].map { "\(GoJSON.quote(name)):\($0)" }
         }.joined(separator: ",")
         return idemixResponse(
             credential: Data(credential).base64EncodedString(),

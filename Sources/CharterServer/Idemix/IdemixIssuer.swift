@@ -27,10 +27,7 @@ public struct IdemixIssuer: Sendable {
     /// not all of them, or any that does not parse or match, stops the start: replacing them would
     /// invalidate every credential issued.
     static func loadOrCreate(files: HomeFiles) throws -> IdemixIssuer {
-        let present =
-            files.exists(publicKeyFile) || files.exists(secretKeyFile)
-            || files.exists(revocationPublicKeyFile) || files.exists(revocationPrivateKeyFile)
-        if present { return try load(from: files, describing: files.resolve("")) }
+        if Self.files.contains(where: files.exists) { return try load(from: files, describing: files.resolve("")) }
         let issuer = IdemixIssuer(key: IssuerKey.generate(), revocationKey: P384.Signing.PrivateKey())
         try issuer.write(to: files)
         return issuer
