@@ -7,7 +7,6 @@ import re
 import shlex
 import socket
 import subprocess
-import tempfile
 
 import pytest
 
@@ -89,15 +88,14 @@ def code_lines(page):
     return lines
 
 
-def config_keys():
-    """Every key path of both tables (with `*` for any element)."""
-    text = generated("configuration")
-    return [re.compile("^" + re.escape(k).replace(r"\*", r"[^.]+") + "$")
-            for k in re.findall(r"^\| `([^`]+)` \|", text, re.M)]
-
-
 def key_paths():
+    """Every key path of both tables, `*` standing for any one element."""
     return re.findall(r"^\| `([^`]+)` \|", generated("configuration"), re.M)
+
+
+def config_keys():
+    """The key paths as patterns matching exactly one key."""
+    return [re.compile("^" + re.escape(k).replace(r"\*", r"[^.]+") + "$") for k in key_paths()]
 
 
 def names_a_key(name, paths):
