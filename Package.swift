@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "CharterPKCS11", targets: ["CharterPKCS11"]),
         .library(name: "CharterIdemix", targets: ["CharterIdemix"]),
         .library(name: "CharterImport", targets: ["CharterImport"]),
+        .library(name: "CharterACME", targets: ["CharterACME"]),
         .library(name: "CharterServer", targets: ["CharterServer"]),
         .library(name: "CharterCryptogen", targets: ["CharterCryptogen"]),
         .library(name: "CharterClient", targets: ["CharterClient"]),
@@ -61,6 +62,17 @@ let package = Package(
         .target(
             name: "CharterIdemix",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CharterACME",
+            dependencies: [
+                "CharterCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "X509", package: "swift-certificates"),
+            ],
             swiftSettings: swiftSettings
         ),
         .systemLibrary(name: "CLDAP", pkgConfig: "ldap", providers: [.apt(["libldap-dev"])]),
@@ -136,6 +148,7 @@ let package = Package(
         .target(
             name: "CharterServer",
             dependencies: [
+                "CharterACME",
                 "CharterIdemix",
                 "CharterCore",
                 "CharterConfiguration",
@@ -281,6 +294,17 @@ let package = Package(
         .testTarget(
             name: "CharterIdemixTests",
             dependencies: ["CharterIdemix", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CharterACMETests",
+            dependencies: [
+                "CharterACME", "CharterCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

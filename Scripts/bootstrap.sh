@@ -2,7 +2,7 @@
 # Installs what building Charter and running its tests need on a fresh Debian machine:
 # SQLite headers for GRDB, OpenLDAP's client library and slapd for the LDAP registry and its tests,
 # MariaDB's client library and server for the MySQL registry and its tests, SoftHSM2 for the HSM tests,
-# openssl for the end-to-end checks, chromium for the audit report test,
+# openssl for the end-to-end checks, lego, certbot and pebble's challtestsrv for the ACME tests, chromium for the audit report test,
 # PostgreSQL and HAProxy for the registry and replica tests (the tests start their own private
 # instances; nothing here runs as a service), and a Python virtualenv with the real clients the end-to-end tests drive (cryptography,
 # fabric-sdk-py).
@@ -30,6 +30,10 @@ command -v pkcs11-tool >/dev/null 2>&1 || need_apt+=(opensc)
 dpkg -s libmariadb-dev >/dev/null 2>&1 || need_apt+=(libmariadb-dev)
 [ -x /usr/sbin/mariadbd ] || need_apt+=(mariadb-server)
 command -v mariadb >/dev/null 2>&1 || need_apt+=(mariadb-client)
+# ACME is tested with the real lego and certbot clients; pebble's challtestsrv answers their DNS.
+command -v lego >/dev/null 2>&1 || need_apt+=(lego)
+command -v certbot >/dev/null 2>&1 || need_apt+=(certbot)
+command -v pebble-challtestsrv >/dev/null 2>&1 || need_apt+=(pebble)
 if [ ${#need_apt[@]} -gt 0 ]; then
     SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
     $SUDO apt-get update -qq

@@ -58,6 +58,23 @@ extension CAClient {
         try await call("POST", "/gencrl", body: try Self.json(request), authentication: .token(caller))
     }
 
+    /// `POST /eab`: an ACME external account binding key for identity `id`.
+    public func addExternalKey(_ request: ExternalKeyRequest, as caller: ClientIdentity) async throws -> ExternalKeyInfo {
+        try await call("POST", "/eab", body: try Self.json(request), authentication: .token(caller))
+    }
+
+    /// `GET /eab`: the keys of the identities the caller may see.
+    public func externalKeys(caName: String = "", as caller: ClientIdentity) async throws -> ExternalKeyList {
+        try await call("GET", "/eab" + Self.query(["ca": caName]), authentication: .token(caller))
+    }
+
+    /// `DELETE /eab/{kid}`.
+    public func removeExternalKey(_ kid: String, caName: String = "", as caller: ClientIdentity) async throws
+        -> ExternalKeyInfo
+    {
+        try await call("DELETE", "/eab/\(Self.segment(kid))" + Self.query(["ca": caName]), authentication: .token(caller))
+    }
+
     /// `GET /identities`.
     public func identities(caName: String = "", as caller: ClientIdentity) async throws -> IdentityListResponse {
         try await call("GET", "/identities" + Self.query(["ca": caName]), authentication: .token(caller))

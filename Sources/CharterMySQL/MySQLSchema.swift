@@ -102,5 +102,25 @@ enum MySQLSchema {
                 """,
             ]
         ),
+        (
+            "v3: ACME",
+            [
+                """
+                CREATE TABLE IF NOT EXISTS acme_objects (
+                    kind VARBINARY(32) NOT NULL,
+                    id VARBINARY(255) NOT NULL,
+                    account VARBINARY(255) NULL,
+                    lookup VARBINARY(255) NULL,
+                    created_at DATETIME(6) NOT NULL,
+                    expires_at DATETIME(6) NULL,
+                    version BIGINT NOT NULL,
+                    body MEDIUMBLOB NOT NULL,
+                    PRIMARY KEY (kind, id),
+                    UNIQUE INDEX acme_objects_lookup (kind, lookup),
+                    INDEX acme_objects_account (kind, account, created_at),
+                    INDEX acme_objects_expiry (kind, expires_at)) ENGINE=InnoDB
+                """,
+            ]
+        ),
     ]
 }

@@ -92,5 +92,25 @@ enum PostgresSchema {
                 "CREATE INDEX idemix_credentials_id ON idemix_credentials (enrollment_id)",
             ]
         ),
+        (
+            "v5: ACME",
+            [
+                """
+                CREATE TABLE acme_objects (
+                    kind text NOT NULL,
+                    id text NOT NULL,
+                    account text,
+                    lookup text,
+                    created_at timestamptz NOT NULL,
+                    expires_at timestamptz,
+                    version bigint NOT NULL,
+                    body bytea NOT NULL,
+                    PRIMARY KEY (kind, id))
+                """,
+                "CREATE UNIQUE INDEX acme_objects_lookup ON acme_objects (kind, lookup)",
+                "CREATE INDEX acme_objects_account ON acme_objects (kind, account, created_at)",
+                "CREATE INDEX acme_objects_expiry ON acme_objects (kind, expires_at)",
+            ]
+        ),
     ]
 }

@@ -84,6 +84,21 @@ public protocol Registry: TransparencyLogStore {
     func record(_ credential: IdemixCredentialRecord) async throws
     /// How many unrevoked Idemix credentials the identity holds (an Idemix token needs one).
     func goodIdemixCredentials(of id: String) async throws -> Int
+    /// The ACME object of `kind` with `id`.
+    func acmeObject(_ kind: ACMEObjectKind, id: String) async throws -> ACMEObject?
+    /// The ACME object of `kind` whose lookup key is `lookup`.
+    func acmeObject(_ kind: ACMEObjectKind, lookup: String) async throws -> ACMEObject?
+    /// The ACME objects of `kind` belonging to `account` (every one of the kind when nil), oldest first.
+    func acmeObjects(_ kind: ACMEObjectKind, account: String?) async throws -> [ACMEObject]
+    /// How many objects of `kind` `account` made since `date` (rate limits).
+    func countACMEObjects(_ kind: ACMEObjectKind, account: String, since date: Date) async throws -> Int
+    /// Saves `object`: version 0 inserts it, a later version replaces the stored one only if it
+    /// is still at `object.version`; a taken ID or lookup key, or a changed object, throws
+    /// `conflict`. Returns the saved version. Saving a nonce deletes expired ones.
+    @discardableResult
+    func saveACMEObject(_ object: ACMEObject) async throws -> Int
+    /// Deletes an object; true when it existed and had not expired at `date` (a nonce is taken once).
+    func removeACMEObject(_ kind: ACMEObjectKind, id: String, at date: Date) async throws -> Bool
     /// Every affiliation path.
     func affiliations() async throws -> [String]
     /// Adds an affiliation; its parent must exist unless `createParents`.

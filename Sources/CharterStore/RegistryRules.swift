@@ -56,4 +56,14 @@ public enum RegistryRules {
             throw CharterError(.invalidRequest, "An identity's enrollment ID cannot be changed")
         }
     }
+
+    /// A new ACME object whose ID or lookup key another holds.
+    public static func acmeTaken(_ object: ACMEObject) -> CharterError {
+        CharterError(.conflict, "ACME \(object.kind.rawValue) '\(object.id)' or its key is already on record")
+    }
+
+    /// An ACME object that changed since it was read.
+    public static func acmeChanged(_ object: ACMEObject) -> CharterError {
+        CharterError(.conflict, "ACME \(object.kind.rawValue) '\(object.id)' changed meanwhile: retry")
+    }
 }

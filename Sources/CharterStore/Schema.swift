@@ -120,6 +120,22 @@ enum Schema {
                 t.column("revoked_at", .datetime)
             }
         }
+        migrator.registerMigration("v6: ACME") { db in
+            try db.create(table: "acme_objects", options: .withoutRowID) { t in
+                t.column("kind", .text).notNull()
+                t.column("id", .text).notNull()
+                t.column("account", .text)
+                t.column("lookup", .text)
+                t.column("created_at", .datetime).notNull()
+                t.column("expires_at", .datetime)
+                t.column("version", .integer).notNull()
+                t.column("body", .blob).notNull()
+                t.primaryKey(["kind", "id"])
+            }
+            try db.create(index: "acme_objects_lookup", on: "acme_objects", columns: ["kind", "lookup"], unique: true)
+            try db.create(index: "acme_objects_account", on: "acme_objects", columns: ["kind", "account", "created_at"])
+            try db.create(index: "acme_objects_expiry", on: "acme_objects", columns: ["kind", "expires_at"])
+        }
         return migrator
     }
 }

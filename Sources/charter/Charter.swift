@@ -12,7 +12,7 @@ struct Charter: AsyncParsableCommand {
         subcommands: [
             ServerCommand.self, Enroll.self, Reenroll.self, Register.self, Revoke.self, GenCRL.self, GetCAInfo.self,
             IdentityCommand.self, AffiliationCommand.self, CertificateCommand.self, CryptogenCommand.self,
-            AuditCommand.self, RenewCommand.self, LogCommand.self,
+            AuditCommand.self, RenewCommand.self, LogCommand.self, ACMECommand.self,
             Version.self, DocsCommand.self,
         ]
     )

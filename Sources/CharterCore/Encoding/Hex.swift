@@ -31,7 +31,12 @@ public enum Hex {
 
     /// The canonical serial form fabric-ca stores: lower-case, no leading zeros.
     public static func canonicalSerial(_ string: String) -> String? {
-        guard let bytes = decode(string) else { return nil }
+        decode(string).map { canonicalSerial(bytes: $0) }
+    }
+
+    /// The registry's form of a serial given as big-endian bytes (DER content, with or without
+    /// a leading zero).
+    public static func canonicalSerial(bytes: some Sequence<UInt8>) -> String {
         let trimmed = encode(bytes.drop { $0 == 0 }).drop { $0 == "0" }
         return trimmed.isEmpty ? "0" : String(trimmed)
     }

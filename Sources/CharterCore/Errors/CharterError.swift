@@ -81,6 +81,8 @@ extension CharterError {
         case affiliationNotFound
         case commonNameMismatch
         case storage
+        /// A stored object changed, or its key was taken, between a request's read and its write.
+        case conflict
         /// The registry cannot take writes now (its disk is full); reads go on and the same
         /// request may succeed later.
         case unavailable
@@ -128,6 +130,7 @@ extension CharterError.Code {
         case .affiliationNotFound: return (63, 404)
         case .commonNameMismatch: return (77, 403)
         case .storage: return (0, 500)
+        case .conflict: return (0, 409)
         case .unavailable: return (0, 503)
         case .fileSystem: return (0, 500)
         case .configuration: return (0, 500)

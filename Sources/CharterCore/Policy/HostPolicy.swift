@@ -93,7 +93,9 @@ public enum HostPolicy {
         return nil
     }
 
-    static func isDNSName(_ name: String) -> Bool {
+    /// True for a name Charter puts in a dNSName SAN (labels of letters, digits and hyphens; a
+    /// leading `*` label for wildcards).
+    public static func isDNSName(_ name: String) -> Bool {
         guard !name.isEmpty, name.utf8.count <= 253 else { return false }
         let labels = name.split(separator: ".", omittingEmptySubsequences: false)
         for (index, label) in labels.enumerated() {

@@ -72,7 +72,6 @@ public struct EnrollmentRequest: Sendable, Codable {
         guard let pem = certificateRequest, !pem.isEmpty else {
             throw CharterError(.badCSR, "CSR Decode failed: the request has no certificate_request")
         }
-        let csr: CertificateSigningRequest
         // Both block names in use (`NEW CERTIFICATE REQUEST` comes from older tools).
         guard
             let der = PEM.decode(pem.utf8, type: "CERTIFICATE REQUEST")
@@ -80,8 +79,14 @@ public struct EnrollmentRequest: Sendable, Codable {
         else {
             throw CharterError(.badCSR, "CSR Decode failed: no PEM CERTIFICATE REQUEST block")
         }
+        return try Self.checkedCSR(der: der)
+    }
+
+    /// Parses a DER CSR and checks it: signed by its own key, which is P-256, P-384 or Ed25519.
+    public static func checkedCSR(der: some DataProtocol) throws -> CertificateSigningRequest {
+        let csr: CertificateSigningRequest
         do {
-            csr = try CertificateSigningRequest(derEncoded: der)
+            csr = try CertificateSigningRequest(derEncoded: Array(der))
         } catch {
             throw CharterError(.badCSR, "CSR Decode failed: \(error)")
         }

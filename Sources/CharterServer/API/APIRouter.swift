@@ -30,11 +30,14 @@ enum APIRouter {
         ("idemix/cri", [.post], { $0.idemixCRI }),
         ("loginfo", [.get], { $0.logInfo }),
         ("log/**", [.get, .head], { $0.logResource }),
+        ("eab", [.post], { $0.addExternalKey }),
+        ("eab", [.get], { $0.listExternalKeys }),
+        ("eab/:kid", [.delete], { $0.removeExternalKey }),
     ]
 
     static func build(services: [CAService]) throws -> Router<CharterRequestContext> {
         let routing = try CARouting(services)
-        let knownPaths = routes.flatMap { ["/\($0.0)", "/api/v1/\($0.0)"] }
+        let knownPaths = routes.flatMap { ["/\($0.0)", "/api/v1/\($0.0)"] } + ["/acme/**"]
         let router = Router(context: CharterRequestContext.self)
         router.middlewares.add(EnvelopeMiddleware(knownPaths: knownPaths, metrics: routing.primary.metrics))
         for (path, methods, endpoint) in routes {
@@ -54,6 +57,11 @@ enum APIRouter {
                     router.on(RouterPath("\(prefix)\(path)"), method: method, use: handler)
                 }
             }
+        }
+        // ACME answers with its own problem documents, at `/acme` only.
+        let acme = try ACMERouter(services: services)
+        for method in [HTTPRequest.Method.get, .head, .post] {
+            router.on("acme/**", method: method, use: acme.handle)
         }
         return router
     }

@@ -61,6 +61,8 @@ public struct ServerConfiguration: Sendable, Codable {
     public var bccsp = BCCSP()
     /// `idemix:` — fabric-ca's Idemix issuer settings.
     public var idemix = Idemix()
+    /// `acme:` — Charter's ACME server for TLS certificates.
+    public var acme = ACME()
 
     /// The defaults.
     public init() {}
@@ -110,7 +112,7 @@ public struct ServerConfiguration: Sendable, Codable {
     enum CodingKeys: String, CodingKey {
         case port, address, debug, loglevel, tls, ca, crl, registry, db, affiliations, signing, csr, cfg, operations,
             gateways
-        case compatibility, connections, keyalgorithms, cafiles, cacount, intermediate, log, ldap, bccsp, idemix
+        case compatibility, connections, keyalgorithms, cafiles, cacount, intermediate, log, ldap, bccsp, idemix, acme
     }
 
     /// ``keyalgorithms`` as the core models them; an unknown name is an error at start.
@@ -159,6 +161,7 @@ public struct ServerConfiguration: Sendable, Codable {
         ldap = try c.decodeIfPresent(LDAP.self, forKey: .ldap) ?? d.ldap
         bccsp = try c.decodeIfPresent(BCCSP.self, forKey: .bccsp) ?? d.bccsp
         idemix = try c.decodeIfPresent(Idemix.self, forKey: .idemix) ?? d.idemix
+        acme = try c.decodeIfPresent(ACME.self, forKey: .acme) ?? d.acme
     }
 }
 

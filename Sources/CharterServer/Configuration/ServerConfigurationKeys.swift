@@ -65,6 +65,10 @@ enum ServerKeys {
             ConfigurationKey("ldap.attribute.names", isList: true),
             ConfigurationKey("ldap.attribute.converters", isWhole: true),
             ConfigurationKey("ldap.attribute.maps", isWhole: true),
+            ConfigurationKey("acme.enabled", isBoolean: true), ConfigurationKey("acme.eab", isBoolean: true),
+            ConfigurationKey("acme.allow", isList: true), ConfigurationKey("acme.resolver"),
+            ConfigurationKey("acme.http01port"), ConfigurationKey("acme.tlsalpn01port"),
+            ConfigurationKey("acme.ordersperhour"),
         ] + ["default", "*"].flatMap(profileKeys)
 
     /// A signing profile's keys (`signing.default` or `signing.profiles.<name>`).

@@ -44,12 +44,14 @@ public final class ServerMetrics: Sendable {
 
     /// A certificate issued (and recorded) by enroll or reenroll.
     func countIssued(ca: String, profile: String, type: String, reenroll: Bool) {
+        countIssued(ca: ca, profile: profile, type: type, operation: reenroll ? "reenroll" : "enroll")
+    }
+
+    /// `operation`: enroll, reenroll or acme.
+    func countIssued(ca: String, profile: String, type: String, operation: String) {
         counter(
             "charter_certificates_issued_total",
-            [
-                ("ca", ca), ("profile", profile.isEmpty ? "default" : profile), ("type", type),
-                ("operation", reenroll ? "reenroll" : "enroll"),
-            ]
+            [("ca", ca), ("profile", profile.isEmpty ? "default" : profile), ("type", type), ("operation", operation)]
         ).increment()
     }
 
