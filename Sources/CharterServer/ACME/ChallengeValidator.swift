@@ -158,6 +158,21 @@ struct ChallengeValidator: Sendable {
         // The responder's self-signed certificate is what is checked, not its chain.
         configuration.certificateVerification = .none
         configuration.applicationProtocols = [KeyAuthorization.tlsALPNProtocol]
+        let certificate: [UInt8]
+        do {
+            certificate = try await presentedCertificate(address: address, name: name, configuration: configuration)
+        } catch let problem as ACMEProblem where problem.detail.contains("KEY_USAGE_BIT_INCORRECT") {
+            // An RSA challenge certificate marked for key encipherment only (lego's): BoringSSL
+            // then refuses every handshake but RSA key exchange, which is asked for instead.
+            configuration.maximumTLSVersion = .tlsv12
+            configuration.cipherSuiteValues = [.TLS_RSA_WITH_AES_128_GCM_SHA256, .TLS_RSA_WITH_AES_256_GCM_SHA384]
+            certificate = try await presentedCertificate(address: address, name: name, configuration: configuration)
+        }
+        try keyAuthorization.checkTLSALPN(certificateDER: certificate, name: name)
+    }
+
+    /// The certificate a tls-alpn-01 responder presents for `name`, once it agreed to acme-tls/1.
+    func presentedCertificate(address: SocketAddress, name: String, configuration: TLSConfiguration) async throws -> [UInt8] {
         let context = try NIOSSLContext(configuration: configuration)
         let group = MultiThreadedEventLoopGroup.singleton
         let promise = group.next().makePromise(of: [UInt8].self)
@@ -178,8 +193,7 @@ struct ChallengeValidator: Sendable {
             timeout.cancel()
             channel.close(promise: nil)
         }
-        let certificate = try await promise.futureResult.get()
-        try keyAuthorization.checkTLSALPN(certificateDER: certificate, name: name)
+        return try await promise.futureResult.get()
     }
 
     // MARK: one exchange
