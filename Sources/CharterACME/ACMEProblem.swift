@@ -68,7 +68,8 @@ public struct ACMEProblem: Error, Sendable, Hashable, Codable {
     public var json: [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? [UInt8](encoder.encode(self))) ?? Array(#"{"type":"urn:ietf:params:acme:error:serverInternal"}"#.utf8)
+        return (try? [UInt8](encoder.encode(self)))
+            ?? Array(#"{"type":"urn:ietf:params:acme:error:serverInternal"}"#.utf8)
     }
 
     /// A request that does not parse or lacks a field.

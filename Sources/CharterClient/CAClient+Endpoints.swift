@@ -59,7 +59,8 @@ extension CAClient {
     }
 
     /// `POST /eab`: an ACME external account binding key for identity `id`.
-    public func addExternalKey(_ request: ExternalKeyRequest, as caller: ClientIdentity) async throws -> ExternalKeyInfo {
+    public func addExternalKey(_ request: ExternalKeyRequest, as caller: ClientIdentity) async throws -> ExternalKeyInfo
+    {
         try await call("POST", "/eab", body: try Self.json(request), authentication: .token(caller))
     }
 
@@ -72,7 +73,11 @@ extension CAClient {
     public func removeExternalKey(_ kid: String, caName: String = "", as caller: ClientIdentity) async throws
         -> ExternalKeyInfo
     {
-        try await call("DELETE", "/eab/\(Self.segment(kid))" + Self.query(["ca": caName]), authentication: .token(caller))
+        try await call(
+            "DELETE",
+            "/eab/\(Self.segment(kid))" + Self.query(["ca": caName]),
+            authentication: .token(caller)
+        )
     }
 
     /// `GET /identities`.

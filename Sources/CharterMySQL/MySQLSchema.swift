@@ -119,7 +119,7 @@ enum MySQLSchema {
                     UNIQUE INDEX acme_objects_lookup (kind, lookup),
                     INDEX acme_objects_account (kind, account, created_at),
                     INDEX acme_objects_expiry (kind, expires_at)) ENGINE=InnoDB
-                """,
+                """
             ]
         ),
     ]

@@ -33,7 +33,8 @@ extension SQLiteRegistry {
                 if let account {
                     try Row.fetchAll(
                         db,
-                        sql: "SELECT \(Self.acmeColumns) FROM acme_objects WHERE kind = ? AND account = ? ORDER BY created_at, id",
+                        sql:
+                            "SELECT \(Self.acmeColumns) FROM acme_objects WHERE kind = ? AND account = ? ORDER BY created_at, id",
                         arguments: [kind.rawValue, account]
                     )
                 } else {

@@ -133,7 +133,11 @@ enum Schema {
                 t.primaryKey(["kind", "id"])
             }
             try db.create(index: "acme_objects_lookup", on: "acme_objects", columns: ["kind", "lookup"], unique: true)
-            try db.create(index: "acme_objects_account", on: "acme_objects", columns: ["kind", "account", "created_at"])
+            try db.create(
+                index: "acme_objects_account",
+                on: "acme_objects",
+                columns: ["kind", "account", "created_at"]
+            )
             try db.create(index: "acme_objects_expiry", on: "acme_objects", columns: ["kind", "expires_at"])
         }
         return migrator

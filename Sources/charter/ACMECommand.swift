@@ -49,7 +49,8 @@ struct ACMECommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runClient(options) { context in
-                for key in try await context.client.externalKeys(caName: context.caName, as: try context.identity).keys {
+                for key in try await context.client.externalKeys(caName: context.caName, as: try context.identity).keys
+                {
                     print("kid: \(key.kid) id: \(key.id) account: \(key.account ?? "-") created: \(key.created)")
                 }
             }
@@ -66,7 +67,11 @@ struct ACMECommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runClient(options) { context in
-                let key = try await context.client.removeExternalKey(kid, caName: context.caName, as: try context.identity)
+                let key = try await context.client.removeExternalKey(
+                    kid,
+                    caName: context.caName,
+                    as: try context.identity
+                )
                 print("Removed key \(key.kid) of \(key.id)")
             }
         }

@@ -27,7 +27,10 @@ public struct ExternalAccountBinding: Sendable {
             let signature = Base64URL.decode(signatureText)
         else { throw .malformed("externalAccountBinding is not a flattened JWS") }
         guard let algorithm = header["alg"] as? String, Self.algorithms.contains(algorithm) else {
-            var problem = ACMEProblem(.badSignatureAlgorithm, "externalAccountBinding must be signed with HS256, HS384 or HS512")
+            var problem = ACMEProblem(
+                .badSignatureAlgorithm,
+                "externalAccountBinding must be signed with HS256, HS384 or HS512"
+            )
             problem.algorithms = Self.algorithms
             throw problem
         }
@@ -52,8 +55,10 @@ public struct ExternalAccountBinding: Sendable {
         let key = SymmetricKey(data: hmacKey)
         let valid: Bool
         switch algorithm {
-        case "HS384": valid = HMAC<SHA384>.isValidAuthenticationCode(signature, authenticating: signingInput, using: key)
-        case "HS512": valid = HMAC<SHA512>.isValidAuthenticationCode(signature, authenticating: signingInput, using: key)
+        case "HS384":
+            valid = HMAC<SHA384>.isValidAuthenticationCode(signature, authenticating: signingInput, using: key)
+        case "HS512":
+            valid = HMAC<SHA512>.isValidAuthenticationCode(signature, authenticating: signingInput, using: key)
         default: valid = HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: signingInput, using: key)
         }
         guard valid else { throw .unauthorized("externalAccountBinding's MAC does not verify with key '\(keyID)'") }

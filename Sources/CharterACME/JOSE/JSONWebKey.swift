@@ -47,12 +47,16 @@ public struct JSONWebKey: Sendable {
             switch (try member("kty"), object["crv"] as? String) {
             case ("EC", "P-256"?):
                 let (x, y) = (try bytes("x"), try bytes("y"))
-                guard x.count == 32, y.count == 32 else { throw ACMEProblem(.badPublicKey, "P-256 coordinates are 32 bytes") }
+                guard x.count == 32, y.count == 32 else {
+                    throw ACMEProblem(.badPublicKey, "P-256 coordinates are 32 bytes")
+                }
                 key = .p256(try P256.Signing.PublicKey(rawRepresentation: x + y))
                 members = ["kty": "EC", "crv": "P-256", "x": try member("x"), "y": try member("y")]
             case ("EC", "P-384"?):
                 let (x, y) = (try bytes("x"), try bytes("y"))
-                guard x.count == 48, y.count == 48 else { throw ACMEProblem(.badPublicKey, "P-384 coordinates are 48 bytes") }
+                guard x.count == 48, y.count == 48 else {
+                    throw ACMEProblem(.badPublicKey, "P-384 coordinates are 48 bytes")
+                }
                 key = .p384(try P384.Signing.PublicKey(rawRepresentation: x + y))
                 members = ["kty": "EC", "crv": "P-384", "x": try member("x"), "y": try member("y")]
             case ("OKP", "Ed25519"?):
@@ -63,12 +67,18 @@ public struct JSONWebKey: Sendable {
             case ("RSA", _):
                 let (n, e) = (try bytes("n"), try bytes("e"))
                 guard n.first != 0, e.first != 0, (2048...8192).contains(n.count * 8), (1...4).contains(e.count) else {
-                    throw ACMEProblem(.badPublicKey, "RSA keys need a 2048- to 8192-bit modulus and a short exponent, minimally encoded")
+                    throw ACMEProblem(
+                        .badPublicKey,
+                        "RSA keys need a 2048- to 8192-bit modulus and a short exponent, minimally encoded"
+                    )
                 }
                 key = .rsa(try _RSA.Signing.PublicKey(n: n, e: e))
                 members = ["kty": "RSA", "n": try member("n"), "e": try member("e")]
             case (let type, let curve):
-                throw ACMEProblem(.badPublicKey, "Unsupported key: kty \(type), crv \(curve ?? "none") (use EC P-256/P-384, RSA or Ed25519)")
+                throw ACMEProblem(
+                    .badPublicKey,
+                    "Unsupported key: kty \(type), crv \(curve ?? "none") (use EC P-256/P-384, RSA or Ed25519)"
+                )
             }
         } catch let problem as ACMEProblem {
             throw problem
@@ -105,7 +115,11 @@ public struct JSONWebKey: Sendable {
             guard let parsed = try? P384.Signing.ECDSASignature(rawRepresentation: signature) else { return false }
             return key.isValidSignature(parsed, for: data)
         case .rsa(let key):
-            return key.isValidSignature(_RSA.Signing.RSASignature(rawRepresentation: signature), for: data, padding: .insecurePKCS1v1_5)
+            return key.isValidSignature(
+                _RSA.Signing.RSASignature(rawRepresentation: signature),
+                for: data,
+                padding: .insecurePKCS1v1_5
+            )
         case .ed25519(let key):
             return key.isValidSignature(signature, for: data)
         }

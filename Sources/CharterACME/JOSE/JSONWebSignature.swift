@@ -76,7 +76,9 @@ public struct JSONWebSignature: Sendable {
         header.url = object["url"] as? String
         header.keyID = object["kid"] as? String
         if let jwk = object["jwk"] {
-            guard let jwkObject = jwk as? [String: Any] else { throw .malformed("The protected header's 'jwk' is not an object") }
+            guard let jwkObject = jwk as? [String: Any] else {
+                throw .malformed("The protected header's 'jwk' is not an object")
+            }
             header.key = try JSONWebKey(jwkObject)
         }
         guard (header.key == nil) != (header.keyID == nil) else {

@@ -39,7 +39,14 @@ public struct ACMEAccount: Sendable, Codable {
     public var created: Date
 
     /// Creates an account.
-    public init(id: String, key: [String: String], contact: [String], identity: String?, externalKeyID: String?, created: Date) {
+    public init(
+        id: String,
+        key: [String: String],
+        contact: [String],
+        identity: String?,
+        externalKeyID: String?,
+        created: Date
+    ) {
         self.id = id
         self.key = key
         self.status = .valid
@@ -108,7 +115,14 @@ public struct ACMEAuthorization: Sendable, Codable {
     public var challenges: [ACMEChallenge]
 
     /// A new pending authorization.
-    public init(id: String, account: String, identifier: ACMEIdentifier, wildcard: Bool, expires: Date, challenges: [ACMEChallenge]) {
+    public init(
+        id: String,
+        account: String,
+        identifier: ACMEIdentifier,
+        wildcard: Bool,
+        expires: Date,
+        challenges: [ACMEChallenge]
+    ) {
         self.id = id
         self.account = account
         self.identifier = identifier

@@ -43,7 +43,9 @@ public enum DNSMessage {
         }
         var answers: [Answer] = []
         for _ in 0..<answerCount {
-            guard reader.skipName(), let fixed = reader.read(10) else { throw ACMEProblem(.dns, "Truncated DNS answer") }
+            guard reader.skipName(), let fixed = reader.read(10) else {
+                throw ACMEProblem(.dns, "Truncated DNS answer")
+            }
             let recordType = UInt16(fixed[0]) << 8 | UInt16(fixed[1])
             let length = Int(fixed[8]) << 8 | Int(fixed[9])
             guard let data = reader.read(length) else { throw ACMEProblem(.dns, "Truncated DNS answer") }

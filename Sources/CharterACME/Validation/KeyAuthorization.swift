@@ -46,10 +46,16 @@ public struct KeyAuthorization: Sendable, Hashable {
             throw ACMEProblem(.incorrectResponse, "The tls-alpn-01 certificate must name only \(name)")
         }
         guard let identifier = certificate.extensions[oid: Self.acmeIdentifier], identifier.critical else {
-            throw ACMEProblem(.incorrectResponse, "The tls-alpn-01 certificate has no critical acmeIdentifier extension")
+            throw ACMEProblem(
+                .incorrectResponse,
+                "The tls-alpn-01 certificate has no critical acmeIdentifier extension"
+            )
         }
         guard let value = try? ASN1OctetString(derEncoded: identifier.value), Array(value.bytes) == digest else {
-            throw ACMEProblem(.incorrectResponse, "The tls-alpn-01 certificate's acmeIdentifier is not this challenge's")
+            throw ACMEProblem(
+                .incorrectResponse,
+                "The tls-alpn-01 certificate's acmeIdentifier is not this challenge's"
+            )
         }
     }
 }

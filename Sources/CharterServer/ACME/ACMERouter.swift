@@ -44,7 +44,12 @@ struct ACMERouter: Sendable {
             segments = segments.dropFirst()
         }
         guard let service else { throw HTTPError(.notFound) }
-        return await service.handle(request, resource: Array(segments), base: "\(scheme)://\(host)\(prefix)", context: context)
+        return await service.handle(
+            request,
+            resource: Array(segments),
+            base: "\(scheme)://\(host)\(prefix)",
+            context: context
+        )
     }
 
     /// A Host header that may go into URLs: a name or address and a port, nothing else.

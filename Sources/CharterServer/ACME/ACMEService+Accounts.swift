@@ -93,7 +93,9 @@ extension ACMEService {
         guard let newKey = inner.header.key, inner.header.keyID == nil else {
             throw ACMEProblem.malformed("The inner JWS of a key change carries the new key as 'jwk'")
         }
-        guard inner.header.nonce == nil else { throw ACMEProblem.malformed("The inner JWS of a key change has no nonce") }
+        guard inner.header.nonce == nil else {
+            throw ACMEProblem.malformed("The inner JWS of a key change has no nonce")
+        }
         guard inner.header.url == signed.url else {
             throw ACMEProblem.malformed("The inner JWS of a key change was signed for another URL")
         }

@@ -16,7 +16,8 @@ extension ACMEService {
         guard payload["notBefore"] == nil, payload["notAfter"] == nil else {
             throw ACMEProblem.malformed("notBefore and notAfter are set by the CA's tls profile: leave them out")
         }
-        guard let list = payload["identifiers"] as? [[String: Any]], !list.isEmpty, list.count <= Self.maxIdentifiers else {
+        guard let list = payload["identifiers"] as? [[String: Any]], !list.isEmpty, list.count <= Self.maxIdentifiers
+        else {
             throw ACMEProblem.malformed("identifiers must list 1 to \(Self.maxIdentifiers) identifiers")
         }
         var identifiers: [ACMEIdentifier] = []
@@ -26,20 +27,35 @@ extension ACMEService {
             }
             let identifier = ACMEIdentifier(type: type, value: value.lowercased())
             guard type == "dns" else {
-                throw ACMEProblem(.unsupportedIdentifier, "Charter issues for dns identifiers only, not '\(type)'", identifier: identifier)
+                throw ACMEProblem(
+                    .unsupportedIdentifier,
+                    "Charter issues for dns identifiers only, not '\(type)'",
+                    identifier: identifier
+                )
             }
             guard HostPolicy.isDNSName(identifier.value), HostPolicy.ipAddressBytes(identifier.value) == nil,
                 identifier.value.dropFirst(2).contains(".") || !identifier.value.hasPrefix("*.")
             else { throw ACMEProblem(.rejectedIdentifier, "'\(value)' is not a DNS name", identifier: identifier) }
             guard allow.allows(identifier.value) else {
-                throw ACMEProblem(.rejectedIdentifier, "This CA's ACME does not issue for '\(value)' (acme.allow)", identifier: identifier)
+                throw ACMEProblem(
+                    .rejectedIdentifier,
+                    "This CA's ACME does not issue for '\(value)' (acme.allow)",
+                    identifier: identifier
+                )
             }
             if !identifiers.contains(identifier) { identifiers.append(identifier) }
         }
         let now = Date()
-        let recent = try await registry.countACMEObjects(.order, account: account.id, since: now.addingTimeInterval(-3600))
+        let recent = try await registry.countACMEObjects(
+            .order,
+            account: account.id,
+            since: now.addingTimeInterval(-3600)
+        )
         guard recent < settings.ordersperhour else {
-            throw ACMEProblem(.rateLimited, "Account \(account.id) placed \(recent) orders in the last hour (limit \(settings.ordersperhour))")
+            throw ACMEProblem(
+                .rateLimited,
+                "Account \(account.id) placed \(recent) orders in the last hour (limit \(settings.ordersperhour))"
+            )
         }
         var replaces: String?
         if let value = payload["replaces"] {
@@ -60,7 +76,9 @@ extension ACMEService {
                 identifier: ACMEIdentifier(value: name),
                 wildcard: wildcard,
                 expires: expires,
-                challenges: types.map { ACMEChallenge(type: $0, token: Base64URL.encode(SecureRandom.bytes(count: 32))) }
+                challenges: types.map {
+                    ACMEChallenge(type: $0, token: Base64URL.encode(SecureRandom.bytes(count: 32)))
+                }
             )
             try await save(authorization, version: 0, created: now)
             authorizationIDs.append(authorization.id)
@@ -98,19 +116,25 @@ extension ACMEService {
     }
 
     /// Responding to a challenge validates it at once; the answer says how it went.
-    func challenge(_ signed: SignedRequest, authorization id: String, type: String, base: String) async throws -> Reply {
+    func challenge(_ signed: SignedRequest, authorization id: String, type: String, base: String) async throws -> Reply
+    {
         let account = try account(of: signed)
         var (authorization, version) = try await loadAuthorization(id, account: account)
         guard let index = authorization.challenges.firstIndex(where: { $0.type == type }) else {
             throw ACMEProblem.malformed("Authorization \(id) offers no \(type) challenge")
         }
-        if !signed.jws.isPostAsGet, authorization.status == .pending, authorization.challenges[index].status == .pending {
+        if !signed.jws.isPostAsGet, authorization.status == .pending, authorization.challenges[index].status == .pending
+        {
             authorization.challenges[index].status = .processing
             // Claimed first: a second response to the same challenge sees it processing.
             version = try await save(authorization, version: version)
             var challenge = authorization.challenges[index]
             let keyAuthorization = KeyAuthorization(token: challenge.token, thumbprint: signed.key.thumbprint)
-            if var problem = await validator.problem(type: type, name: authorization.identifier.value, keyAuthorization: keyAuthorization) {
+            if var problem = await validator.problem(
+                type: type,
+                name: authorization.identifier.value,
+                keyAuthorization: keyAuthorization
+            ) {
                 problem.identifier = authorization.identifier
                 challenge.status = .invalid
                 challenge.error = problem
@@ -133,7 +157,10 @@ extension ACMEService {
         let account = try account(of: signed)
         var (order, version) = try await currentOrder(id, account: account)
         guard order.status == .ready else {
-            throw ACMEProblem(.orderNotReady, "Order \(id) is \(order.status.rawValue), not ready: complete its authorizations first")
+            throw ACMEProblem(
+                .orderNotReady,
+                "Order \(id) is \(order.status.rawValue), not ready: complete its authorizations first"
+            )
         }
         let identity = try await account.identity.asyncMap(boundIdentity)
         guard let csrText = try signed.jws.payloadObject()["csr"] as? String, let der = Base64URL.decode(csrText) else {
@@ -144,12 +171,21 @@ extension ACMEService {
         version = try await save(order, version: version)
 
         let issued = try ca.authority.issue(issuance)
-        let record = CertificateRecord(issued, enrollmentID: identity?.id ?? "acme:\(account.id)", caName: ca.configuration.ca.name)
+        let record = CertificateRecord(
+            issued,
+            enrollmentID: identity?.id ?? "acme:\(account.id)",
+            caName: ca.configuration.ca.name
+        )
         try await ca.metrics.timeDatabase("record_acme") { try await registry.record(record) }
         try await registry.saveACMEObject(
             ACMEObject(kind: .certificate, id: record.serial, account: account.id, created: record.issuedAt, body: [])
         )
-        ca.metrics.countIssued(ca: ca.configuration.ca.name, profile: issued.profile, type: identity?.type ?? "acme", operation: "acme")
+        ca.metrics.countIssued(
+            ca: ca.configuration.ca.name,
+            profile: issued.profile,
+            type: identity?.type ?? "acme",
+            operation: "acme"
+        )
         order.status = .valid
         order.certificate = record.serial
         try await save(order, version: version)
@@ -172,7 +208,9 @@ extension ACMEService {
         var requested = Set<String>()
         do {
             for name in try csr.attributes.extensionRequest?.extensions.subjectAlternativeNames.map(Array.init) ?? [] {
-                guard case .dnsName(let dns) = name else { throw ACMEProblem(.badCSR, "The CSR may name DNS names only") }
+                guard case .dnsName(let dns) = name else {
+                    throw ACMEProblem(.badCSR, "The CSR may name DNS names only")
+                }
                 requested.insert(dns.lowercased())
             }
         } catch let problem as ACMEProblem {
@@ -184,7 +222,10 @@ extension ACMEService {
         if let commonName { requested.insert(commonName) }
         let names = order.identifiers.map(\.value)
         guard requested == Set(names) else {
-            throw ACMEProblem(.badCSR, "The CSR must name exactly the order's identifiers: \(names.joined(separator: ", "))")
+            throw ACMEProblem(
+                .badCSR,
+                "The CSR must name exactly the order's identifiers: \(names.joined(separator: ", "))"
+            )
         }
         let profile = try ca.policy.profile(named: SigningProfile.tls.name)
         var fields = SubjectPolicy.Fields(commonName: commonName ?? names[0])
@@ -197,13 +238,21 @@ extension ACMEService {
             type: identity?.type ?? "",
             affiliation: identity?.affiliation ?? ""
         )
-        return IssuanceRequest(publicKey: csr.publicKey, subject: try SubjectPolicy.name(fields), subjectAlternativeNames: sans, profile: profile)
+        return IssuanceRequest(
+            publicKey: csr.publicKey,
+            subject: try SubjectPolicy.name(fields),
+            subjectAlternativeNames: sans,
+            profile: profile
+        )
     }
 
     func certificate(_ signed: SignedRequest, serial: String) async throws -> Reply {
         let account = try account(of: signed)
         guard try await registry.acmeObject(.certificate, id: serial)?.account == account.id,
-            let record = try await registry.certificate(serial: serial, authorityKeyIdentifier: Hex.encode(ca.authority.subjectKeyIdentifier))
+            let record = try await registry.certificate(
+                serial: serial,
+                authorityKeyIdentifier: Hex.encode(ca.authority.subjectKeyIdentifier)
+            )
         else { throw ACMEProblem.unauthorized("Certificate \(serial) is not this account's") }
         var pem = record.pem
         if !pem.hasSuffix("\n") { pem += "\n" }

@@ -35,7 +35,12 @@ extension ACMEService {
             throw ACMEProblem.unauthorized("The JWS key is not the certificate's")
         }
         do {
-            _ = try await registry.revokeCertificate(serial: canonical, authorityKeyIdentifier: aki, reason: reason, at: Date())
+            _ = try await registry.revokeCertificate(
+                serial: canonical,
+                authorityKeyIdentifier: aki,
+                reason: reason,
+                at: Date()
+            )
         } catch let error as CharterError where error.code == .alreadyRevoked {
             throw ACMEProblem(.alreadyRevoked, "The certificate is already revoked")
         }
@@ -53,11 +58,15 @@ extension ACMEService {
             .map { try Self.decode(ACMEAuthorization.self, $0) }
             .filter { $0.status == .valid && $0.expires > now }
             .map { ($0.wildcard ? "*." : "") + $0.identifier.value }
-        let covered = !names.isEmpty && names.allSatisfy { name in
-            if case .dnsName(let dns) = name { return held.contains(dns.lowercased()) }
-            return false
+        let covered =
+            !names.isEmpty
+            && names.allSatisfy { name in
+                if case .dnsName(let dns) = name { return held.contains(dns.lowercased()) }
+                return false
+            }
+        guard covered else {
+            throw ACMEProblem.unauthorized("This account neither ordered the certificate nor holds its names")
         }
-        guard covered else { throw ACMEProblem.unauthorized("This account neither ordered the certificate nor holds its names") }
     }
 
     // MARK: renewal information

@@ -64,7 +64,9 @@ struct ACMEService: Sendable {
     // MARK: pipeline
 
     /// Serves one ACME request under `base` (the directory's URL without `/directory`).
-    func handle(_ request: Request, resource: [Substring], base: String, context: CharterRequestContext) async -> Response {
+    func handle(_ request: Request, resource: [Substring], base: String, context: CharterRequestContext) async
+        -> Response
+    {
         var reply: Reply
         do {
             reply = try await route(request, resource: resource, base: base)
@@ -92,7 +94,11 @@ struct ACMEService: Sendable {
             }
         }
         if request.method == .head { return Response(status: reply.status, headers: headers) }
-        return Response(status: reply.status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: reply.body)))
+        return Response(
+            status: reply.status,
+            headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: reply.body))
+        )
     }
 
     static func problemReply(_ problem: ACMEProblem) -> Reply {
@@ -120,7 +126,10 @@ struct ACMEService: Sendable {
         case (.post, _, _):
             break
         case (.get, _, _), (.head, _, _):
-            throw ACMEProblem(.malformed, "ACME resources other than the directory, nonces and renewal information are read with POST-as-GET")
+            throw ACMEProblem(
+                .malformed,
+                "ACME resources other than the directory, nonces and renewal information are read with POST-as-GET"
+            )
         default:
             throw ACMEProblem(.malformed, "Method \(request.method) is not allowed here")
         }
@@ -152,9 +161,11 @@ struct ACMEService: Sendable {
         switch (name, rest.count) {
         case ("new-order", 0): return try await newOrder(signed, base: base)
         case ("account", 1): return try await updateAccount(signed, id: String(rest[0]), base: base)
-        case ("account", 2) where rest[1] == "orders": return try await listOrders(signed, id: String(rest[0]), base: base)
+        case ("account", 2) where rest[1] == "orders":
+            return try await listOrders(signed, id: String(rest[0]), base: base)
         case ("order", 1): return try await order(signed, id: String(rest[0]), base: base)
-        case ("order", 2) where rest[1] == "finalize": return try await finalize(signed, id: String(rest[0]), base: base)
+        case ("order", 2) where rest[1] == "finalize":
+            return try await finalize(signed, id: String(rest[0]), base: base)
         case ("authz", 1): return try await authorization(signed, id: String(rest[0]), base: base)
         case ("challenge", 2):
             return try await challenge(signed, authorization: String(rest[0]), type: String(rest[1]), base: base)
@@ -175,7 +186,8 @@ struct ACMEService: Sendable {
         let key: JSONWebKey
         if let keyID = jws.header.keyID {
             let prefix = base + "/account/"
-            guard keyID.hasPrefix(prefix), let stored = try await registry.acmeObject(.account, id: String(keyID.dropFirst(prefix.count)))
+            guard keyID.hasPrefix(prefix),
+                let stored = try await registry.acmeObject(.account, id: String(keyID.dropFirst(prefix.count)))
             else { throw ACMEProblem(.accountDoesNotExist, "No account at '\(keyID)'") }
             let found = try Self.decode(ACMEAccount.self, stored)
             key = try JSONWebKey(found.key)
@@ -189,7 +201,9 @@ struct ACMEService: Sendable {
         try jws.verify(with: key)
         guard let nonce = jws.header.nonce, !nonce.isEmpty, nonce.utf8.count <= 64,
             try await registry.removeACMEObject(.nonce, id: nonce, at: Date())
-        else { throw ACMEProblem(.badNonce, "The nonce is unknown, used or expired: take the Replay-Nonce of this answer") }
+        else {
+            throw ACMEProblem(.badNonce, "The nonce is unknown, used or expired: take the Replay-Nonce of this answer")
+        }
         if let account, account.status != .valid {
             throw ACMEProblem.unauthorized("Account \(account.id) is \(account.status.rawValue)")
         }
@@ -201,7 +215,13 @@ struct ACMEService: Sendable {
         let nonce = Base64URL.encode(SecureRandom.bytes(count: 16))
         let now = Date()
         try await registry.saveACMEObject(
-            ACMEObject(kind: .nonce, id: nonce, created: now, expires: now.addingTimeInterval(Self.nonceLifetime), body: [])
+            ACMEObject(
+                kind: .nonce,
+                id: nonce,
+                created: now,
+                expires: now.addingTimeInterval(Self.nonceLifetime),
+                body: []
+            )
         )
         return nonce
     }
@@ -244,7 +264,9 @@ struct ACMEService: Sendable {
 
     /// The account a kid-signed request comes from.
     func account(of signed: SignedRequest) throws -> ACMEAccount {
-        guard let account = signed.account else { throw ACMEProblem.malformed("This request must be signed with 'kid'") }
+        guard let account = signed.account else {
+            throw ACMEProblem.malformed("This request must be signed with 'kid'")
+        }
         return account
     }
 }

@@ -39,12 +39,16 @@ struct ChallengeValidator: Sendable {
             host = String(text[text.index(after: text.startIndex)..<close])
             let rest = text[text.index(after: close)...]
             if !rest.isEmpty {
-                guard rest.hasPrefix(":"), let parsed = DecimalInteger.parse(rest.dropFirst(), in: 1...65535) else { return nil }
+                guard rest.hasPrefix(":"), let parsed = DecimalInteger.parse(rest.dropFirst(), in: 1...65535) else {
+                    return nil
+                }
                 port = parsed
             }
         } else if text.filter({ $0 == ":" }).count == 1, let colon = text.firstIndex(of: ":") {
             host = String(text[..<colon])
-            guard let parsed = DecimalInteger.parse(text[text.index(after: colon)...], in: 1...65535) else { return nil }
+            guard let parsed = DecimalInteger.parse(text[text.index(after: colon)...], in: 1...65535) else {
+                return nil
+            }
             port = parsed
         }
         guard HostPolicy.ipAddressBytes(host) != nil else { return nil }
@@ -68,7 +72,10 @@ struct ChallengeValidator: Sendable {
             case "dns-01":
                 let records = try await lookup("_acme-challenge.\(name)", .txt)
                 guard records.contains(.text(keyAuthorization.dnsRecord)) else {
-                    throw ACMEProblem(.incorrectResponse, "No TXT record at _acme-challenge.\(name) holds this challenge's digest")
+                    throw ACMEProblem(
+                        .incorrectResponse,
+                        "No TXT record at _acme-challenge.\(name) holds this challenge's digest"
+                    )
                 }
             case "http-01":
                 try await checkHTTP(name: name, keyAuthorization: keyAuthorization)
@@ -122,7 +129,8 @@ struct ChallengeValidator: Sendable {
     func checkHTTP(name: String, keyAuthorization: KeyAuthorization) async throws {
         let address = try await resolve(name, port: http01Port)
         let token = keyAuthorization.text.split(separator: ".").first.map(String.init) ?? ""
-        let request = "GET /.well-known/acme-challenge/\(token) HTTP/1.1\r\nHost: \(name)\r\nUser-Agent: charter-acme\r\nAccept: */*\r\nConnection: close\r\n\r\n"
+        let request =
+            "GET /.well-known/acme-challenge/\(token) HTTP/1.1\r\nHost: \(name)\r\nUser-Agent: charter-acme\r\nAccept: */*\r\nConnection: close\r\n\r\n"
         let response = try await exchange(
             bootstrap: { group, promise in
                 ClientBootstrap(group: group)
@@ -143,7 +151,10 @@ struct ChallengeValidator: Sendable {
         let head = String(decoding: response[..<split.lowerBound], as: UTF8.self)
         let status = head.split(separator: " ", maxSplits: 2).dropFirst().first
         guard status == "200" else {
-            throw ACMEProblem(.incorrectResponse, "The http-01 responder answered status \(status ?? "?") (redirects are not followed)")
+            throw ACMEProblem(
+                .incorrectResponse,
+                "The http-01 responder answered status \(status ?? "?") (redirects are not followed)"
+            )
         }
         guard keyAuthorization.matchesHTTPBody(Array(response[split.upperBound...])) else {
             throw ACMEProblem(.incorrectResponse, "The http-01 response is not this challenge's key authorization")
@@ -172,7 +183,9 @@ struct ChallengeValidator: Sendable {
     }
 
     /// The certificate a tls-alpn-01 responder presents for `name`, once it agreed to acme-tls/1.
-    func presentedCertificate(address: SocketAddress, name: String, configuration: TLSConfiguration) async throws -> [UInt8] {
+    func presentedCertificate(address: SocketAddress, name: String, configuration: TLSConfiguration) async throws
+        -> [UInt8]
+    {
         let context = try NIOSSLContext(configuration: configuration)
         let group = MultiThreadedEventLoopGroup.singleton
         let promise = group.next().makePromise(of: [UInt8].self)
@@ -209,7 +222,12 @@ struct ChallengeValidator: Sendable {
         let promise = group.next().makePromise(of: [UInt8].self)
         let channel = try await bootstrap(group, promise).get()
         let timeout = channel.eventLoop.scheduleTask(in: Self.timeout) {
-            promise.fail(ACMEProblem(datagram ? .dns : .connection, "No answer within \(Self.timeout.nanoseconds / 1_000_000_000) s"))
+            promise.fail(
+                ACMEProblem(
+                    datagram ? .dns : .connection,
+                    "No answer within \(Self.timeout.nanoseconds / 1_000_000_000) s"
+                )
+            )
         }
         defer {
             timeout.cancel()

@@ -24,7 +24,12 @@ extension CAService {
             created: Date()
         )
         try await registry.saveACMEObject(
-            ACMEObject(kind: .externalKey, id: key.keyID, created: key.created, body: try JSONEncoder().encode(key).map { $0 })
+            ACMEObject(
+                kind: .externalKey,
+                id: key.keyID,
+                created: key.created,
+                body: try JSONEncoder().encode(key).map { $0 }
+            )
         )
         return try Envelope.success(Self.info(key, withSecret: true), status: .created)
     }
@@ -37,7 +42,9 @@ extension CAService {
         var visible: [ExternalKeyInfo] = []
         for object in try await registry.acmeObjects(.externalKey, account: nil) {
             let key = try JSONDecoder().decode(ACMEExternalKey.self, from: Data(object.body))
-            if let owner = try await registry.identity(key.identity), AccessControl.canSee(caller: caller, target: owner) {
+            if let owner = try await registry.identity(key.identity),
+                AccessControl.canSee(caller: caller, target: owner)
+            {
                 visible.append(Self.info(key, withSecret: false))
             }
         }

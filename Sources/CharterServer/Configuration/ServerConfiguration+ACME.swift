@@ -48,7 +48,10 @@ extension ServerConfiguration {
                 throw CharterError(.configuration, "acme.\(key) must lie between 1 and 65535, not \(port)")
             }
             guard (1...1_000_000).contains(ordersperhour) else {
-                throw CharterError(.configuration, "acme.ordersperhour must lie between 1 and 10^6, not \(ordersperhour)")
+                throw CharterError(
+                    .configuration,
+                    "acme.ordersperhour must lie between 1 and 10^6, not \(ordersperhour)"
+                )
             }
         }
     }

@@ -56,4 +56,3 @@ public struct ACMEObject: Sendable {
         self.body = body
     }
 }
-
