@@ -69,6 +69,12 @@ def test_unknown_path_is_plain_404(server):
     assert status == 404 and raw == b"404 page not found\n"
 
 
+def test_acme_on_a_ca_without_it_is_a_404_problem(server):
+    status, raw, response = server.request("GET", "/acme/directory")
+    assert status == 404 and response.getheader("Content-Type") == "application/problem+json"
+    assert b"acme.enabled" in raw
+
+
 def test_register_duplicate(server, admin):
     server.register(admin, id="dup2", secret="pw", affiliation="org1")
     before = server.db_rows("SELECT secret_hash FROM identities WHERE id = 'dup2'")

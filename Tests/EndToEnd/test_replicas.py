@@ -15,9 +15,13 @@ import time
 
 import pytest
 from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 
+from acme_client import Client, b64
 from harness import BINARY, Server
 from services import HAProxy, MariaDB, PostgresCluster
+from test_acme import Challenges
 from test_lifecycle import aki_hex, crl_from_result, serial_hex
 
 PASSWORD = "s3cret-db-pass"
@@ -33,8 +37,13 @@ def cluster(request):
     c.stop()
 
 
-def replica_config(cluster, database):
+def replica_config(cluster, database, dns_port):
     return f"""
+acme:
+  enabled: true
+  eab: false
+  allow: ["*.replicas.example.com"]
+  resolver: 127.0.0.1:{dns_port}
 db:
   type: {cluster.kind}
   datasource: {cluster.datasource(database, password=PASSWORD)}
@@ -48,9 +57,16 @@ registry:
 
 
 @pytest.fixture(scope="module")
-def replicas(cluster):
+def challenges():
+    c = Challenges()
+    yield c
+    c.stop()
+
+
+@pytest.fixture(scope="module")
+def replicas(cluster, challenges):
     cluster.create_database("ca")
-    first = Server(replica_config(cluster, "ca")).start()
+    first = Server(replica_config(cluster, "ca", challenges.dns_port)).start()
     # The second replica gets a copy of the first's home: the same CA key and certificate, TLS
     # pair and secret-hashing key; the registry is the shared database.
     second = Server(home=first.home + "-b")
@@ -139,6 +155,31 @@ def test_enroll_register_reenroll_revoke_gencrl_through_the_balancer(replicas, c
         assert again.cert.serial_number in {r.serial_number for r in parsed}
         numbers.append(parsed.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number)
     assert numbers == sorted(numbers) and len(set(numbers)) == len(numbers)
+
+
+def test_acme_through_the_balancer_is_one_ca(replicas, cluster, challenges):
+    """Requests alternate between the replicas: nonces, accounts, orders and challenges are shared."""
+    _, _, front = replicas
+    client = Client(f"https://localhost:{front.port}/acme/directory", front.ca_file)
+    assert client.register().status == 201
+    name = "peer0.replicas.example.com"
+    order = client.order(name)
+    assert order.status == 201, order.body
+    authz = client.post(order.json["authorizations"][0], None).json
+    challenge = next(c for c in authz["challenges"] if c["type"] == "dns-01")
+    challenges.call("set-txt", {"host": f"_acme-challenge.{name}.", "value": client.dns_value(challenge["token"])})
+    assert client.post(challenge["url"], {}).json["status"] == "valid"
+    key = ec.generate_private_key(ec.SECP256R1())
+    csr = x509.CertificateSigningRequestBuilder().subject_name(x509.Name([])).add_extension(
+        x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False).sign(key, hashes.SHA256())
+    final = client.post(order.json["finalize"], {"csr": b64(csr.public_bytes(serialization.Encoding.DER))})
+    assert final.json["status"] == "valid", final.body
+    cert = x509.load_pem_x509_certificates(client.post(final.json["certificate"], None).body)[0]
+    assert recorded(cluster, cert) == "good"
+    # A nonce handed out is taken once, whichever replica sees it again.
+    nonce = client.nonce()
+    assert client.post(client.kid, None, nonce=nonce).status == 200
+    assert client.post(client.kid, None, nonce=nonce).problem == "badNonce"
 
 
 def test_max_enrollments_are_exact_across_replicas(replicas, cluster):

@@ -43,7 +43,15 @@ struct ACMERouter: Sendable {
             prefix += "/\(first)"
             segments = segments.dropFirst()
         }
-        guard let service else { throw HTTPError(.notFound) }
+        guard let service else {
+            var problem = ACMEProblem.malformed("ACME is not enabled on this CA (acme.enabled)")
+            problem.status = 404
+            return Response(
+                status: .notFound,
+                headers: [.contentType: "application/problem+json"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: problem.json))
+            )
+        }
         return await service.handle(
             request,
             resource: Array(segments),
