@@ -241,7 +241,7 @@ let package = Package(
         .target(
             name: "CharterFuzzTargets",
             dependencies: [
-                "CharterIdemix", .product(name: "Crypto", package: "swift-crypto"),
+                "CharterIdemix", "CharterACME", .product(name: "Crypto", package: "swift-crypto"),
                 "CharterCore", "CharterServer", "CharterCryptogen", "CharterPostgres", "CharterMySQL", "CharterImport",
                 "CharterClient",
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -12,7 +12,7 @@ seconds="${1:-180}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(csr pem token bodies time server-config crypto-config transparency idemix route import)
+    targets=(csr pem token bodies time server-config crypto-config transparency idemix acme route import)
 fi
 
 swift build --scratch-path .build-fuzz --product charter-fuzz \

@@ -4,6 +4,7 @@
 // trap, hang or exhaust memory. Two targets drive whole components: `route` sends requests
 // through the real router and handlers, `import` imports a fabric-ca registry built from the input.
 
+import CharterACME
 import CharterCore
 import CharterCryptogen
 import CharterIdemix
@@ -40,11 +41,18 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     /// credentials, revocation information, credential requests (JSON), SignerConfigs, token
     /// signatures; the first byte picks the decoder.
     case idemix
+    /// ACME requests as a client sends them: JWS bodies (parsed, then verified with their own
+    /// key), JWKs, external account bindings, DNS answers and tls-alpn-01 certificates; the first
+    /// byte picks the decoder.
+    case acme
 
     /// The route target's server, made on first use and shared by every input of the process.
     static let routeHarness = Task { try await RouteHarness.make() }
     /// The import target's CA home, likewise.
     static let importHarness = Task { try await ImportHarness.make() }
+
+    /// The account key external account bindings are fuzzed against (RFC 8037's example).
+    static let fuzzAccountKey = "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"
 
     /// A fixed key for the CRI decoder (its signature check is reached, not passed).
     static let revocationKey = P384.Signing.PrivateKey().publicKey
@@ -112,6 +120,38 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             case 2: _ = try? CredentialRevocationInformation(serialized: body, key: Self.revocationKey)
             case 3: _ = try? JSONDecoder().decode(CredentialRequest.self, from: Data(body))
             default: _ = try? SignerConfig(json: body)
+            }
+        case .acme:
+            guard let selector = input.first else { return }
+            let body = Array(input.dropFirst())
+            switch selector % 5 {
+            case 0:
+                if let jws = try? JSONWebSignature(body: body), let key = jws.header.key {
+                    try? jws.verify(with: key)
+                    _ = try? jws.payloadObject()
+                }
+            case 1:
+                if let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] {
+                    _ = try? JSONWebKey(object)
+                }
+            case 2:
+                if let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
+                    let key = try? JSONWebKey(["kty": "OKP", "crv": "Ed25519", "x": Self.fuzzAccountKey]),
+                    let binding = try? ExternalAccountBinding(
+                        object,
+                        accountKey: key,
+                        url: "https://ca/acme/new-account"
+                    )
+                {
+                    try? binding.verify(hmacKey: [1, 2, 3])
+                }
+            case 3:
+                for type in [DNSMessage.RecordType.a, .aaaa, .txt] {
+                    _ = try? DNSMessage.answers(in: body, id: 0x1234, type: type)
+                }
+            default:
+                try? KeyAuthorization(token: "t", thumbprint: [1]).checkTLSALPN(certificateDER: body, name: "a.example")
+                _ = ACMEAllowList(["*.example.com"]).allows(text)
             }
         case .time:
             _ = try? DurationText.parse(text)
