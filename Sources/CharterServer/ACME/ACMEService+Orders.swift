@@ -169,22 +169,29 @@ extension ACMEService {
         let issuance = try issuanceRequest(der: der, order: order, identity: identity)
         order.status = .processing
         version = try await save(order, version: version)
-
-        let issued = try ca.authority.issue(issuance)
-        let record = CertificateRecord(
-            issued,
-            enrollmentID: identity?.id ?? "acme:\(account.id)",
-            caName: ca.configuration.ca.name
-        )
-        try await ca.metrics.timeDatabase("record_acme") { try await registry.record(record) }
+        let record: CertificateRecord
+        do {
+            let issued = try ca.authority.issue(issuance)
+            record = CertificateRecord(
+                issued,
+                enrollmentID: identity?.id ?? "acme:\(account.id)",
+                caName: ca.configuration.ca.name
+            )
+            try await ca.metrics.timeDatabase("record_acme") { try await registry.record(record) }
+            ca.metrics.countIssued(
+                ca: ca.configuration.ca.name,
+                profile: issued.profile,
+                type: identity?.type ?? "acme",
+                operation: "acme"
+            )
+        } catch {
+            // Nothing went on record: the order may be finalized again.
+            order.status = .ready
+            _ = try? await save(order, version: version)
+            throw error
+        }
         try await registry.saveACMEObject(
             ACMEObject(kind: .certificate, id: record.serial, account: account.id, created: record.issuedAt, body: [])
-        )
-        ca.metrics.countIssued(
-            ca: ca.configuration.ca.name,
-            profile: issued.profile,
-            type: identity?.type ?? "acme",
-            operation: "acme"
         )
         order.status = .valid
         order.certificate = record.serial

@@ -126,10 +126,11 @@ struct ACMEService: Sendable {
         case (.post, _, _):
             break
         case (.get, _, _), (.head, _, _):
-            throw ACMEProblem(
-                .malformed,
+            var problem = ACMEProblem.malformed(
                 "ACME resources other than the directory, nonces and renewal information are read with POST-as-GET"
             )
+            problem.status = 405
+            throw problem
         default:
             throw ACMEProblem(.malformed, "Method \(request.method) is not allowed here")
         }

@@ -189,6 +189,8 @@ struct ChallengeValidator: Sendable {
         let context = try NIOSSLContext(configuration: configuration)
         let group = MultiThreadedEventLoopGroup.singleton
         let promise = group.next().makePromise(of: [UInt8].self)
+        // Completed on every path (a later completion is ignored): NIO refuses a dropped promise.
+        defer { promise.fail(CancellationError()) }
         let channel = try await ClientBootstrap(group: group)
             .connectTimeout(Self.timeout)
             .channelInitializer { channel in
@@ -220,6 +222,7 @@ struct ChallengeValidator: Sendable {
     ) async throws -> [UInt8] {
         let group = MultiThreadedEventLoopGroup.singleton
         let promise = group.next().makePromise(of: [UInt8].self)
+        defer { promise.fail(CancellationError()) }
         let channel = try await bootstrap(group, promise).get()
         let timeout = channel.eventLoop.scheduleTask(in: Self.timeout) {
             promise.fail(
