@@ -1,6 +1,7 @@
 import pytest
 
 from harness import LEGACY_TOKENS, Server
+from services import Challenges
 
 GATEWAY_CONFIG = """
 cfg:
@@ -65,3 +66,11 @@ def legacy_lc():
     s = Server(LIFECYCLE_CONFIG, env=LEGACY_TOKENS).start()
     yield s
     s.stop()
+
+
+@pytest.fixture(scope="module")
+def challenges():
+    """pebble-challtestsrv: the DNS server ACME validation resolves through."""
+    c = Challenges()
+    yield c
+    c.stop()

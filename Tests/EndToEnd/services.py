@@ -1,16 +1,19 @@
-"""Private PostgreSQL, MariaDB, HAProxy and OpenLDAP instances that the tests start and stop themselves.
+"""Private PostgreSQL, MariaDB, HAProxy, OpenLDAP and ACME challenge DNS instances that the tests start and stop themselves.
 
 PostgreSQL refuses to run as root, so under root the cluster's files and processes belong to
 `nobody`. Everything listens on loopback ports chosen at start.
 """
+import contextlib
 import datetime
 import glob
+import json
 import ipaddress
 import os
 import shutil
 import subprocess
 import tempfile
 import time
+import urllib.request
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -365,3 +368,29 @@ class SoftHSM:
         return subprocess.run(["pkcs11-tool", "--module", self.LIBRARY, "--token-label", self.label, "--login",
                                "--pin", self.pin, "--list-objects", "--type", kind],
                               check=True, capture_output=True, text=True, env=self.env).stdout
+
+
+class Challenges:
+    """pebble-challtestsrv: DNS on a loopback port, managed over HTTP."""
+
+    def __init__(self):
+        self.dns_port, self.management = free_port(), free_port()
+        self.log = tempfile.NamedTemporaryFile(prefix="challtestsrv-", delete=False)
+        self.process = subprocess.Popen(
+            ["pebble-challtestsrv", "-dns01", f"127.0.0.1:{self.dns_port}", "-http01", "", "-https01", "",
+             "-tlsalpn01", "", "-management", f"127.0.0.1:{self.management}", "-defaultIPv6", ""],
+            stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 20
+        while True:
+            with contextlib.suppress(OSError):
+                self.call("clear-txt", {"host": "ready."})
+                break
+            assert time.monotonic() < deadline, open(self.log.name).read()
+            time.sleep(0.1)
+
+    def call(self, path, body):
+        request = urllib.request.Request(f"http://127.0.0.1:{self.management}/{path}", json.dumps(body).encode())
+        urllib.request.urlopen(request, timeout=10).read()
+
+    def stop(self):
+        terminate(self.process)

@@ -5,7 +5,6 @@ Challenges are answered on loopback ports; pebble-challtestsrv is the DNS server
 through (`acme.resolver`): it answers every name with 127.0.0.1 and serves the TXT records the
 clients' hooks set.
 """
-import contextlib
 import http.server
 import json
 import os
@@ -14,7 +13,6 @@ import subprocess
 import tempfile
 import threading
 import time
-import urllib.request
 
 import pytest
 from cryptography import x509
@@ -23,45 +21,12 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from acme_client import AccountKey, Client, b64
-from harness import BINARY, Server, free_port, openssl_verify, terminate
+from harness import BINARY, Server, free_port, openssl_verify
 
 pytestmark = pytest.mark.skipif(
     not all(shutil.which(tool) for tool in ("lego", "certbot", "pebble-challtestsrv")),
     reason="lego, certbot and pebble-challtestsrv are installed by Scripts/bootstrap.sh",
 )
-
-
-class Challenges:
-    """pebble-challtestsrv: DNS on a loopback port, managed over HTTP."""
-
-    def __init__(self):
-        self.dns_port, self.management = free_port(), free_port()
-        self.log = tempfile.NamedTemporaryFile(prefix="challtestsrv-", delete=False)
-        self.process = subprocess.Popen(
-            ["pebble-challtestsrv", "-dns01", f"127.0.0.1:{self.dns_port}", "-http01", "", "-https01", "",
-             "-tlsalpn01", "", "-management", f"127.0.0.1:{self.management}", "-defaultIPv6", ""],
-            stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 20
-        while True:
-            with contextlib.suppress(OSError):
-                self.call("clear-txt", {"host": "ready."})
-                break
-            assert time.monotonic() < deadline, open(self.log.name).read()
-            time.sleep(0.1)
-
-    def call(self, path, body):
-        request = urllib.request.Request(f"http://127.0.0.1:{self.management}/{path}", json.dumps(body).encode())
-        urllib.request.urlopen(request, timeout=10).read()
-
-    def stop(self):
-        terminate(self.process)
-
-
-@pytest.fixture(scope="module")
-def challenges():
-    c = Challenges()
-    yield c
-    c.stop()
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,6 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from acme_client import Client, b64
 from harness import BINARY, Server
 from services import HAProxy, MariaDB, PostgresCluster
-from test_acme import Challenges
 from test_lifecycle import aki_hex, crl_from_result, serial_hex
 
 PASSWORD = "s3cret-db-pass"
@@ -54,13 +53,6 @@ registry:
       type: client
       maxenrollments: 5
 """
-
-
-@pytest.fixture(scope="module")
-def challenges():
-    c = Challenges()
-    yield c
-    c.stop()
 
 
 @pytest.fixture(scope="module")

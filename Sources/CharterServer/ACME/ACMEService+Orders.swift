@@ -308,29 +308,16 @@ extension ACMEService {
         return (authorization, object.version)
     }
 
+    /// Saves an order or authorization at `version` (0: new).
     @discardableResult
-    func save(_ authorization: ACMEAuthorization, version: Int, created: Date = Date()) async throws -> Int {
+    func save(_ resource: some AccountResource, version: Int, created: Date = Date()) async throws -> Int {
         var object = ACMEObject(
-            kind: .authorization,
-            id: authorization.id,
-            account: authorization.account,
+            kind: type(of: resource).kind,
+            id: resource.id,
+            account: resource.account,
             created: created,
-            expires: authorization.expires,
-            body: try Self.body(authorization)
-        )
-        object.version = version
-        return try await registry.saveACMEObject(object)
-    }
-
-    @discardableResult
-    func save(_ order: ACMEOrder, version: Int, created: Date = Date()) async throws -> Int {
-        var object = ACMEObject(
-            kind: .order,
-            id: order.id,
-            account: order.account,
-            created: created,
-            expires: order.expires,
-            body: try Self.body(order)
+            expires: resource.expires,
+            body: try Self.body(resource)
         )
         object.version = version
         return try await registry.saveACMEObject(object)
@@ -378,6 +365,22 @@ extension ACMEService {
     static func problemJSON(_ problem: ACMEProblem) -> Any {
         (try? JSONSerialization.jsonObject(with: Data(problem.json))) ?? [:]
     }
+}
+
+/// An account's order or authorization, as the registry files it.
+protocol AccountResource: Encodable {
+    static var kind: ACMEObjectKind { get }
+    var id: String { get }
+    var account: String { get }
+    var expires: Date { get }
+}
+
+extension ACMEOrder: AccountResource {
+    static var kind: ACMEObjectKind { .order }
+}
+
+extension ACMEAuthorization: AccountResource {
+    static var kind: ACMEObjectKind { .authorization }
 }
 
 extension Optional {
