@@ -8,22 +8,13 @@ import PostgresNIO
 extension PostgresRegistry {
     static let acmeColumns = "kind, id, account, lookup, created_at, expires_at, version, body"
 
-    public func acmeObject(_ kind: ACMEObjectKind, id: String) async throws -> ACMEObject? {
-        try await acmeObject(kind, column: "id", value: id)
-    }
-
-    public func acmeObject(_ kind: ACMEObjectKind, lookup: String) async throws -> ACMEObject? {
-        try await acmeObject(kind, column: "lookup", value: lookup)
-    }
-
-    /// The object whose `column` (a fixed name, never input) holds `value`.
-    func acmeObject(_ kind: ACMEObjectKind, column: StaticString, value: String) async throws -> ACMEObject? {
+    public func acmeObject(_ kind: ACMEObjectKind, where key: ACMEObjectKey) async throws -> ACMEObject? {
         try await read { connection in
             try await Self.acmeObjects(
                 connection.query(
                     """
                     SELECT \(unescaped: Self.acmeColumns) FROM acme_objects
-                    WHERE kind = \(kind.rawValue) AND \(unescaped: "\(column)") = \(value)
+                    WHERE kind = \(kind.rawValue) AND \(unescaped: key.column) = \(key.value)
                     """,
                     logger: logger
                 )

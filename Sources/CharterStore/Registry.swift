@@ -84,10 +84,8 @@ public protocol Registry: TransparencyLogStore {
     func record(_ credential: IdemixCredentialRecord) async throws
     /// How many unrevoked Idemix credentials the identity holds (an Idemix token needs one).
     func goodIdemixCredentials(of id: String) async throws -> Int
-    /// The ACME object of `kind` with `id`.
-    func acmeObject(_ kind: ACMEObjectKind, id: String) async throws -> ACMEObject?
-    /// The ACME object of `kind` whose lookup key is `lookup`.
-    func acmeObject(_ kind: ACMEObjectKind, lookup: String) async throws -> ACMEObject?
+    /// The ACME object of `kind` with this ID or look-up key.
+    func acmeObject(_ kind: ACMEObjectKind, where key: ACMEObjectKey) async throws -> ACMEObject?
     /// The ACME objects of `kind` belonging to `account` (every one of the kind when nil), oldest first.
     func acmeObjects(_ kind: ACMEObjectKind, account: String?) async throws -> [ACMEObject]
     /// How many objects of `kind` `account` made since `date` (rate limits).
@@ -112,6 +110,16 @@ public protocol Registry: TransparencyLogStore {
 extension Registry {
     /// The next CRL number (1, 2, …), persisted.
     public func nextCRLNumber() async throws -> Int { try await next(.crlNumber) }
+
+    /// The ACME object of `kind` with `id`.
+    public func acmeObject(_ kind: ACMEObjectKind, id: String) async throws -> ACMEObject? {
+        try await acmeObject(kind, where: .id(id))
+    }
+
+    /// The ACME object of `kind` whose look-up key is `lookup`.
+    public func acmeObject(_ kind: ACMEObjectKind, lookup: String) async throws -> ACMEObject? {
+        try await acmeObject(kind, where: .lookup(lookup))
+    }
 }
 
 /// One enrollment to record: the certificate and what it does to the identity's counters.

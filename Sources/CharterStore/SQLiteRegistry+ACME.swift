@@ -7,21 +7,12 @@ import GRDB
 extension SQLiteRegistry {
     static let acmeColumns = "kind, id, account, lookup, created_at, expires_at, version, body"
 
-    public func acmeObject(_ kind: ACMEObjectKind, id: String) async throws -> ACMEObject? {
-        try await acmeObject(kind, column: "id", value: id)
-    }
-
-    public func acmeObject(_ kind: ACMEObjectKind, lookup: String) async throws -> ACMEObject? {
-        try await acmeObject(kind, column: "lookup", value: lookup)
-    }
-
-    /// The object whose `column` (a fixed name, never input) holds `value`.
-    func acmeObject(_ kind: ACMEObjectKind, column: StaticString, value: String) async throws -> ACMEObject? {
+    public func acmeObject(_ kind: ACMEObjectKind, where key: ACMEObjectKey) async throws -> ACMEObject? {
         try await read { db in
             try Row.fetchOne(
                 db,
-                sql: "SELECT \(Self.acmeColumns) FROM acme_objects WHERE kind = ? AND \(column) = ?",
-                arguments: [kind.rawValue, value]
+                sql: "SELECT \(Self.acmeColumns) FROM acme_objects WHERE kind = ? AND \(key.column) = ?",
+                arguments: [kind.rawValue, key.value]
             ).map(Self.acmeObject)
         }
     }

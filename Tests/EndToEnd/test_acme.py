@@ -372,7 +372,7 @@ def sign_inner(client, key, payload):
     return {"protected": protected, "payload": body, "signature": b64(key.sign(f"{protected}.{body}".encode()))}
 
 
-def obtain(acme, challenges, client, name):
+def obtain(challenges, client, name):
     """Orders `name`, proves it with dns-01, finalizes; returns (certificate, key, order)."""
     order = client.order(name)
     assert order.status == 201, order.body
@@ -397,7 +397,7 @@ def ari_id(cert):
 
 def test_revocation_by_certificate_key_identity_revocation_and_renewal_info(acme, challenges):
     client = bound_client(acme, "peer11")
-    cert, key, _ = obtain(acme, challenges, client, "peer11.org1.example.com")
+    cert, key, _ = obtain(challenges, client, "peer11.org1.example.com")
     info = client.get(f"{client.directory['renewalInfo']}/{ari_id(cert)}")
     assert info.status == 200 and "retry-after" in info.headers
     window = info.json["suggestedWindow"]
@@ -414,7 +414,7 @@ def test_revocation_by_certificate_key_identity_revocation_and_renewal_info(acme
     assert revoked_info["end"] <= time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 5))
 
     # Another account holding no authorization for the names may not revoke.
-    second, _, _ = obtain(acme, challenges, client, "peer12.org1.example.com")
+    second, _, _ = obtain(challenges, client, "peer12.org1.example.com")
     stranger = bound_client(acme, "peer13")
     payload = {"certificate": b64(second.public_bytes(serialization.Encoding.DER))}
     assert stranger.post(client.directory["revokeCert"], payload).problem == "unauthorized"

@@ -15,12 +15,11 @@ import time
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
 
-from acme_client import Client, b64
+from acme_client import Client
 from harness import BINARY, Server
 from services import HAProxy, MariaDB, PostgresCluster
+from test_acme import obtain
 from test_lifecycle import aki_hex, crl_from_result, serial_hex
 
 PASSWORD = "s3cret-db-pass"
@@ -154,19 +153,7 @@ def test_acme_through_the_balancer_is_one_ca(replicas, cluster, challenges):
     _, _, front = replicas
     client = Client(f"https://localhost:{front.port}/acme/directory", front.ca_file)
     assert client.register().status == 201
-    name = "peer0.replicas.example.com"
-    order = client.order(name)
-    assert order.status == 201, order.body
-    authz = client.post(order.json["authorizations"][0], None).json
-    challenge = next(c for c in authz["challenges"] if c["type"] == "dns-01")
-    challenges.call("set-txt", {"host": f"_acme-challenge.{name}.", "value": client.dns_value(challenge["token"])})
-    assert client.post(challenge["url"], {}).json["status"] == "valid"
-    key = ec.generate_private_key(ec.SECP256R1())
-    csr = x509.CertificateSigningRequestBuilder().subject_name(x509.Name([])).add_extension(
-        x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False).sign(key, hashes.SHA256())
-    final = client.post(order.json["finalize"], {"csr": b64(csr.public_bytes(serialization.Encoding.DER))})
-    assert final.json["status"] == "valid", final.body
-    cert = x509.load_pem_x509_certificates(client.post(final.json["certificate"], None).body)[0]
+    cert, _, _ = obtain(challenges, client, "peer0.replicas.example.com")
     assert recorded(cluster, cert) == "good"
     # A nonce handed out is taken once, whichever replica sees it again.
     nonce = client.nonce()

@@ -56,3 +56,24 @@ public struct ACMEObject: Sendable {
         self.body = body
     }
 }
+
+/// How an ACME object is found: by its ID or by its look-up key.
+public enum ACMEObjectKey: Sendable {
+    case id(String)
+    case lookup(String)
+
+    /// The column that holds it (a fixed name, never input).
+    public var column: String {
+        switch self {
+        case .id: return "id"
+        case .lookup: return "lookup"
+        }
+    }
+
+    /// The value looked for.
+    public var value: String {
+        switch self {
+        case .id(let value), .lookup(let value): return value
+        }
+    }
+}
