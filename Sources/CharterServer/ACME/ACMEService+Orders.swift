@@ -128,24 +128,27 @@ extension ACMEService {
             authorization.challenges[index].status = .processing
             // Claimed first: a second response to the same challenge sees it processing.
             version = try await save(authorization, version: version)
-            var challenge = authorization.challenges[index]
-            let keyAuthorization = KeyAuthorization(token: challenge.token, thumbprint: signed.key.thumbprint)
-            if var problem = await validator.problem(
-                type: type,
-                name: authorization.identifier.value,
-                keyAuthorization: keyAuthorization
-            ) {
-                problem.identifier = authorization.identifier
-                challenge.status = .invalid
-                challenge.error = problem
-                authorization.status = .invalid
-            } else {
-                challenge.status = .valid
-                challenge.validated = Date()
-                authorization.status = .valid
-            }
-            authorization.challenges[index] = challenge
-            try await save(authorization, version: version)
+            // Validated and saved in a task of its own: a client that hangs up meanwhile cannot
+            // leave the challenge processing for good.
+            authorization = try await Task { [authorization, version] in
+                var authorization = authorization
+                var challenge = authorization.challenges[index]
+                let keyAuthorization = KeyAuthorization(token: challenge.token, thumbprint: signed.key.thumbprint)
+                let name = authorization.identifier.value
+                if var problem = await validator.problem(type: type, name: name, keyAuthorization: keyAuthorization) {
+                    problem.identifier = authorization.identifier
+                    challenge.status = .invalid
+                    challenge.error = problem
+                    authorization.status = .invalid
+                } else {
+                    challenge.status = .valid
+                    challenge.validated = Date()
+                    authorization.status = .valid
+                }
+                authorization.challenges[index] = challenge
+                try await save(authorization, version: version)
+                return authorization
+            }.value
         }
         var reply = Reply.json(challengeJSON(authorization.challenges[index], authorization: authorization, base: base))
         reply.headers[values: .link].append("<\(base)/authz/\(authorization.id)>;rel=\"up\"")
@@ -167,14 +170,28 @@ extension ACMEService {
             throw ACMEProblem.malformed("finalize needs 'csr', a base64url DER CSR")
         }
         let issuance = try issuanceRequest(der: der, order: order, identity: identity)
+        // Issued, recorded and the order completed in a task of its own, which a client that
+        // hangs up cannot cancel half-way.
+        order = try await Task { [order, version, identity] in
+            try await complete(order, version: version, issuance: issuance, identity: identity)
+        }.value
+        return .json(orderJSON(order, base: base), location: "\(base)/order/\(order.id)")
+    }
+
+    /// Marks the order processing, issues and records the certificate, and marks it valid; when
+    /// issuing or recording fails, nothing is on record and the order is ready again.
+    func complete(_ order: ACMEOrder, version: Int, issuance: IssuanceRequest, identity: Identity?) async throws
+        -> ACMEOrder
+    {
+        var order = order
         order.status = .processing
-        version = try await save(order, version: version)
+        var version = try await save(order, version: version)
         let record: CertificateRecord
         do {
             let issued = try ca.authority.issue(issuance)
             record = CertificateRecord(
                 issued,
-                enrollmentID: identity?.id ?? "acme:\(account.id)",
+                enrollmentID: identity?.id ?? "acme:\(order.account)",
                 caName: ca.configuration.ca.name
             )
             try await ca.metrics.timeDatabase("record_acme") { try await registry.record(record) }
@@ -185,18 +202,23 @@ extension ACMEService {
                 operation: "acme"
             )
         } catch {
-            // Nothing went on record: the order may be finalized again.
             order.status = .ready
             _ = try? await save(order, version: version)
             throw error
         }
         try await registry.saveACMEObject(
-            ACMEObject(kind: .certificate, id: record.serial, account: account.id, created: record.issuedAt, body: [])
+            ACMEObject(
+                kind: .certificate,
+                id: record.serial,
+                account: order.account,
+                created: record.issuedAt,
+                body: []
+            )
         )
         order.status = .valid
         order.certificate = record.serial
-        try await save(order, version: version)
-        return .json(orderJSON(order, base: base), location: "\(base)/order/\(order.id)")
+        version = try await save(order, version: version)
+        return order
     }
 
     /// The CSR must ask for exactly the order's names; the certificate gets them, the gateway

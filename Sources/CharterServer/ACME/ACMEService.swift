@@ -72,8 +72,11 @@ struct ACMEService: Sendable {
             reply = try await route(request, resource: resource, base: base)
         } catch let problem as ACMEProblem {
             reply = Self.problemReply(problem)
-        } catch let error as CharterError where error.code == .conflict {
-            reply = Self.problemReply(ACMEProblem(.malformed, error.message))
+        } catch let error as CharterError where error.code.wire.httpStatus < 500 {
+            // A request the CA's rules refuse (a conflicting change, a name the policy rejects).
+            var problem = ACMEProblem(.malformed, error.message)
+            problem.status = error.code.wire.httpStatus
+            reply = Self.problemReply(problem)
         } catch let error as CharterError where error.code == .unavailable {
             var problem = ACMEProblem(.serverInternal, error.message)
             problem.status = 503
