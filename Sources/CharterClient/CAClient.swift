@@ -158,11 +158,12 @@ public struct CAClient: Sendable {
         return result
     }
 
-    /// Sends a request and reads its whole answer (64 MiB at most).
+    /// Sends a request and reads its whole answer, 512 MiB at most: a CRL of a million
+    /// revocations comes as about 75 MB of envelope.
     func send(_ request: HTTPClientRequest) async throws -> (HTTPClientResponse, ByteBuffer) {
         do {
             let response = try await client.execute(request, timeout: .seconds(60))
-            return (response, try await response.body.collect(upTo: 64 << 20))
+            return (response, try await response.body.collect(upTo: 512 << 20))
         } catch {
             throw CharterError(.unreachable, "Cannot reach the CA at \(baseURL): \(error)")
         }

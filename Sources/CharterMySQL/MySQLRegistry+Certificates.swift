@@ -87,6 +87,26 @@ extension MySQLRegistry {
     }
 
     public func certificates(matching filter: CertificateFilter) async throws -> [CertificateRecord] {
+        let query = Self.selection(filter, columns: MySQLRows.columns(MySQLRows.certificateColumns, of: "c"))
+        return try await run { connection in try MySQLRows.certificates(try connection.execute(query)) }
+    }
+
+    public func revocations(matching filter: CertificateFilter) async throws -> [RevokedCertificate] {
+        let query = Self.selection(filter, columns: "c.serial_number, c.revoked_at, c.reason")
+        return try await run { connection in
+            try connection.execute(query).named.map { row in
+                RevokedCertificate(
+                    serialHex: try row.text("serial_number"),
+                    revokedAt: try row.optionalDate("revoked_at") ?? filter.now,
+                    reason: RevocationReason(rawValue: try row.int("reason")) ?? .unspecified
+                )
+            }
+        }
+    }
+
+    /// The query of `columns` of the certificates a filter selects, oldest first: one for
+    /// listings and CRLs.
+    static func selection(_ filter: CertificateFilter, columns: String) -> MySQLQuery {
         var clauses: [MySQLQuery] = []
         if let id = filter.enrollmentID { clauses.append("c.enrollment_id = \(id)") }
         if let serial = filter.serial { clauses.append("c.serial_number = \(serial)") }
@@ -106,12 +126,11 @@ extension MySQLRegistry {
             )
         }
         let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.map(\.sql).joined(separator: " AND ")
-        let query: MySQLQuery = """
-            SELECT \(unescaped: MySQLRows.columns(MySQLRows.certificateColumns, of: "c"))
+        return """
+            SELECT \(unescaped: columns)
             FROM certificates c \(unescaped: join) \(unescaped: whereClause)
             ORDER BY c.issued_at, c.serial_number
             """
-        return try await run { connection in try MySQLRows.certificates(try connection.execute(query)) }
     }
 
     public func next(_ sequence: RegistrySequence) async throws -> Int {

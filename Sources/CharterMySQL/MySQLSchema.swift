@@ -122,5 +122,9 @@ enum MySQLSchema {
                 """
             ]
         ),
+        (
+            "v4: revoked certificates indexed",
+            ["CREATE INDEX certificates_revoked ON certificates (status, authority_key_identifier)"]
+        ),
     ]
 }

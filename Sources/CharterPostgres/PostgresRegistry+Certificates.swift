@@ -96,6 +96,36 @@ extension PostgresRegistry {
     }
 
     public func certificates(matching filter: CertificateFilter) async throws -> [CertificateRecord] {
+        let columns = PostgresRows.certificateColumns.split(separator: ",").map {
+            "c." + $0.trimmingSpaces
+        }.joined(separator: ", ")
+        let query = try Self.selection(filter, columns: columns)
+        return try await read { connection in
+            try await PostgresRows.certificates(try await connection.query(query, logger: logger))
+        }
+    }
+
+    public func revocations(matching filter: CertificateFilter) async throws -> [RevokedCertificate] {
+        let query = try Self.selection(filter, columns: "c.serial_number, c.revoked_at, c.reason")
+        return try await read { connection in
+            var entries: [RevokedCertificate] = []
+            let rows = try await connection.query(query, logger: logger)
+            for try await (serial, revokedAt, reason) in rows.decode((String, Date?, Int).self) {
+                entries.append(
+                    RevokedCertificate(
+                        serialHex: serial,
+                        revokedAt: revokedAt ?? filter.now,
+                        reason: RevocationReason(rawValue: reason) ?? .unspecified
+                    )
+                )
+            }
+            return entries
+        }
+    }
+
+    /// The query of `columns` of the certificates a filter selects, oldest first: one for
+    /// listings and CRLs.
+    static func selection(_ filter: CertificateFilter, columns: String) throws -> PostgresQuery {
         var clauses: [String] = []
         var bindings = PostgresBindings()
         func add<Value: PostgresEncodable>(_ clause: (String) -> String, _ value: Value?) throws {
@@ -122,19 +152,13 @@ extension PostgresRegistry {
             clauses.append("(i.affiliation = $\(exact) OR starts_with(i.affiliation, $\(bindings.count)))")
         }
         let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
-        let columns = PostgresRows.certificateColumns.split(separator: ",").map {
-            "c." + $0.trimmingSpaces
-        }.joined(separator: ", ")
-        let query = PostgresQuery(
+        return PostgresQuery(
             unsafeSQL: """
                 SELECT \(columns) FROM certificates c \(join) \(whereClause)
                 ORDER BY c.issued_at, c.serial_number COLLATE "C"
                 """,
             binds: bindings
         )
-        return try await read { connection in
-            try await PostgresRows.certificates(try await connection.query(query, logger: logger))
-        }
     }
 
     public func next(_ sequence: RegistrySequence) async throws -> Int {

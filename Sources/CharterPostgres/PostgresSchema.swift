@@ -112,5 +112,11 @@ enum PostgresSchema {
                 "CREATE INDEX acme_objects_expiry ON acme_objects (kind, expires_at)",
             ]
         ),
+        (
+            "v6: revoked certificates indexed",
+            [
+                "CREATE INDEX certificates_revoked ON certificates (authority_key_identifier) WHERE status = 'revoked'"
+            ]
+        ),
     ]
 }

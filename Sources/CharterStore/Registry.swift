@@ -71,6 +71,9 @@ public protocol Registry: TransparencyLogStore {
         async throws -> CertificateRecord
     /// Certificates matching a filter, oldest first.
     func certificates(matching filter: CertificateFilter) async throws -> [CertificateRecord]
+    /// What a CRL lists of the certificates matching a filter: serial, date and reason, oldest
+    /// first, without reading the rest of their rows.
+    func revocations(matching filter: CertificateFilter) async throws -> [RevokedCertificate]
     /// The next value of a sequence (1, 2, …), persisted: two replicas never get the same one.
     func next(_ sequence: RegistrySequence) async throws -> Int
     /// The last value a sequence handed out (0 before the first).

@@ -113,36 +113,65 @@ extension SQLiteRegistry {
 
     public func certificates(matching filter: CertificateFilter) async throws -> [CertificateRecord] {
         try await read { db in
-            var clauses: [String] = []
-            var arguments: StatementArguments = []
-            func add(_ clause: String, _ value: (any DatabaseValueConvertible)?) {
-                guard let value else { return }
-                clauses.append(clause)
-                arguments += [value]
-            }
-            add("c.enrollment_id = ?", filter.enrollmentID)
-            add("c.serial_number = ?", filter.serial)
-            add("c.authority_key_identifier = ?", filter.authorityKeyIdentifier)
-            add("c.revoked_at >= ?", filter.revokedStart.map(StoredDate.init))
-            add("c.revoked_at <= ?", filter.revokedEnd.map(StoredDate.init))
-            add("c.not_after >= ?", filter.expiredStart.map(StoredDate.init))
-            add("c.not_after <= ?", filter.expiredEnd.map(StoredDate.init))
-            if filter.notExpired { add("c.not_after > ?", StoredDate(filter.now)) }
-            if filter.notRevoked { clauses.append("c.status = 'good'") }
-            if filter.revokedOnly { clauses.append("c.status = 'revoked'") }
-            var join = ""
-            if let scope = filter.affiliationScope, !scope.isEmpty {
-                join = "JOIN identities i ON i.id = c.enrollment_id"
-                clauses.append("(i.affiliation = ? OR substr(i.affiliation, 1, ?) = ?)")
-                arguments += [scope, scope.unicodeScalars.count + 1, scope + "."]
-            }
-            let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+            let (from, arguments) = Self.selection(filter)
             return try CertificateRecord.fetchAll(
                 db,
-                sql: "SELECT c.* FROM certificates c \(join) \(whereClause) ORDER BY c.issued_at, c.serial_number",
+                sql: "SELECT c.* \(from) ORDER BY c.issued_at, c.serial_number",
                 arguments: arguments
             )
         }
+    }
+
+    public func revocations(matching filter: CertificateFilter) async throws -> [RevokedCertificate] {
+        try await read { db in
+            let (from, arguments) = Self.selection(filter)
+            let rows = try Row.fetchCursor(
+                db,
+                sql: "SELECT c.serial_number, c.revoked_at, c.reason \(from) ORDER BY c.issued_at, c.serial_number",
+                arguments: arguments
+            )
+            var entries: [RevokedCertificate] = []
+            while let row = try rows.next() {
+                let revokedAt: StoredDate? = row[1]
+                entries.append(
+                    RevokedCertificate(
+                        serialHex: row[0],
+                        revokedAt: revokedAt?.date ?? filter.now,
+                        reason: RevocationReason(rawValue: row[2]) ?? .unspecified
+                    )
+                )
+            }
+            return entries
+        }
+    }
+
+    /// The FROM, JOIN and WHERE of a filter, with its arguments: one for listings and CRLs.
+    static func selection(_ filter: CertificateFilter) -> (String, StatementArguments) {
+        var clauses: [String] = []
+        var arguments: StatementArguments = []
+        func add(_ clause: String, _ value: (any DatabaseValueConvertible)?) {
+            guard let value else { return }
+            clauses.append(clause)
+            arguments += [value]
+        }
+        add("c.enrollment_id = ?", filter.enrollmentID)
+        add("c.serial_number = ?", filter.serial)
+        add("c.authority_key_identifier = ?", filter.authorityKeyIdentifier)
+        add("c.revoked_at >= ?", filter.revokedStart.map(StoredDate.init))
+        add("c.revoked_at <= ?", filter.revokedEnd.map(StoredDate.init))
+        add("c.not_after >= ?", filter.expiredStart.map(StoredDate.init))
+        add("c.not_after <= ?", filter.expiredEnd.map(StoredDate.init))
+        if filter.notExpired { add("c.not_after > ?", StoredDate(filter.now)) }
+        if filter.notRevoked { clauses.append("c.status = 'good'") }
+        if filter.revokedOnly { clauses.append("c.status = 'revoked'") }
+        var join = ""
+        if let scope = filter.affiliationScope, !scope.isEmpty {
+            join = "JOIN identities i ON i.id = c.enrollment_id"
+            clauses.append("(i.affiliation = ? OR substr(i.affiliation, 1, ?) = ?)")
+            arguments += [scope, scope.unicodeScalars.count + 1, scope + "."]
+        }
+        let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+        return ("FROM certificates c \(join) \(whereClause)", arguments)
     }
 
     public func next(_ sequence: RegistrySequence) async throws -> Int {

@@ -140,6 +140,13 @@ enum Schema {
             )
             try db.create(index: "acme_objects_expiry", on: "acme_objects", columns: ["kind", "expires_at"])
         }
+        migrator.registerMigration("v7: revoked certificates indexed") { db in
+            // CRLs read the revoked rows only: a partial index holds just those.
+            try db.execute(
+                sql: "CREATE INDEX certificates_revoked ON certificates (authority_key_identifier) "
+                    + "WHERE status = 'revoked'"
+            )
+        }
         return migrator
     }
 }

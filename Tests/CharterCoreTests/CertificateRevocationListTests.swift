@@ -84,6 +84,39 @@ import X509
         #expect(items[3].identifier == .utcTime)
         #expect(items[4].identifier == .generalizedTime)
     }
+
+    /// Times are written by arithmetic: they match what a UTC calendar says, on both sides of
+    /// 2050, before 1970 and on a leap day.
+    @Test(arguments: [0, 951_782_399, 951_868_800, 1_796_579_003, 2_524_607_999, 2_524_608_000, -86_401])
+    func timesMatchTheCalendar(seconds: Int) throws {
+        let date = Date(timeIntervalSince1970: TimeInterval(seconds) + 0.75)
+        let crl = try CertificateRevocationList(
+            authority: authority,
+            revoked: [],
+            number: 1,
+            thisUpdate: date,
+            nextUpdate: date + 60
+        )
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = try #require(TimeZone(identifier: "UTC"))
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        guard case .constructed(let fields) = try parse(crl.der).tbs.content else { Issue.record("TBS"); return }
+        let node = Array(fields)[3]
+        if node.identifier == .utcTime {
+            let time = try UTCTime(derEncoded: node)
+            #expect(
+                [time.year, time.month, time.day, time.hours, time.minutes, time.seconds]
+                    == [c.year, c.month, c.day, c.hour, c.minute, c.second]
+            )
+        } else {
+            let time = try GeneralizedTime(derEncoded: node)
+            #expect(time.year >= 2050)
+            #expect(
+                [time.year, time.month, time.day, time.hours, time.minutes, time.seconds]
+                    == [c.year, c.month, c.day, c.hour, c.minute, c.second]
+            )
+        }
+    }
 }
 
 @Suite struct RevocationReasonTests {

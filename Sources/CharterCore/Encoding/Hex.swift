@@ -15,18 +15,27 @@ public enum Hex {
 
     /// Bytes of a hex string in either case; nil when it is not hex. An odd length gets a leading zero.
     public static func decode(_ string: String) -> [UInt8]? {
-        var nibbles = [UInt8]()
-        nibbles.reserveCapacity(string.utf8.count)
-        for char in string.utf8 {
+        let utf8 = string.utf8
+        var out = [UInt8]()
+        out.reserveCapacity((utf8.count + 1) / 2)
+        // Pairs of digits, straight into bytes (a CRL decodes a serial per revocation).
+        var high: UInt8? = utf8.count % 2 == 1 ? 0 : nil
+        for char in utf8 {
+            let nibble: UInt8
             switch char {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibbles.append(char - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibbles.append(char - UInt8(ascii: "a") + 10)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): nibbles.append(char - UInt8(ascii: "A") + 10)
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = char - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = char - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): nibble = char - UInt8(ascii: "A") + 10
             default: return nil
             }
+            if let first = high {
+                out.append(first << 4 | nibble)
+                high = nil
+            } else {
+                high = nibble
+            }
         }
-        if nibbles.count % 2 == 1 { nibbles.insert(0, at: 0) }
-        return stride(from: 0, to: nibbles.count, by: 2).map { nibbles[$0] << 4 | nibbles[$0 + 1] }
+        return out
     }
 
     /// The canonical serial form fabric-ca stores: lower-case, no leading zeros.

@@ -32,9 +32,10 @@ public struct CertificateRevocationList: Sendable {
     /// The DER bytes.
     public let der: [UInt8]
 
-    /// PEM (`X509 CRL`), as fabric-ca returns it and writes `crls/crl.pem`.
+    /// PEM (`X509 CRL`), as fabric-ca returns it and writes `crls/crl.pem`; written by ``PEM``,
+    /// as swift-asn1's PEMDocument takes time quadratic in the size (minutes for 20,000 entries).
     public var pem: String {
-        PEMDocument(type: "X509 CRL", derBytes: der).pemString + "\n"
+        PEM.encode(der, type: "X509 CRL")
     }
 
     /// The signature algorithm identifier of a CA key (no parameters for any of them).
@@ -122,11 +123,14 @@ public struct CertificateRevocationList: Sendable {
 
     /// RFC 5280: UTCTime through 2049, GeneralizedTime from 2050.
     static func time(_ date: Date, _ coder: inout DER.Serializer) throws {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        let (year, month, day) = (c.year ?? 1970, c.month ?? 1, c.day ?? 1)
-        let (hour, minute, second) = (c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
+        // By arithmetic, not a Calendar: a CRL writes a time per entry, and a Calendar per entry
+        // made CRLs of many revocations slow.
+        let seconds = Int64(exactly: date.timeIntervalSince1970.rounded(.down)) ?? 0
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = Int(seconds - days * 86_400)
+        let (civilYear, civilMonth, civilDay) = CivilDate.civil(fromDays: days)
+        let (year, month, day) = (Int(civilYear), Int(civilMonth), Int(civilDay))
+        let (hour, minute, second) = (secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60)
         if year < 2050 {
             try coder.serialize(
                 UTCTime(year: year, month: month, day: day, hours: hour, minutes: minute, seconds: second)

@@ -85,7 +85,7 @@ extension CAService {
         try checkCAName(crlRequest.caName)
         try AccessControl.checkPower(caller, ReservedAttribute.genCRL)
         let crl = try await makeCRL(crlRequest)
-        return try Envelope.success(CRLResponse(crl: Data(crl.pem.utf8).base64EncodedString()))
+        return Envelope.success(json: CRLResponse(crl: Data(crl.pem.utf8).base64EncodedString()).wireJSON)
     }
 
     /// A CRL of every revoked certificate within the request's windows, numbered one higher than the last.
@@ -97,18 +97,12 @@ extension CAService {
         filter.expiredStart = request.expireAfter
         filter.expiredEnd = request.expireBefore
         filter.authorityKeyIdentifier = Hex.encode(authority.subjectKeyIdentifier)
-        let records = try await registry.certificates(matching: filter)
+        let revoked = try await registry.revocations(matching: filter)
         let now = Date()
         defer { metrics.countCRL(ca: configuration.ca.name) }
         return try CertificateRevocationList(
             authority: authority,
-            revoked: records.map {
-                RevokedCertificate(
-                    serialHex: $0.serial,
-                    revokedAt: $0.revokedAt ?? now,
-                    reason: RevocationReason(rawValue: $0.reason) ?? .unspecified
-                )
-            },
+            revoked: revoked,
             number: try await registry.nextCRLNumber(),
             thisUpdate: now,
             nextUpdate: now.addingTimeInterval(try DurationText.parse(configuration.crl.expiry).timeInterval)
