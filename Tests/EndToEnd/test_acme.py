@@ -426,6 +426,19 @@ def test_revocation_by_certificate_key_identity_revocation_and_renewal_info(acme
     assert client.order("peer14.org1.example.com").problem == "unauthorized"
 
 
+@pytest.mark.parametrize("settings, named", [
+    ("enabled: true", "acme.allow"),
+    ("enabled: true\n  allow: ['bad name']", "acme.allow"),
+    ("enabled: true\n  allow: [a.example.com]\n  resolver: dns.example.com:53", "acme.resolver"),
+    ("enabled: true\n  allow: [a.example.com]\n  http01port: 70000", "acme.http01port"),
+])
+def test_a_start_with_acme_misconfigured_stops_naming_the_key(settings, named):
+    server = Server(f"acme:\n  {settings}\n")
+    with pytest.raises(RuntimeError, match=named.replace(".", r"\.")):
+        server.start()
+    server.stop()
+
+
 def test_orders_are_rate_limited_per_account(acme):
     client = bound_client(acme, "peer15")
     statuses = [client.order(f"n{i}.org1.example.com").status for i in range(9)]
