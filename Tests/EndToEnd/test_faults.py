@@ -165,12 +165,11 @@ def test_a_full_disk_fails_writes_with_503_keeps_reads_and_recovers(small_volume
     filler = volume / "filler"
     try:
         admin = server.enroll("admin", "adminpw").identity
-        # fill the volume to the last byte
-        with open(filler, "wb") as f:
+        # fill the volume to the last byte; unbuffered, so that closing has nothing left to write
+        with open(filler, "wb", buffering=0) as f:
             try:
                 while True:
                     f.write(b"\0" * 65536)
-                    f.flush()
             except OSError:
                 pass
         received, statuses = [], []
