@@ -158,7 +158,7 @@ def test_lego_obtains_renews_and_revokes_with_every_challenge(acme, challenges):
         x509.SubjectAlternativeName).value.get_values_for_type(x509.DNSName)
 
     lego(acme, path, *eab, "--domains", "peer0.org1.example.com", "--http", "--http.port",
-         f"127.0.0.1:{acme.http_port}", "renew", "--days", "100000")
+         f"127.0.0.1:{acme.http_port}", "renew", "--days", "100000", "--no-random-sleep")
     renewed = load(cert_file)
     assert renewed.serial_number != cert.serial_number
     assert record(acme, renewed)[2] == "good"
@@ -345,6 +345,11 @@ def test_eab_binds_once_and_to_its_own_key(acme):
     fresh_kid, _ = identity_with_key(acme, "peer8b")
     charter(acme, "acme", "eab", "remove", "--kid", fresh_kid)
     assert fresh_kid not in charter(acme, "acme", "eab", "list").stdout
+    # Key IDs and MAC keys go into command lines: none starts with '-', which would read as an option.
+    for _ in range(16):
+        output = charter(acme, "acme", "eab", "add", "--id", "peer8b").stdout
+        values = [line.split(": ", 1)[1] for line in output.strip().splitlines()]
+        assert len(values) == 2 and not any(value.startswith("-") for value in values), values
 
 
 def test_accounts_with_each_key_kind_roll_over_and_deactivate(acme):

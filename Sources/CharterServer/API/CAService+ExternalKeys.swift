@@ -17,9 +17,9 @@ extension CAService {
         let target = try await visibleIdentity(keyRequest.id, caller: caller)
         guard !target.revoked else { throw CharterError(.invalidRequest, "Identity '\(target.id)' is revoked") }
         let key = ACMEExternalKey(
-            keyID: Base64URL.encode(SecureRandom.bytes(count: 16)),
+            keyID: Self.commandLineSafeRandom(count: 16),
             identity: target.id,
-            hmacKey: Base64URL.encode(SecureRandom.bytes(count: 32)),
+            hmacKey: Self.commandLineSafeRandom(count: 32),
             createdBy: caller.id,
             created: Date()
         )
@@ -63,6 +63,16 @@ extension CAService {
         _ = try await visibleIdentity(key.identity, caller: caller)
         _ = try await registry.removeACMEObject(.externalKey, id: kid, at: Date())
         return try Envelope.success(Self.info(key, withSecret: false))
+    }
+
+    /// Random bytes as base64url that does not start with `-`: the kid and hmac are pasted into
+    /// command lines (`lego --kid`, `charter acme eab remove --kid`), where a leading `-` reads as
+    /// an option.
+    static func commandLineSafeRandom(count: Int) -> String {
+        while true {
+            let text = Base64URL.encode(SecureRandom.bytes(count: count))
+            if !text.hasPrefix("-") { return text }
+        }
     }
 
     static func info(_ key: ACMEExternalKey, withSecret: Bool) -> ExternalKeyInfo {
