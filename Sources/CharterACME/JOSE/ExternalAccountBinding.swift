@@ -17,15 +17,11 @@ public struct ExternalAccountBinding: Sendable {
 
     /// Parses the binding and checks that it binds `accountKey` and was made for `url`.
     public init(_ value: Any, accountKey: JSONWebKey, url: String) throws(ACMEProblem) {
-        guard let object = value as? [String: Any], Set(object.keys) == ["protected", "payload", "signature"],
-            let protectedText = object["protected"] as? String,
-            let payloadText = object["payload"] as? String,
-            let signatureText = object["signature"] as? String,
-            let headerBytes = Base64URL.decode(protectedText),
-            let header = try? JSONSerialization.jsonObject(with: Data(headerBytes)) as? [String: Any],
-            let payload = Base64URL.decode(payloadText),
-            let signature = Base64URL.decode(signatureText)
-        else { throw .malformed("externalAccountBinding is not a flattened JWS") }
+        guard let object = value as? [String: Any] else {
+            throw .malformed("externalAccountBinding is not a flattened JWS")
+        }
+        let parts = try FlattenedJWS(object)
+        let header = parts.header
         guard let algorithm = header["alg"] as? String, Self.algorithms.contains(algorithm) else {
             var problem = ACMEProblem(
                 .badSignatureAlgorithm,
@@ -41,13 +37,13 @@ public struct ExternalAccountBinding: Sendable {
         guard header["url"] as? String == url else {
             throw .unauthorized("externalAccountBinding was made for another URL than \(url)")
         }
-        guard let bound = try? JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any],
+        guard let bound = try? JSONSerialization.jsonObject(with: Data(parts.payload)) as? [String: Any],
             let boundKey = try? JSONWebKey(bound), boundKey.thumbprint == accountKey.thumbprint
         else { throw .unauthorized("externalAccountBinding binds another key than the account's") }
         self.keyID = keyID
         self.algorithm = algorithm
-        self.signingInput = Array("\(protectedText).\(payloadText)".utf8)
-        self.signature = signature
+        self.signingInput = parts.signingInput
+        self.signature = parts.signature
     }
 
     /// Checks the MAC with the key the CA stored for ``keyID``.

@@ -39,25 +39,13 @@ public struct JSONWebSignature: Sendable {
         guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
             throw .malformed("The request body is not a JSON object")
         }
-        guard Set(object.keys) == ["protected", "payload", "signature"],
-            let protectedText = object["protected"] as? String,
-            let payloadText = object["payload"] as? String,
-            let signatureText = object["signature"] as? String
-        else {
-            throw .malformed("The JWS must be flattened JSON with exactly 'protected', 'payload' and 'signature'")
-        }
-        guard let headerBytes = Base64URL.decode(protectedText),
-            let headerObject = try? JSONSerialization.jsonObject(with: Data(headerBytes)) as? [String: Any]
-        else { throw .malformed("The protected header is not base64url JSON") }
-        guard let payload = Base64URL.decode(payloadText) else { throw .malformed("The payload is not base64url") }
-        guard let signature = Base64URL.decode(signatureText), !signature.isEmpty else {
-            throw .malformed("The signature is not base64url")
-        }
-        self.protectedText = protectedText
-        self.payloadText = payloadText
-        self.payload = payload
-        self.signature = signature
-        self.header = try Self.header(headerObject)
+        let parts = try FlattenedJWS(object)
+        guard !parts.signature.isEmpty else { throw .malformed("The signature is empty") }
+        self.protectedText = parts.protectedText
+        self.payloadText = parts.payloadText
+        self.payload = parts.payload
+        self.signature = parts.signature
+        self.header = try Self.header(parts.header)
     }
 
     static func header(_ object: [String: Any]) throws(ACMEProblem) -> Header {
@@ -115,4 +103,40 @@ public struct JSONWebSignature: Sendable {
 
     /// True for POST-as-GET: an empty payload.
     public var isPostAsGet: Bool { payload.isEmpty }
+}
+
+/// The three parts of a flattened JWS, decoded: one parse for request bodies and the external
+/// account bindings they carry. RFC 8555 forbids unprotected headers and several signatures, so
+/// exactly these three members are accepted.
+struct FlattenedJWS {
+    let protectedText: String
+    let payloadText: String
+    let header: [String: Any]
+    let payload: [UInt8]
+    let signature: [UInt8]
+
+    init(_ object: [String: Any]) throws(ACMEProblem) {
+        guard Set(object.keys) == ["protected", "payload", "signature"],
+            let protectedText = object["protected"] as? String,
+            let payloadText = object["payload"] as? String,
+            let signatureText = object["signature"] as? String
+        else {
+            throw .malformed("The JWS must be flattened JSON with exactly 'protected', 'payload' and 'signature'")
+        }
+        guard let headerBytes = Base64URL.decode(protectedText),
+            let header = try? JSONSerialization.jsonObject(with: Data(headerBytes)) as? [String: Any]
+        else { throw .malformed("The protected header is not base64url JSON") }
+        guard let payload = Base64URL.decode(payloadText) else { throw .malformed("The payload is not base64url") }
+        guard let signature = Base64URL.decode(signatureText) else {
+            throw .malformed("The signature is not base64url")
+        }
+        self.protectedText = protectedText
+        self.payloadText = payloadText
+        self.header = header
+        self.payload = payload
+        self.signature = signature
+    }
+
+    /// The bytes the signature covers.
+    var signingInput: [UInt8] { Array("\(protectedText).\(payloadText)".utf8) }
 }
