@@ -6,11 +6,14 @@ import X509
 
 /// The key authorization of a challenge and the forms each validation compares with it.
 public struct KeyAuthorization: Sendable, Hashable {
+    /// The challenge's token (the http-01 path names it).
+    public let token: String
     /// `token.thumbprint`.
     public let text: String
 
     /// The key authorization of `token` for the account key with `thumbprint`.
     public init(token: String, thumbprint: [UInt8]) {
+        self.token = token
         self.text = "\(token).\(Base64URL.encode(thumbprint))"
     }
 

@@ -128,9 +128,8 @@ struct ChallengeValidator: Sendable {
 
     func checkHTTP(name: String, keyAuthorization: KeyAuthorization) async throws {
         let address = try await resolve(name, port: http01Port)
-        let token = keyAuthorization.text.split(separator: ".").first.map(String.init) ?? ""
         let request =
-            "GET /.well-known/acme-challenge/\(token) HTTP/1.1\r\nHost: \(name)\r\nUser-Agent: charter-acme\r\nAccept: */*\r\nConnection: close\r\n\r\n"
+            "GET /.well-known/acme-challenge/\(keyAuthorization.token) HTTP/1.1\r\nHost: \(name)\r\nUser-Agent: charter-acme\r\nAccept: */*\r\nConnection: close\r\n\r\n"
         let response = try await exchange(
             bootstrap: { group, promise in
                 ClientBootstrap(group: group)
