@@ -104,7 +104,7 @@ extension MySQLRegistry {
         }
     }
 
-    /// The query of `columns` of the certificates a filter selects, oldest first: one for
+    /// The query of `columns` of the certificates a filter selects, in key order: one for
     /// listings and CRLs.
     static func selection(_ filter: CertificateFilter, columns: String) -> MySQLQuery {
         var clauses: [MySQLQuery] = []
@@ -118,6 +118,14 @@ extension MySQLRegistry {
         if filter.notExpired { clauses.append("c.not_after > \(filter.now)") }
         if filter.notRevoked { clauses.append("c.status = 'good'") }
         if filter.revokedOnly { clauses.append("c.status = 'revoked'") }
+        if let after = filter.after {
+            clauses.append(
+                """
+                c.serial_number >= \(after.serial)
+                AND (c.serial_number > \(after.serial) OR c.authority_key_identifier > \(after.authorityKeyIdentifier))
+                """
+            )
+        }
         var join = ""
         if let scope = filter.affiliationScope, !scope.isEmpty {
             join = "JOIN identities i ON i.id = c.enrollment_id"
@@ -129,7 +137,7 @@ extension MySQLRegistry {
         return """
             SELECT \(unescaped: columns)
             FROM certificates c \(unescaped: join) \(unescaped: whereClause)
-            ORDER BY c.issued_at, c.serial_number
+            ORDER BY c.serial_number, c.authority_key_identifier \(unescaped: filter.limit.map { "LIMIT \($0)" } ?? "")
             """
     }
 

@@ -19,10 +19,16 @@ extension MySQLRegistry {
         }
     }
 
-    public func identities() async throws -> [Identity] {
-        try await run { connection in
+    public func identities(after id: String?, limit: Int) async throws -> [Identity] {
+        let range: MySQLQuery = id.map { "WHERE id > \($0)" } ?? ""
+        return try await run { connection in
             try MySQLRows.identities(
-                try connection.execute("SELECT \(unescaped: MySQLRows.identityColumns) FROM identities ORDER BY id")
+                try connection.execute(
+                    """
+                    SELECT \(unescaped: MySQLRows.identityColumns) FROM identities \(unescaped: range.sql)
+                    ORDER BY id LIMIT \(limit)
+                    """
+                )
             )
         }
     }

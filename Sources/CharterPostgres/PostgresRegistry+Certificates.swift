@@ -123,7 +123,7 @@ extension PostgresRegistry {
         }
     }
 
-    /// The query of `columns` of the certificates a filter selects, oldest first: one for
+    /// The query of `columns` of the certificates a filter selects, in key order: one for
     /// listings and CRLs.
     static func selection(_ filter: CertificateFilter, columns: String) throws -> PostgresQuery {
         var clauses: [String] = []
@@ -143,6 +143,15 @@ extension PostgresRegistry {
         if filter.notExpired { try add({ "c.not_after > \($0)" }, filter.now) }
         if filter.notRevoked { clauses.append("c.status = 'good'") }
         if filter.revokedOnly { clauses.append("c.status = 'revoked'") }
+        if let after = filter.after {
+            bindings.append(after.serial)
+            let serial = bindings.count
+            bindings.append(after.authorityKeyIdentifier)
+            clauses.append(
+                "c.serial_number >= $\(serial) AND (c.serial_number > $\(serial) "
+                    + "OR c.authority_key_identifier > $\(bindings.count))"
+            )
+        }
         var join = ""
         if let scope = filter.affiliationScope, !scope.isEmpty {
             join = "JOIN identities i ON i.id = c.enrollment_id"
@@ -155,7 +164,7 @@ extension PostgresRegistry {
         return PostgresQuery(
             unsafeSQL: """
                 SELECT \(columns) FROM certificates c \(join) \(whereClause)
-                ORDER BY c.issued_at, c.serial_number COLLATE "C"
+                ORDER BY c.serial_number, c.authority_key_identifier\(filter.limit.map { " LIMIT \($0)" } ?? "")
                 """,
             binds: bindings
         )

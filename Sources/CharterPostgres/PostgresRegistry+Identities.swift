@@ -17,11 +17,15 @@ extension PostgresRegistry {
         }
     }
 
-    public func identities() async throws -> [Identity] {
+    public func identities(after id: String?, limit: Int) async throws -> [Identity] {
+        // The primary key's own order, so each page is a range of its index.
         try await read { connection in
             try await PostgresRows.identities(
                 try await connection.query(
-                    "SELECT \(unescaped: PostgresRows.identityColumns) FROM identities ORDER BY id COLLATE \"C\"",
+                    """
+                    SELECT \(unescaped: PostgresRows.identityColumns) FROM identities
+                    WHERE \(id == nil) OR id > \(id ?? "") ORDER BY id LIMIT \(limit)
+                    """,
                     logger: logger
                 )
             )

@@ -50,8 +50,9 @@ public protocol Registry: TransparencyLogStore {
     /// write-ahead log into the database file and truncates it; PostgreSQL closes its pool.
     func shutDown() async
 
-    /// Every identity, by ID.
-    func identities() async throws -> [Identity]
+    /// At most `limit` identities after `id` (from the first when nil), by ID: a page, so a
+    /// listing of any size holds one page in memory.
+    func identities(after id: String?, limit: Int) async throws -> [Identity]
     /// Applies `modify` to the identity as it is stored now, inside one write transaction, and
     /// writes only the fields it changed: the checks `modify` makes and the change they allow are
     /// atomic, and a concurrent revocation or enrollment is never written back over. Returns the
@@ -69,10 +70,11 @@ public protocol Registry: TransparencyLogStore {
     /// Revokes one certificate; throws when unknown or already revoked.
     func revokeCertificate(serial: String, authorityKeyIdentifier: String, reason: RevocationReason, at date: Date)
         async throws -> CertificateRecord
-    /// Certificates matching a filter, oldest first.
+    /// Certificates matching a filter, in key order (serial, then AKI), from `filter.after` and
+    /// at most `filter.limit` of them: a listing reads pages and holds one at a time.
     func certificates(matching filter: CertificateFilter) async throws -> [CertificateRecord]
-    /// What a CRL lists of the certificates matching a filter: serial, date and reason, oldest
-    /// first, without reading the rest of their rows.
+    /// What a CRL lists of the certificates matching a filter: serial, date and reason, in key
+    /// order, without reading the rest of their rows.
     func revocations(matching filter: CertificateFilter) async throws -> [RevokedCertificate]
     /// The next value of a sequence (1, 2, …), persisted: two replicas never get the same one.
     func next(_ sequence: RegistrySequence) async throws -> Int
@@ -111,6 +113,16 @@ public protocol Registry: TransparencyLogStore {
 }
 
 extension Registry {
+    /// Every identity, by ID.
+    public func identities() async throws -> [Identity] {
+        var all: [Identity] = []
+        while true {
+            let page = try await identities(after: all.last?.id, limit: 1_000)
+            all += page
+            if page.count < 1_000 { return all }
+        }
+    }
+
     /// The next CRL number (1, 2, …), persisted.
     public func nextCRLNumber() async throws -> Int { try await next(.crlNumber) }
 

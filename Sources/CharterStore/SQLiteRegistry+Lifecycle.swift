@@ -6,8 +6,12 @@ import Foundation
 import GRDB
 
 extension SQLiteRegistry {
-    public func identities() async throws -> [Identity] {
-        try await read { db in try IdentityRow.order(Column("id")).fetchAll(db).map { try $0.identity() } }
+    public func identities(after id: String?, limit: Int) async throws -> [Identity] {
+        try await read { db in
+            var rows = IdentityRow.order(Column("id")).limit(limit)
+            if let id { rows = rows.filter(Column("id") > id) }
+            return try rows.fetchAll(db).map { try $0.identity() }
+        }
     }
 
     public func updateIdentity(_ id: String, _ modify: @escaping @Sendable (inout Identity) throws -> Void)
@@ -116,7 +120,7 @@ extension SQLiteRegistry {
             let (from, arguments) = Self.selection(filter)
             return try CertificateRecord.fetchAll(
                 db,
-                sql: "SELECT c.* \(from) ORDER BY c.issued_at, c.serial_number",
+                sql: "SELECT c.* \(from)",
                 arguments: arguments
             )
         }
@@ -127,7 +131,7 @@ extension SQLiteRegistry {
             let (from, arguments) = Self.selection(filter)
             let rows = try Row.fetchCursor(
                 db,
-                sql: "SELECT c.serial_number, c.revoked_at, c.reason \(from) ORDER BY c.issued_at, c.serial_number",
+                sql: "SELECT c.serial_number, c.revoked_at, c.reason \(from)",
                 arguments: arguments
             )
             var entries: [RevokedCertificate] = []
@@ -145,7 +149,8 @@ extension SQLiteRegistry {
         }
     }
 
-    /// The FROM, JOIN and WHERE of a filter, with its arguments: one for listings and CRLs.
+    /// The FROM, JOIN, WHERE, ORDER BY and LIMIT of a filter, with its arguments: one for
+    /// listings and CRLs. Key order lets a page resume on the primary key's index.
     static func selection(_ filter: CertificateFilter) -> (String, StatementArguments) {
         var clauses: [String] = []
         var arguments: StatementArguments = []
@@ -164,6 +169,10 @@ extension SQLiteRegistry {
         if filter.notExpired { add("c.not_after > ?", StoredDate(filter.now)) }
         if filter.notRevoked { clauses.append("c.status = 'good'") }
         if filter.revokedOnly { clauses.append("c.status = 'revoked'") }
+        if let after = filter.after {
+            clauses.append("c.serial_number >= ? AND (c.serial_number > ? OR c.authority_key_identifier > ?)")
+            arguments += [after.serial, after.serial, after.authorityKeyIdentifier]
+        }
         var join = ""
         if let scope = filter.affiliationScope, !scope.isEmpty {
             join = "JOIN identities i ON i.id = c.enrollment_id"
@@ -171,7 +180,12 @@ extension SQLiteRegistry {
             arguments += [scope, scope.unicodeScalars.count + 1, scope + "."]
         }
         let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
-        return ("FROM certificates c \(join) \(whereClause)", arguments)
+        var tail = "ORDER BY c.serial_number, c.authority_key_identifier"
+        if let limit = filter.limit {
+            tail += " LIMIT ?"
+            arguments += [limit]
+        }
+        return ("FROM certificates c \(join) \(whereClause) \(tail)", arguments)
     }
 
     public func next(_ sequence: RegistrySequence) async throws -> Int {

@@ -1,4 +1,5 @@
 import CharterCore
+import CharterStore
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -108,5 +109,109 @@ import X509
     struct Wrapped: Decodable {
         struct Result: Decodable { var Cert: String }
         var result: Result
+    }
+
+    /// Listings longer than a page are written page by page: every row once, in one envelope.
+    @Test func listingsLongerThanAPageAreStreamedWhole() async throws {
+        let (service, home) = try await makeService()
+        let app = Application(router: try APIRouter.build(services: [service]))
+        let key = SigningKey.generate()
+        let enrollment = try JSONEncoder().encode(EnrollmentRequest(certificateRequest: try csr("admin", key: key)))
+        let pageSize = CAService.listingPageSize
+        let extra = pageSize * 2 + 7
+        let publicKey = SigningKey.generate().publicKey
+        let records = try (0..<extra).map { index in
+            CertificateRecord(
+                try home.authority.issue(
+                    IssuanceRequest(
+                        publicKey: publicKey,
+                        subject: try SubjectPolicy.subject(
+                            from: .init(),
+                            enrollmentID: "u\(index)",
+                            type: "",
+                            affiliation: ""
+                        ),
+                        profile: .enrollment
+                    )
+                ),
+                enrollmentID: "u\(index)",
+                caName: ""
+            )
+        }
+        try await home.registry.record(records)
+        for index in 0..<(pageSize + 3) {
+            try await home.registry.insert(
+                Identity(
+                    id: "id\(index)",
+                    type: "client",
+                    affiliation: "",
+                    attributes: [],
+                    maxEnrollments: -1,
+                    secretHash: "h"
+                )
+            )
+        }
+        try await app.test(.router) { client in
+            let certificatePEM = try await client.execute(
+                uri: "/api/v1/enroll",
+                method: .post,
+                headers: basic("admin", "adminpw"),
+                body: ByteBuffer(bytes: enrollment)
+            ) { response in
+                let envelope = try JSONDecoder().decode(Wrapped.self, from: Data(buffer: response.body))
+                return String(decoding: try #require(Data(base64Encoded: envelope.result.Cert)), as: UTF8.self)
+            }
+            func token(_ uri: String) throws -> HTTPFields {
+                let header = try AuthorizationToken.header(
+                    key: key,
+                    certificatePEM: certificatePEM,
+                    method: "GET",
+                    requestURI: uri,
+                    body: Data()
+                )
+                return [.authorization: header]
+            }
+            try await client.execute(
+                uri: "/api/v1/certificates",
+                method: .get,
+                headers: try token("/api/v1/certificates")
+            ) {
+                response in
+                #expect(response.status == .ok)
+                let body = String(buffer: response.body)
+                #expect(body.hasSuffix(#"], "caname":""},"errors":[],"messages":[],"success":true}"#))
+                let listing = try JSONDecoder().decode(
+                    Listed<CertificateListing>.self,
+                    from: Data(buffer: response.body)
+                )
+                let serials = try listing.result.certs.map { try Certificate(pemEncoded: $0.pem).serialNumber }
+                // The CA's TLS-less home holds only the admin's and these records.
+                #expect(serials.count == extra + 1)
+                #expect(Set(serials).count == serials.count)
+            }
+            try await client.execute(uri: "/api/v1/identities", method: .get, headers: try token("/api/v1/identities"))
+            {
+                response in
+                #expect(response.status == .ok)
+                #expect(
+                    String(buffer: response.body).hasSuffix(
+                        "],\"caname\":\"\"}\n,\"errors\":[],\"messages\":[],\"success\":true}"
+                    )
+                )
+                let listing = try JSONDecoder().decode(
+                    Listed<IdentityListResponse>.self,
+                    from: Data(buffer: response.body)
+                )
+                let ids = listing.result.identities.map(\.id)
+                #expect(ids.count == pageSize + 4)
+                #expect(ids == ids.sorted())
+                #expect(ids.contains("admin"))
+            }
+        }
+    }
+
+    struct Listed<Result: Decodable>: Decodable {
+        var result: Result
+        var success: Bool
     }
 }

@@ -114,6 +114,32 @@ import Testing
         #expect(try await registry.certificates(matching: filter).isEmpty)
     }
 
+    @Test(arguments: RegistryBackend.all) func pagesResumeAfterTheLastKeyAndCoverEveryRowOnce(
+        _ backend: RegistryBackend
+    ) async throws {
+        let registry = try await backend.open(affiliations: ["org1.department1", "org10"])
+        for id in ["d", "a", "e", "c", "b"] { try await registry.insert(identity(id)) }
+        var records: [CertificateRecord] = []
+        for _ in 0..<7 { records.append(try await enroll("a", in: registry)) }
+        _ = try await enroll("b", in: registry)
+        var filter = CertificateFilter()
+        filter.enrollmentID = "a"
+        filter.limit = 3
+        var pages: [[CertificateRecord]] = []
+        repeat {
+            filter.after = pages.last?.last.map {
+                CertificateKey(serial: $0.serial, authorityKeyIdentifier: $0.authorityKeyIdentifier)
+            }
+            pages.append(try await registry.certificates(matching: filter))
+        } while pages.last?.count == 3
+        #expect(pages.map(\.count) == [3, 3, 1])
+        #expect(pages.joined().map(\.serial) == records.map(\.serial).sorted())
+        #expect(try await registry.identities(after: nil, limit: 2).map(\.id) == ["a", "b"])
+        #expect(try await registry.identities(after: "b", limit: 2).map(\.id) == ["c", "d"])
+        #expect(try await registry.identities(after: "d", limit: 2).map(\.id) == ["e"])
+        #expect(try await registry.identities().map(\.id) == ["a", "b", "c", "d", "e"])
+    }
+
     @Test(arguments: RegistryBackend.all) func crlNumbersIncrease(_ backend: RegistryBackend) async throws {
         let registry = try await backend.open(affiliations: ["org1.department1", "org10"])
         let first = try await registry.nextCRLNumber()

@@ -37,7 +37,15 @@ public struct CertificateListing: Codable, Sendable, Hashable {
 
     /// The bytes fabric-ca streams: `{"certs":[…], "caname":"…"}`, with its space after the list.
     public var wireJSON: String {
-        let entries = certs.map { #"{"PEM":\#(GoJSON.quote($0.pem))}"# }.joined(separator: ",")
-        return #"{"certs":[\#(entries)], "caname":\#(GoJSON.quote(caName))}"#
+        Self.wireHead + certs.map { Self.wireEntry($0.pem) }.joined(separator: ",") + Self.wireTail(caName: caName)
     }
+
+    /// What comes before the entries, for a server that writes them as it reads them.
+    public static let wireHead = #"{"certs":["#
+
+    /// One entry.
+    public static func wireEntry(_ pem: String) -> String { #"{"PEM":\#(GoJSON.quote(pem))}"# }
+
+    /// What comes after the entries.
+    public static func wireTail(caName: String) -> String { #"], "caname":\#(GoJSON.quote(caName))}"# }
 }

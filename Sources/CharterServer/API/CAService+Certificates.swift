@@ -35,15 +35,34 @@ extension CAService {
         // registry row, so there they see their own certificates (as fabric-ca's join gives).
         let ownInDirectory = authenticator.directory != nil && filter.enrollmentID == caller.id
         filter.affiliationScope = caller.affiliation.isEmpty || ownInDirectory ? nil : caller.affiliation
-        let records = try await registry.certificates(matching: filter)
-
-        let listing = CertificateListing(pems: records.map(\.pem), caName: configuration.ca.name)
+        filter.limit = Self.listingPageSize
+        let registry = self.registry
+        let selection = filter
+        @Sendable func page(after key: CertificateKey?) async throws -> ListingPage<CertificateKey> {
+            var filter = selection
+            filter.after = key
+            let records = try await registry.certificates(matching: filter)
+            let last = records.count < Self.listingPageSize ? nil : records.last
+            return ListingPage(
+                entries: records.map { Array(CertificateListing.wireEntry($0.pem).utf8) },
+                resumeAfter: last.map {
+                    CertificateKey(serial: $0.serial, authorityKeyIdentifier: $0.authorityKeyIdentifier)
+                }
+            )
+        }
         // fabric-ca streams this result: no newline after it, unlike its other results.
-        return Envelope.response(
-            Array(#"{"result":\#(listing.wireJSON),"errors":[],"messages":[],"success":true}"#.utf8),
-            status: .ok
+        return Envelope.streamed(
+            head: #"{"result":"# + CertificateListing.wireHead,
+            first: try await page(after: nil),
+            next: page(after:),
+            tail: CertificateListing.wireTail(caName: configuration.ca.name)
+                + #","errors":[],"messages":[],"success":true}"#
         )
     }
+
+    /// Rows read per page of a streamed listing: large enough that a page costs little more than
+    /// its rows, small enough that memory stays flat.
+    static let listingPageSize = 500
 
     /// A time filter of the query (see ``GoTime/parseFilter(_:now:)``), its name in the error.
     static func time(_ value: Substring?, _ name: String) throws -> Date? {

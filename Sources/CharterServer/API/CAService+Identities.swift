@@ -12,9 +12,23 @@ extension CAService {
         let (caller, _) = try await tokenCaller(request, context: context)
         try checkCAName(request.uri.queryParameters["ca"].map(String.init))
         try AccessControl.checkIsRegistrar(caller)
-        let visible = try await registry.identities().filter { AccessControl.canSee(caller: caller, target: $0) }
-        return try Envelope.success(
-            IdentityListResponse(identities: visible.map { IdentityInfo($0) }, caname: configuration.ca.name)
+        let registry = self.registry
+        @Sendable func page(after id: String?) async throws -> ListingPage<String> {
+            let identities = try await registry.identities(after: id, limit: Self.listingPageSize)
+            return ListingPage(
+                entries: try identities.filter { AccessControl.canSee(caller: caller, target: $0) }.map {
+                    Array(try Envelope.encoder.encode(IdentityInfo($0)))
+                },
+                resumeAfter: identities.count < Self.listingPageSize ? nil : identities.last?.id
+            )
+        }
+        // The bytes `Envelope.success(IdentityListResponse(…))` would write, in pages.
+        return Envelope.streamed(
+            head: #"{"result":{"identities":["#,
+            first: try await page(after: nil),
+            next: page(after:),
+            tail: #"],"caname":"# + String(decoding: try Envelope.encoder.encode(configuration.ca.name), as: UTF8.self)
+                + "}\n,\"errors\":[],\"messages\":[],\"success\":true}"
         )
     }
 

@@ -31,6 +31,37 @@ enum Envelope {
         return response(body, status: status)
     }
 
+    /// A success response written as a listing is read, page by page: `head`, every page's
+    /// entries (JSON, comma-separated), then `tail`. The first page is read before the answer
+    /// starts, so a registry that cannot serve still gets an error envelope; later pages are read
+    /// while the client takes the earlier ones, and memory holds one page whatever the listing's size.
+    static func streamed<Key: Sendable>(
+        head: String,
+        first: ListingPage<Key>,
+        next: @escaping @Sendable (Key) async throws -> ListingPage<Key>,
+        tail: String
+    ) -> Response {
+        let body = ResponseBody { writer in
+            var buffer = ByteBuffer(string: head)
+            var page = first
+            var separator = false
+            while true {
+                for entry in page.entries {
+                    if separator { buffer.writeInteger(UInt8(ascii: ",")) }
+                    buffer.writeBytes(entry)
+                    separator = true
+                }
+                try await writer.write(buffer)
+                buffer.clear()
+                guard let key = page.resumeAfter else { break }
+                page = try await next(key)
+            }
+            try await writer.write(ByteBuffer(string: tail))
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: body)
+    }
+
     /// An error response with the error's fabric-ca code and HTTP status.
     static func failure(_ error: CharterError) -> Response {
         response(failureBody(error), status: HTTPResponse.Status(code: error.code.wire.httpStatus))
@@ -49,4 +80,11 @@ enum Envelope {
         fields[.contentType] = "application/json"
         return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
+}
+
+/// One page of a streamed listing: its entries as JSON, and where the next page starts (nil on
+/// the last).
+struct ListingPage<Key: Sendable>: Sendable {
+    var entries: [[UInt8]]
+    var resumeAfter: Key?
 }

@@ -29,7 +29,26 @@ public struct CertificateFilter: Sendable, Hashable {
     public var affiliationScope: String?
     /// The time `notExpired` compares with.
     public var now = Date()
+    /// Only certificates after this one in key order (serial, then AKI): the next page of a
+    /// listing read in pages, so a listing of any size holds one page in memory.
+    public var after: CertificateKey?
+    /// At most this many certificates (nil: all).
+    public var limit: Int?
 
     /// Creates an empty filter.
     public init() {}
+}
+
+/// A certificate's key in the registry: where a paged listing resumes.
+public struct CertificateKey: Sendable, Hashable {
+    /// Serial, canonical hex.
+    public var serial: String
+    /// Authority key identifier, hex.
+    public var authorityKeyIdentifier: String
+
+    /// Creates a key.
+    public init(serial: String, authorityKeyIdentifier: String) {
+        self.serial = serial
+        self.authorityKeyIdentifier = authorityKeyIdentifier
+    }
 }
