@@ -266,9 +266,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
-            name: "AuditDatabaseGenerator",
-            dependencies: ["CharterCore", "CharterStore"],
-            path: "Benchmarks/AuditBenchmark",
+            name: "RegistryGenerator",
+            dependencies: ["CharterCore", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Benchmarks/RegistryGenerator",
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -35,49 +35,84 @@ public enum FabricCADatabase: Sendable {
         "SELECT \(bytes(["id", "token", "type", "affiliation", "attributes"])), state, max_enrollments, incorrect_password_attempts FROM users ORDER BY id"
     static let affiliationsSQL = "SELECT name FROM affiliations ORDER BY name"
     static let affiliationsBytesSQL = "SELECT \(bytes(["name"])) FROM affiliations ORDER BY name"
-    static let certificatesSQL =
-        "SELECT \(bytes(["id", "serial_number", "authority_key_identifier", "ca_label", "status"])), reason, revoked_at, \(bytes(["pem"])) FROM certificates"
+    static let certificateColumns =
+        "\(bytes(["id", "serial_number", "authority_key_identifier", "ca_label", "status"])), reason, revoked_at, \(bytes(["pem"]))"
 
-    /// Every user, affiliation and certificate.
+    /// Every user and affiliation; certificates come from ``certificates(batch:_:)``.
     public func read() async throws -> FabricCARegistry {
         switch self {
-        case .sqlite(let path): return try readSQLite(path)
-        case .postgres(let source): return try await readPostgres(source)
-        case .mysql(let source): return try await readMySQL(source)
+        case .sqlite(let path):
+            return try await Self.sqlite(path) { queue in
+                try queue.read { db in
+                    FabricCATables(
+                        users: try Self.rows(db, Self.usersSQL, []),
+                        affiliations: try Self.rows(db, Self.affiliationsBytesSQL, [])
+                    ).registry()
+                }
+            }
+        case .postgres(let source):
+            return try await Self.postgres(source) { connection, logger in
+                try await Self.readPostgres(connection, logger: logger)
+            }
+        case .mysql(let source):
+            let tables = try await MySQLTableReader.read(source, [Self.mysqlUsersSQL, Self.mysqlAffiliationsSQL])
+            guard tables.count == 2 else { throw CharterError(.storage, "The fabric-ca tables were not all read") }
+            return FabricCATables(users: tables[0], affiliations: tables[1]).registry()
         }
     }
 
-    func readSQLite(_ path: String) throws -> FabricCARegistry {
+    /// Every certificate row, handed to `body` in batches of at most `size` as they are read, so
+    /// an import holds one batch whatever the registry's size (MySQL's rows are read whole first).
+    public func certificates(
+        batch size: Int,
+        _ body: ([FabricCACertificate]) async throws -> Void
+    ) async throws {
+        switch self {
+        case .sqlite(let path):
+            // Pages by rowid, each its own read: the file is another server's and read only.
+            try await Self.sqlite(path) { queue in
+                var after: Int64 = 0
+                while true {
+                    let arguments: StatementArguments = [after, size]
+                    let (rows, last) = try await queue.read { db in
+                        let page = try Self.rows(
+                            db,
+                            "SELECT rowid AS charter_rowid, \(Self.certificateColumns) FROM certificates WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                            arguments
+                        )
+                        return (
+                            page, page.last?["charter_rowid"].flatMap { Int64(String(decoding: $0, as: UTF8.self)) }
+                        )
+                    }
+                    guard let last, !rows.isEmpty else { return }
+                    try await body(FabricCATables.certificates(rows))
+                    after = last
+                }
+            }
+        case .postgres(let source):
+            try await Self.postgres(source) { connection, logger in
+                try await Self.readPostgresCertificates(connection, logger: logger, batch: size, body)
+            }
+        case .mysql(let source):
+            let tables = try await MySQLTableReader.read(source, [Self.mysqlCertificatesSQL])
+            guard let rows = tables.first else {
+                throw CharterError(.storage, "The fabric-ca certificates were not read")
+            }
+            for start in stride(from: 0, to: rows.count, by: size) {
+                try await body(FabricCATables.certificates(Array(rows[start..<min(start + size, rows.count)])))
+            }
+        }
+    }
+
+    /// Runs `body` on fabric-ca's SQLite file, opened read only.
+    static func sqlite<T>(_ path: String, _ body: (DatabaseQueue) async throws -> T) async throws -> T {
         guard FileManager.default.fileExists(atPath: path) else {
             throw CharterError(.configuration, "fabric-ca database \(path) does not exist")
         }
         var configuration = Configuration()
         configuration.readonly = true
         do {
-            let queue = try DatabaseQueue(path: path, configuration: configuration)
-            return try queue.read { db in
-                // Every value as the bytes stored: blobs and text as they are, numbers as digits.
-                func rows(_ sql: String) throws -> [FabricCATables.Row] {
-                    try Row.fetchAll(db, sql: sql).map { row in
-                        var values: FabricCATables.Row = [:]
-                        for (column, value) in row {
-                            switch value.storage {
-                            case .null: continue
-                            case .int64(let number): values[column] = Array(String(number).utf8)
-                            case .double(let number): values[column] = Array(String(number).utf8)
-                            case .string(let text): values[column] = Array(text.utf8)
-                            case .blob(let data): values[column] = Array(data)
-                            }
-                        }
-                        return values
-                    }
-                }
-                return FabricCATables(
-                    users: try rows(Self.usersSQL),
-                    affiliations: try rows(Self.affiliationsBytesSQL),
-                    certificates: try rows(Self.certificatesSQL)
-                ).registry()
-            }
+            return try await body(try DatabaseQueue(path: path, configuration: configuration))
         } catch let error as CharterError {
             throw error
         } catch {
@@ -85,21 +120,34 @@ public enum FabricCADatabase: Sendable {
         }
     }
 
-    func readMySQL(_ source: MySQLDataSource) async throws -> FabricCARegistry {
-        // fabric-ca's MySQL columns are text and varbinary alike: the bytes come as stored.
-        let tables = try await MySQLTableReader.read(
-            source,
-            [
-                "SELECT id, token, type, affiliation, attributes, state, max_enrollments, incorrect_password_attempts FROM users ORDER BY id",
-                "SELECT name FROM affiliations ORDER BY name",
-                "SELECT id, serial_number, authority_key_identifier, ca_label, status, reason, revoked_at, pem FROM certificates",
-            ]
-        )
-        guard tables.count == 3 else { throw CharterError(.storage, "The fabric-ca tables were not all read") }
-        return FabricCATables(users: tables[0], affiliations: tables[1], certificates: tables[2]).registry()
+    /// Every value as the bytes stored: blobs and text as they are, numbers as digits.
+    static func rows(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws -> [FabricCATables.Row] {
+        try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+            var values: FabricCATables.Row = [:]
+            for (column, value) in row {
+                switch value.storage {
+                case .null: continue
+                case .int64(let number): values[column] = Array(String(number).utf8)
+                case .double(let number): values[column] = Array(String(number).utf8)
+                case .string(let text): values[column] = Array(text.utf8)
+                case .blob(let data): values[column] = Array(data)
+                }
+            }
+            return values
+        }
     }
 
-    func readPostgres(_ source: PostgresDataSource) async throws -> FabricCARegistry {
+    static let mysqlUsersSQL: StaticString =
+        "SELECT id, token, type, affiliation, attributes, state, max_enrollments, incorrect_password_attempts FROM users ORDER BY id"
+    static let mysqlAffiliationsSQL: StaticString = "SELECT name FROM affiliations ORDER BY name"
+    static let mysqlCertificatesSQL: StaticString =
+        "SELECT id, serial_number, authority_key_identifier, ca_label, status, reason, revoked_at, pem FROM certificates"
+
+    /// Runs `body` on one connection to fabric-ca's PostgreSQL database.
+    static func postgres<T: Sendable>(
+        _ source: PostgresDataSource,
+        _ body: (PostgresConnection, Logger) async throws -> T
+    ) async throws -> T {
         let logger = Logger(label: "charter.import")
         let client = PostgresClient(
             configuration: try PostgresRegistry.clientConfiguration(source, tls: PostgresRegistry.TLSFiles()),
@@ -108,9 +156,7 @@ public enum FabricCADatabase: Sendable {
         let runner = Task { await client.run() }
         defer { runner.cancel() }
         do {
-            return try await client.withConnection { connection in
-                try await Self.readPostgres(connection, logger: logger)
-            }
+            return try await client.withConnection { connection in try await body(connection, logger) }
         } catch let error as CharterError {
             throw error
         } catch {
@@ -153,6 +199,19 @@ public enum FabricCADatabase: Sendable {
         ).decode(String.self) {
             registry.affiliations.append(name)
         }
+        return registry
+    }
+
+    /// fabric-ca's certificates on PostgreSQL, streamed from one query in batches.
+    static func readPostgresCertificates(
+        _ connection: PostgresConnection,
+        logger: Logger,
+        batch size: Int,
+        _ body: ([FabricCACertificate]) async throws -> Void
+    ) async throws {
+        // bytea and timestamp columns as text, so the rows read as SQLite's do.
+        func bytes(_ column: String) -> String { "convert_from(\(column), 'UTF8') AS \(column)" }
+        var batch: [FabricCACertificate] = []
         let certificates = try await connection.query(
             PostgresQuery(
                 unsafeSQL: """
@@ -167,7 +226,7 @@ public enum FabricCADatabase: Sendable {
         for try await (id, serial, aki, label, status, reason, revokedAt, pem) in certificates.decode(
             (String?, String, String, String?, String, Int?, String?, String).self
         ) {
-            registry.certificates.append(
+            batch.append(
                 FabricCACertificate(
                     id: id ?? "",
                     serial: serial,
@@ -179,7 +238,11 @@ public enum FabricCADatabase: Sendable {
                     pem: pem
                 )
             )
+            if batch.count == size {
+                try await body(batch)
+                batch.removeAll(keepingCapacity: true)
+            }
         }
-        return registry
+        if !batch.isEmpty { try await body(batch) }
     }
 }

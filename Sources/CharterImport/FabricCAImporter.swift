@@ -1,7 +1,9 @@
 // Moves a fabric-ca-server into Charter: its CA key and certificate, its TLS pair, the
 // configuration keys Charter shares, and every identity, affiliation and certificate of its
-// registry. Everything is read and checked before the first byte is written; a failure while
-// writing removes what the import made, so a home is imported whole or not at all.
+// registry. Everything is read and checked before the first byte is written (certificates in a
+// first pass that keeps nothing, then read again to be written in batches, so memory holds one
+// batch whatever the registry's size); a failure while writing removes what the import made, so
+// a home is imported whole or not at all.
 
 import CharterCore
 import CharterServer
@@ -106,14 +108,26 @@ public struct FabricCAImporter: Sendable {
         let hasIdemix = IdemixIssuer.files.contains(where: sourceFiles.exists)
         if hasIdemix { _ = try IdemixIssuer.load(from: sourceFiles, describing: source) }
 
-        // The registry, converted in full before anything is written.
+        // The registry, checked in full before anything is written.
         let database = try sourceDatabase ?? defaultDatabase(configuration, sourceFiles)
-        let plan = ImportPlan(try await database.read(), defaultCAName: configuration.ca.name)
-        if !plan.refused.isEmpty && !skipInvalid {
+        let rows = try await database.read()
+        let defaultCAName = configuration.ca.name
+        let revokedUsers = Set(rows.users.filter { $0.state < 0 }.map(\.id))
+        var issued: [String: Int] = [:]
+        var certificateRefusals: [ImportRefusal] = []
+        try await database.certificates(batch: Self.batchSize) { batch in
+            for row in batch {
+                if revokedUsers.contains(row.id) { issued[row.id, default: 0] += 1 }
+                _ = ImportPlan.record(row, defaultCAName: defaultCAName, into: &certificateRefusals)
+            }
+        }
+        let plan = ImportPlan(rows, issued: issued)
+        let refused = plan.refused + certificateRefusals
+        if !refused.isEmpty && !skipInvalid {
             throw CharterError(
                 .invalidRequest,
-                "\(plan.refused.count) rows of the fabric-ca registry break Charter's input rules; nothing was written. Fix them in fabric-ca, or import the others with --skip-invalid:\n"
-                    + plan.refused.map(\.description).joined(separator: "\n")
+                "\(refused.count) rows of the fabric-ca registry break Charter's input rules; nothing was written. Fix them in fabric-ca, or import the others with --skip-invalid:\n"
+                    + refused.map(\.description).joined(separator: "\n")
             )
         }
 
@@ -126,6 +140,8 @@ public struct FabricCAImporter: Sendable {
         configuration.tls.certfile = ""
         configuration.tls.keyfile = ""
         let registry = try await ServerHome.openRegistry(configuration: configuration, home: target)
+        var certificates = 0
+        var revoked = 0
         guard try await registry.counts() == RegistryCounts(identities: 0, certificates: 0, affiliations: 0) else {
             throw CharterError(.configuration, "The target registry already holds data: import into an empty one")
         }
@@ -152,7 +168,13 @@ public struct FabricCAImporter: Sendable {
             for identity in plan.identities {
                 try await registry.insert(identity)
             }
-            try await registry.record(plan.certificates)
+            try await database.certificates(batch: Self.batchSize) { batch in
+                var ignored: [ImportRefusal] = []
+                let records = batch.compactMap { ImportPlan.record($0, defaultCAName: defaultCAName, into: &ignored) }
+                try await registry.record(records)
+                certificates += records.count
+                revoked += records.count { $0.isRevoked }
+            }
             // Load the result as the server will: it must start on what was written.
             _ = try await ServerHome.open(path: target, configuration: configuration, bootstrap: nil)
         } catch {
@@ -162,11 +184,14 @@ public struct FabricCAImporter: Sendable {
         return Summary(
             identities: plan.identities.count,
             affiliations: plan.affiliations.count,
-            certificates: plan.certificates.count,
-            revoked: plan.certificates.filter(\.isRevoked).count,
-            refused: plan.refused
+            certificates: certificates,
+            revoked: revoked,
+            refused: refused
         )
     }
+
+    /// Certificates read, converted and committed at a time.
+    static let batchSize = 5_000
 
     /// An existing, non-empty target is never touched.
     func refuseExistingHome() throws {

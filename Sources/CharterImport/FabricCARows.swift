@@ -113,14 +113,12 @@ public struct FabricCACertificate: Sendable, Hashable {
     }
 }
 
-/// Everything read from a fabric-ca database.
+/// The users and affiliations of a fabric-ca database (its certificates are read in batches).
 public struct FabricCARegistry: Sendable {
     /// `users`.
     public var users: [FabricCAUser] = []
     /// `affiliations` names.
     public var affiliations: [String] = []
-    /// `certificates`.
-    public var certificates: [FabricCACertificate] = []
     /// Rows already refused while reading (affiliation names that are not UTF-8).
     public var refused: [ImportRefusal] = []
 

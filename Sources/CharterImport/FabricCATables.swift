@@ -1,4 +1,4 @@
-// fabric-ca's three tables as a database hands them over, column by column as stored bytes, and
+// fabric-ca's tables as a database hands them over, column by column as stored bytes, and
 // the registry they describe. SQLite and MySQL both give bytes (text, blob and varbinary alike),
 // so one reading decides what a NULL, a number or text that is not UTF-8 becomes.
 
@@ -10,7 +10,6 @@ struct FabricCATables {
 
     var users: [Row]
     var affiliations: [Row]
-    var certificates: [Row]
 
     /// The registry: NULL reads as empty text or 0; a value that is not UTF-8 marks its row
     /// unreadable (a user or certificate carries the problem, an affiliation is refused).
@@ -41,23 +40,25 @@ struct FabricCATables {
                 registry.affiliations.append(name)
             }
         }
-        for row in certificates {
+        return registry
+    }
+
+    /// The certificates of `rows`, read as ``registry()`` reads the other tables.
+    static func certificates(_ rows: [Row]) -> [FabricCACertificate] {
+        rows.map { row in
             var reader = Reader(row: row)
-            registry.certificates.append(
-                FabricCACertificate(
-                    id: reader.text("id"),
-                    serial: reader.text("serial_number"),
-                    authorityKeyIdentifier: reader.text("authority_key_identifier"),
-                    caLabel: reader.text("ca_label"),
-                    status: reader.text("status"),
-                    reason: reader.number("reason"),
-                    revokedAt: FabricCARegistry.time(reader.text("revoked_at")),
-                    pem: reader.text("pem"),
-                    problem: reader.problem
-                )
+            return FabricCACertificate(
+                id: reader.text("id"),
+                serial: reader.text("serial_number"),
+                authorityKeyIdentifier: reader.text("authority_key_identifier"),
+                caLabel: reader.text("ca_label"),
+                status: reader.text("status"),
+                reason: reader.number("reason"),
+                revokedAt: FabricCARegistry.time(reader.text("revoked_at")),
+                pem: reader.text("pem"),
+                problem: reader.problem
             )
         }
-        return registry
     }
 
     /// Reads one row's columns and remembers which were not UTF-8.

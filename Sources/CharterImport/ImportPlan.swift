@@ -6,14 +6,16 @@
 import CharterCore
 import CharterStore
 
-/// The rows an import takes, and those it refused.
+/// The affiliations and identities an import takes, and the rows it refused. Certificates,
+/// the bulk of a registry, are converted batch by batch as they are read (``record(_:defaultCAName:into:)``).
 struct ImportPlan: Sendable {
     var affiliations: [String] = []
     var identities: [Identity] = []
-    var certificates: [CertificateRecord] = []
     var refused: [ImportRefusal] = []
 
-    init(_ rows: FabricCARegistry, defaultCAName: String) {
+    /// `issued`: how many certificates each revoked identity holds (a revoked identity's count of
+    /// enrollments is lost in fabric-ca; see ``FabricCAUser``).
+    init(_ rows: FabricCARegistry, issued: [String: Int]) {
         var refused = rows.refused
         // The registry creates every parent of an affiliation it stores.
         var stored = Set<String>()
@@ -25,7 +27,6 @@ struct ImportPlan: Sendable {
             var path: String? = name
             while let current = path, stored.insert(current).inserted { path = Affiliation.parent(of: current) }
         }
-        let issued = Dictionary(grouping: rows.certificates, by: \.id).mapValues(\.count)
         for user in rows.users {
             let identity = Self.check("users", user.id, into: &refused) {
                 if let problem = user.problem { throw CharterError(.invalidRequest, problem) }
@@ -41,14 +42,19 @@ struct ImportPlan: Sendable {
             }
             if let identity { identities.append(identity) }
         }
-        for row in rows.certificates {
-            let record = Self.check("certificates", row.serial, into: &refused) {
-                if let problem = row.problem { throw CharterError(.invalidRequest, problem) }
-                return try row.record(defaultCAName: defaultCAName)
-            }
-            if let record { certificates.append(record) }
-        }
         self.refused = refused
+    }
+
+    /// The record a certificate row becomes, or nil with the reason noted in `refused`.
+    static func record(
+        _ row: FabricCACertificate,
+        defaultCAName: String,
+        into refused: inout [ImportRefusal]
+    ) -> CertificateRecord? {
+        check("certificates", row.serial, into: &refused) {
+            if let problem = row.problem { throw CharterError(.invalidRequest, problem) }
+            return try row.record(defaultCAName: defaultCAName)
+        }
     }
 
     /// The value `make` returns, or nil with its error noted as a refusal of row `key` of `table`.
