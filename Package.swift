@@ -326,6 +326,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "CharterImportTests",
+            dependencies: ["CharterImport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "CharterCryptogenTests",
             dependencies: ["CharterCore", "CharterCryptogen"],
             swiftSettings: swiftSettings

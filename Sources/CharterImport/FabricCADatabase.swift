@@ -69,24 +69,31 @@ public enum FabricCADatabase: Sendable {
     ) async throws {
         switch self {
         case .sqlite(let path):
-            // Pages by rowid, each its own read: the file is another server's and read only.
+            // Pages by rowid, each its own read (the file is another server's and read only); the
+            // next page is read while `body` works on this one.
             try await Self.sqlite(path) { queue in
-                var after: Int64 = 0
-                while true {
-                    let arguments: StatementArguments = [after, size]
-                    let (rows, last) = try await queue.read { db in
-                        let page = try Self.rows(
+                @Sendable func page(after rowID: Int64) async throws -> (rows: [FabricCACertificate], last: Int64?) {
+                    let arguments: StatementArguments = [rowID, size]
+                    let rows = try await queue.read { db in
+                        try Self.rows(
                             db,
                             "SELECT rowid AS charter_rowid, \(Self.certificateColumns) FROM certificates WHERE rowid > ? ORDER BY rowid LIMIT ?",
                             arguments
                         )
-                        return (
-                            page, page.last?["charter_rowid"].flatMap { Int64(String(decoding: $0, as: UTF8.self)) }
-                        )
                     }
-                    guard let last, !rows.isEmpty else { return }
-                    try await body(FabricCATables.certificates(rows))
-                    after = last
+                    let last = rows.last?["charter_rowid"].flatMap { Int64(String(decoding: $0, as: UTF8.self)) }
+                    return (FabricCATables.certificates(rows), last)
+                }
+                var current = try await page(after: 0)
+                while let last = current.last, !current.rows.isEmpty {
+                    let next = Task { try await page(after: last) }
+                    do {
+                        try await body(current.rows)
+                    } catch {
+                        next.cancel()
+                        throw error
+                    }
+                    current = try await next.value
                 }
             }
         case .postgres(let source):

@@ -116,10 +116,8 @@ public struct FabricCAImporter: Sendable {
         var issued: [String: Int] = [:]
         var certificateRefusals: [ImportRefusal] = []
         try await database.certificates(batch: Self.batchSize) { batch in
-            for row in batch {
-                if revokedUsers.contains(row.id) { issued[row.id, default: 0] += 1 }
-                _ = ImportPlan.record(row, defaultCAName: defaultCAName, into: &certificateRefusals)
-            }
+            for row in batch where revokedUsers.contains(row.id) { issued[row.id, default: 0] += 1 }
+            certificateRefusals += await Self.convert(batch, defaultCAName: defaultCAName).refused
         }
         let plan = ImportPlan(rows, issued: issued)
         let refused = plan.refused + certificateRefusals
@@ -165,15 +163,26 @@ public struct FabricCAImporter: Sendable {
             }
             if hasIdemix { try IdemixIssuer.copy(from: sourceFiles, to: files) }
             try await registry.addAffiliations(plan.affiliations)
-            for identity in plan.identities {
-                try await registry.insert(identity)
+            for start in stride(from: 0, to: plan.identities.count, by: Self.batchSize) {
+                try await registry.insert(
+                    Array(plan.identities[start..<min(start + Self.batchSize, plan.identities.count)])
+                )
             }
-            try await database.certificates(batch: Self.batchSize) { batch in
-                var ignored: [ImportRefusal] = []
-                let records = batch.compactMap { ImportPlan.record($0, defaultCAName: defaultCAName, into: &ignored) }
-                try await registry.record(records)
-                certificates += records.count
-                revoked += records.count { $0.isRevoked }
+            // Each batch is committed while the next is read and converted.
+            var committing: Task<Void, any Error>?
+            do {
+                try await database.certificates(batch: Self.batchSize) { batch in
+                    let records = await Self.convert(batch, defaultCAName: defaultCAName).records
+                    try await committing?.value
+                    committing = Task { try await registry.record(records) }
+                    certificates += records.count
+                    revoked += records.count { $0.isRevoked }
+                }
+                try await committing?.value
+            } catch {
+                // Nothing may still write once the home is removed.
+                _ = try? await committing?.value
+                throw error
             }
             // Load the result as the server will: it must start on what was written.
             _ = try await ServerHome.open(path: target, configuration: configuration, bootstrap: nil)
@@ -192,6 +201,32 @@ public struct FabricCAImporter: Sendable {
 
     /// Certificates read, converted and committed at a time.
     static let batchSize = 5_000
+
+    /// The records of a batch and its refusals, converted on every core: parsing the
+    /// certificates is most of an import's work.
+    static func convert(
+        _ batch: [FabricCACertificate],
+        defaultCAName: String
+    ) async -> (records: [CertificateRecord], refused: [ImportRefusal]) {
+        let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let share = (batch.count + cores - 1) / cores
+        let parts = await withTaskGroup(of: (Int, [CertificateRecord], [ImportRefusal]).self) { group in
+            for (part, start) in stride(from: 0, to: batch.count, by: max(1, share)).enumerated() {
+                let rows = batch[start..<min(start + share, batch.count)]
+                group.addTask {
+                    var refused: [ImportRefusal] = []
+                    let records = rows.compactMap {
+                        ImportPlan.record($0, defaultCAName: defaultCAName, into: &refused)
+                    }
+                    return (part, records, refused)
+                }
+            }
+            var parts: [(Int, [CertificateRecord], [ImportRefusal])] = []
+            for await part in group { parts.append(part) }
+            return parts.sorted { $0.0 < $1.0 }
+        }
+        return (parts.flatMap(\.1), parts.flatMap(\.2))
+    }
 
     /// An existing, non-empty target is never touched.
     func refuseExistingHome() throws {

@@ -14,6 +14,9 @@ public protocol Registry: TransparencyLogStore {
     /// Registers a new identity; throws `duplicateIdentity` if the ID is taken and
     /// `unknownAffiliation` if its affiliation does not exist, checked in the same transaction.
     func insert(_ identity: Identity) async throws
+    /// Registers identities in one transaction where the backend can (an import's thousands):
+    /// all or, on the first error, none.
+    func insert(_ identities: [Identity]) async throws
     /// Counts one login attempt before its secret is checked, atomically: nil (and nothing
     /// counted) when the identity already has `limit` wrong attempts, so concurrent guesses can
     /// never get more than `limit` tries. `limit <= 0` counts without a limit.
@@ -113,6 +116,11 @@ public protocol Registry: TransparencyLogStore {
 }
 
 extension Registry {
+    /// One identity at a time: a backend without a batch insert.
+    public func insert(_ identities: [Identity]) async throws {
+        for identity in identities { try await insert(identity) }
+    }
+
     /// Every identity, by ID.
     public func identities() async throws -> [Identity] {
         var all: [Identity] = []

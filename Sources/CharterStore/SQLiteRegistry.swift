@@ -107,12 +107,18 @@ public struct SQLiteRegistry: Registry, CertificateArchive {
     }
 
     public func insert(_ identity: Identity) async throws {
+        try await insert([identity])
+    }
+
+    public func insert(_ identities: [Identity]) async throws {
         try await write { db in
-            if try IdentityRow.exists(db, key: identity.id) {
-                throw CharterError(.duplicateIdentity, "Identity '\(identity.id)' is already registered")
+            for identity in identities {
+                if try IdentityRow.exists(db, key: identity.id) {
+                    throw CharterError(.duplicateIdentity, "Identity '\(identity.id)' is already registered")
+                }
+                try Self.requireAffiliation(db, identity.affiliation)
+                try IdentityRow(identity).insert(db)
             }
-            try Self.requireAffiliation(db, identity.affiliation)
-            try IdentityRow(identity).insert(db)
         }
     }
 
