@@ -88,6 +88,8 @@ def test_metrics_count_requests_issuance_and_expiring_certificates(server, admin
     # certificates expiring within 7, 30, 90 days (the server issues one-year certificates: none yet)
     for window in ("7d", "30d", "90d"):
         assert metric(text, "charter_certificates_expiring", ca="", within=window) == 0
+    # and what counting them cost: a duration, under the test's own patience
+    assert 0 < metric(text, "charter_certificates_expiring_refresh_seconds", ca="") < 10
 
 
 def test_tcp_health_probes_are_counted_not_logged(server):

@@ -20,6 +20,7 @@ struct ExpiringCertificatesWatch: Service {
 
     /// Counts every window once.
     func refresh(now: Date = Date()) async throws {
+        let started = ContinuousClock.now
         for window in Self.windows {
             let count = try await registry.countUnrevoked(
                 notAfterFrom: now,
@@ -27,6 +28,11 @@ struct ExpiringCertificatesWatch: Service {
             )
             metrics.setExpiring(ca: caName, within: window.label, count: count)
         }
+        let elapsed = ContinuousClock.now - started
+        metrics.setExpiringRefresh(
+            ca: caName,
+            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        )
     }
 
     func run() async throws {

@@ -118,6 +118,13 @@ public final class ServerMetrics: Sendable {
             .record(count)
     }
 
+    /// How long the last count of `ca`'s expiring certificates took: what the gauges cost the
+    /// registry, every refresh, as it grows.
+    func setExpiringRefresh(ca: String, seconds: Double) {
+        Gauge(label: "charter_certificates_expiring_refresh_seconds", dimensions: [("ca", ca)], factory: factory)
+            .record(seconds)
+    }
+
     /// Free bytes on the volume of `ca`'s SQLite registry.
     func setRegistryFreeBytes(ca: String, bytes: Int) {
         Gauge(label: "charter_registry_free_bytes", dimensions: [("ca", ca)], factory: factory).record(bytes)
