@@ -88,7 +88,8 @@ struct EnrollBenchmark {
             await client.shutdown()
         } catch {
             await client.shutdown()
-            throw error
+            FileHandle.standardError.write(Data("EnrollBenchmark: \(error)\n".utf8))
+            exit(1)
         }
     }
 

@@ -125,7 +125,7 @@ struct FabricCAHome {
         let identities = identityCount(count, perIdentity)
         try await database.write { db in
             for (name, parent) in Self.affiliations {
-                try db.execute(sql: "INSERT INTO affiliations VALUES (?, ?, 1)", arguments: [name, parent])
+                try db.execute(sql: "INSERT INTO affiliations VALUES (?, ?, 1)", arguments: [name, parent ?? ""])
             }
             let registrar =
                 #"[{"name":"hf.Registrar.Roles","value":"*"},{"name":"hf.Registrar.DelegateRoles","value":"*"},{"name":"hf.Revoker","value":"1"},{"name":"hf.IntermediateCA","value":"1"},{"name":"hf.GenCRL","value":"1"},{"name":"hf.Registrar.Attributes","value":"*"},{"name":"hf.AffiliationMgr","value":"1"}]"#

@@ -10,15 +10,20 @@ import Foundation
 import PostgresNIO
 
 enum PostgresLog {
-    /// Appends entries in order inside the caller's transaction.
-    static func append(
-        _ connection: PostgresConnection,
-        _ entries: [LogEntry],
-        serial: String,
-        authorityKeyIdentifier: String,
-        logger: Logger
-    ) async throws {
-        guard !entries.isEmpty else { return }
+    /// The entries of one row, with the key of the row they belong to.
+    struct Appended: Sendable {
+        var entries: [LogEntry]
+        var serial: String
+        var authorityKeyIdentifier: String
+    }
+
+    /// Appends entries in order inside the caller's transaction, in a fixed number of round
+    /// trips however many there are: the size is locked, the tree's frontier (the perfect
+    /// subtrees covering it) read in one statement, every new leaf and completed node computed
+    /// here, and both written in one statement each.
+    static func append(_ connection: PostgresConnection, _ rows: [Appended], logger: Logger) async throws {
+        let all = rows.flatMap { row in row.entries.map { (entry: $0, row: row) } }
+        guard !all.isEmpty else { return }
         var size = 0
         for try await value in try await connection.query(
             "SELECT size FROM log_state WHERE id = 1 FOR UPDATE",
@@ -26,30 +31,43 @@ enum PostgresLog {
         ).decode(Int.self) {
             size = value
         }
-        for entry in entries {
+        var range = try await frontier(connection, size: size, logger: logger)
+        var leaves = (index: [Int](), kind: [Int](), serial: [String](), aki: [String](), hash: [ByteBuffer]())
+        var nodes = (level: [Int](), index: [Int](), hash: [ByteBuffer]())
+        for (entry, row) in all {
             let leaf = MerkleTree.leafHash(entry.encoded)
-            let kind = Int(entry.kind)
+            let paired = MerkleTree.leftSiblings(ofLeafAt: range.size).count
+            let siblings = Array(range.hashes.suffix(paired).reversed())
+            for node in MerkleTree.completedNodes(appending: leaf, at: range.size, siblings: siblings) {
+                nodes.level.append(node.level)
+                nodes.index.append(node.index)
+                nodes.hash.append(ByteBuffer(bytes: node.hash))
+            }
+            leaves.index.append(range.size)
+            leaves.kind.append(Int(entry.kind))
+            leaves.serial.append(row.serial)
+            leaves.aki.append(row.authorityKeyIdentifier)
+            leaves.hash.append(ByteBuffer(bytes: leaf))
+            range.append(leaf)
+        }
+        try await connection.query(
+            """
+            INSERT INTO log_leaves (idx, kind, serial_number, authority_key_identifier, hash)
+            SELECT * FROM unnest(\(leaves.index)::bigint[], \(leaves.kind)::integer[], \(leaves.serial)::text[],
+                \(leaves.aki)::text[], \(leaves.hash)::bytea[])
+            """,
+            logger: logger
+        )
+        if !nodes.hash.isEmpty {
             try await connection.query(
                 """
-                INSERT INTO log_leaves (idx, kind, serial_number, authority_key_identifier, hash)
-                VALUES (\(size), \(kind), \(serial), \(authorityKeyIdentifier), \(ByteBuffer(bytes: leaf)))
+                INSERT INTO log_nodes (level, idx, hash)
+                SELECT * FROM unnest(\(nodes.level)::integer[], \(nodes.index)::bigint[], \(nodes.hash)::bytea[])
                 """,
                 logger: logger
             )
-            var siblings: [MerkleTree.Hash] = []
-            for sibling in MerkleTree.leftSiblings(ofLeafAt: size) {
-                siblings.append(try await node(connection, level: sibling.level, index: sibling.index, logger: logger))
-            }
-            let completed = MerkleTree.completedNodes(appending: leaf, at: size, siblings: siblings)
-            for node in completed {
-                try await connection.query(
-                    "INSERT INTO log_nodes (level, idx, hash) VALUES (\(node.level), \(node.index), \(ByteBuffer(bytes: node.hash)))",
-                    logger: logger
-                )
-            }
-            size += 1
         }
-        try await connection.query("UPDATE log_state SET size = \(size) WHERE id = 1", logger: logger)
+        try await connection.query("UPDATE log_state SET size = \(range.size) WHERE id = 1", logger: logger)
     }
 
     static func append(
@@ -62,25 +80,47 @@ enum PostgresLog {
     {
         try await append(
             connection,
-            record.logEntries(revocationOnly: revocationOnly),
-            serial: record.serial,
-            authorityKeyIdentifier: record.authorityKeyIdentifier,
+            [
+                Appended(
+                    entries: record.logEntries(revocationOnly: revocationOnly),
+                    serial: record.serial,
+                    authorityKeyIdentifier: record.authorityKeyIdentifier
+                )
+            ],
             logger: logger
         )
     }
 
-    static func node(_ connection: PostgresConnection, level: Int, index: Int, logger: Logger) async throws
-        -> MerkleTree.Hash
-    {
-        let rows =
-            level == 0
-            ? try await connection.query("SELECT hash FROM log_leaves WHERE idx = \(index)", logger: logger)
-            : try await connection.query(
-                "SELECT hash FROM log_nodes WHERE level = \(level) AND idx = \(index)",
+    /// The perfect subtrees covering the first `size` leaves, read in one statement.
+    static func frontier(_ connection: PostgresConnection, size: Int, logger: Logger) async throws -> CompactRange {
+        var positions: [(level: Int, index: Int)] = []
+        var start = 0
+        for level in (0..<Int.bitWidth - 1).reversed() where size & (1 << level) != 0 {
+            positions.append((level, start >> level))
+            start += 1 << level
+        }
+        var found: [Int: MerkleTree.Hash] = [:]
+        if !positions.isEmpty {
+            let levels = positions.map(\.level)
+            let indexes = positions.map(\.index)
+            let rows = try await connection.query(
+                """
+                SELECT level, hash FROM log_nodes
+                WHERE (level, idx) IN (SELECT * FROM unnest(\(levels)::integer[], \(indexes)::bigint[]))
+                UNION ALL
+                SELECT 0, hash FROM log_leaves
+                WHERE \(levels.last == 0) AND idx = \(indexes.last ?? 0)
+                """,
                 logger: logger
             )
-        for try await buffer in rows.decode(ByteBuffer.self) { return Array(buffer.readableBytesView) }
-        throw CharterError(.storage, "The transparency log has no node at level \(level), index \(index)")
+            for try await (level, hash) in rows.decode((Int, ByteBuffer).self) {
+                found[level] = Array(hash.readableBytesView)
+            }
+        }
+        guard let range = CompactRange(size: size, hashes: positions.compactMap { found[$0.level] }) else {
+            throw CharterError(.storage, "The transparency log is missing a node of its frontier at size \(size)")
+        }
+        return range
     }
 }
 

@@ -7,18 +7,25 @@ import PostgresNIO
 
 extension PostgresRegistry {
     public func record(_ certificate: CertificateRecord) async throws {
-        try await transaction { connection in
-            try await connection.query(PostgresRows.insert(certificate), logger: logger)
-            try await PostgresLog.append(connection, certificate, logger: logger)
-        }
+        try await record([certificate])
     }
 
     public func record(_ certificates: [CertificateRecord]) async throws {
+        guard !certificates.isEmpty else { return }
+        // Two statements for the rows and a few for the log, however many there are (an import's batches).
         try await transaction { connection in
-            for certificate in certificates {
-                try await connection.query(PostgresRows.insert(certificate), logger: logger)
-                try await PostgresLog.append(connection, certificate, logger: logger)
-            }
+            try await connection.query(PostgresRows.insert(certificates), logger: logger)
+            try await PostgresLog.append(
+                connection,
+                certificates.map {
+                    PostgresLog.Appended(
+                        entries: $0.logEntries(revocationOnly: false),
+                        serial: $0.serial,
+                        authorityKeyIdentifier: $0.authorityKeyIdentifier
+                    )
+                },
+                logger: logger
+            )
         }
     }
 

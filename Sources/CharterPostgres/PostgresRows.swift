@@ -73,14 +73,18 @@ enum PostgresRows {
         return identities
     }
 
-    /// The insert of one certificate row.
-    static func insert(_ record: CertificateRecord) -> PostgresQuery {
+    /// The insert of many certificate rows in one statement.
+    static func insert(_ records: [CertificateRecord]) -> PostgresQuery {
         """
         INSERT INTO certificates (serial_number, authority_key_identifier, enrollment_id, ca_name, profile,
             issued_at, not_before, not_after, status, reason, revoked_at, pem)
-        VALUES (\(record.serial), \(record.authorityKeyIdentifier), \(record.enrollmentID), \(record.caName),
-            \(record.profile), \(record.issuedAt), \(record.notBefore), \(record.notAfter), \(record.status),
-            \(record.reason), \(record.revokedAt), \(record.pem))
+        SELECT s, a, e, c, p, i, b, n, t, r, CASE WHEN h THEN v END, m
+        FROM unnest(\(records.map(\.serial))::text[], \(records.map(\.authorityKeyIdentifier))::text[],
+            \(records.map(\.enrollmentID))::text[], \(records.map(\.caName))::text[], \(records.map(\.profile))::text[],
+            \(records.map(\.issuedAt))::timestamptz[], \(records.map(\.notBefore))::timestamptz[],
+            \(records.map(\.notAfter))::timestamptz[], \(records.map(\.status))::text[], \(records.map(\.reason))::integer[],
+            \(records.map { $0.revokedAt != nil })::boolean[], \(records.map { $0.revokedAt ?? $0.issuedAt })::timestamptz[],
+            \(records.map(\.pem))::text[]) AS rows(s, a, e, c, p, i, b, n, t, r, h, v, m)
         """
     }
 }

@@ -280,6 +280,29 @@ import Testing
         #expect(try await registry.checkpoints().map(\.size) == [6])
     }
 
+    /// Batches append many leaves at once from the tree's frontier: every stored subtree must be
+    /// the one single appends would have made, whatever sizes the batches start and end at.
+    @Test(arguments: RegistryBackend.all) func batchedAppendsStoreTheTreeSingleAppendsWould(
+        _ backend: RegistryBackend
+    ) async throws {
+        let registry = try await backend.open(affiliations: ["org1"])
+        var total = 0
+        for size in [3, 5, 1, 9, 16, 2] {
+            try await registry.record((0..<size).map { _ in record(for: "peer0") })
+            total += size
+            let leaves = try await registry.logEntries(start: 0, count: 100).map(MerkleTree.leafHash)
+            #expect(leaves.count == total)
+            let root = try await MerkleTree.root(size: total, node: registry.nodeReader)
+            #expect(root == MerkleTree.root(of: leaves[...]))
+            for index in [0, total / 2, total - 1] {
+                let proof = try await MerkleTree.inclusionProof(index: index, size: total, node: registry.nodeReader)
+                #expect(
+                    MerkleTree.verifyInclusion(leaf: leaves[index], index: index, size: total, proof: proof, root: root)
+                )
+            }
+        }
+    }
+
     @Test func aReadOnlySQLiteRegistryReadsWhatTheWriterCommitted() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("charter-\(UUID().uuidString).db").path
         let registry = try SQLiteRegistry(path: path)
