@@ -17,57 +17,38 @@ enum PostgresLog {
         var authorityKeyIdentifier: String
     }
 
-    /// Appends entries in order inside the caller's transaction, in a fixed number of round
-    /// trips however many there are: the size is locked, the tree's frontier (the perfect
-    /// subtrees covering it) read in one statement, every new leaf and completed node computed
-    /// here, and both written in one statement each.
+    /// Appends entries in order inside the caller's transaction: one call of the registry's
+    /// `charter_log_append` (schema v7) however many there are. An enrollment makes the same
+    /// call as a step of its own statement.
     static func append(_ connection: PostgresConnection, _ rows: [Appended], logger: Logger) async throws {
-        let all = rows.flatMap { row in row.entries.map { (entry: $0, row: row) } }
-        guard !all.isEmpty else { return }
-        var size = 0
-        for try await value in try await connection.query(
-            "SELECT size FROM log_state WHERE id = 1 FOR UPDATE",
-            logger: logger
-        ).decode(Int.self) {
-            size = value
-        }
-        var range = try await frontier(connection, size: size, logger: logger)
-        var leaves = (index: [Int](), kind: [Int](), serial: [String](), aki: [String](), hash: [ByteBuffer]())
-        var nodes = (level: [Int](), index: [Int](), hash: [ByteBuffer]())
-        for (entry, row) in all {
-            let leaf = MerkleTree.leafHash(entry.encoded)
-            let paired = MerkleTree.leftSiblings(ofLeafAt: range.size).count
-            let siblings = Array(range.hashes.suffix(paired).reversed())
-            for node in MerkleTree.completedNodes(appending: leaf, at: range.size, siblings: siblings) {
-                nodes.level.append(node.level)
-                nodes.index.append(node.index)
-                nodes.hash.append(ByteBuffer(bytes: node.hash))
-            }
-            leaves.index.append(range.size)
-            leaves.kind.append(Int(entry.kind))
-            leaves.serial.append(row.serial)
-            leaves.aki.append(row.authorityKeyIdentifier)
-            leaves.hash.append(ByteBuffer(bytes: leaf))
-            range.append(leaf)
-        }
+        let leaves = Leaves(rows)
+        guard !leaves.hashes.isEmpty else { return }
         try await connection.query(
             """
-            INSERT INTO log_leaves (idx, kind, serial_number, authority_key_identifier, hash)
-            SELECT * FROM unnest(\(leaves.index)::bigint[], \(leaves.kind)::integer[], \(leaves.serial)::text[],
-                \(leaves.aki)::text[], \(leaves.hash)::bytea[])
+            SELECT charter_log_append(\(leaves.kinds)::integer[], \(leaves.serials)::text[], \(leaves.akis)::text[],
+                \(leaves.hashes)::bytea[])
             """,
             logger: logger
         )
-        if !nodes.hash.isEmpty {
-            try await connection.query(
-                """
-                INSERT INTO log_nodes (level, idx, hash)
-                SELECT * FROM unnest(\(nodes.level)::integer[], \(nodes.index)::bigint[], \(nodes.hash)::bytea[])
-                """,
-                logger: logger
-            )
+    }
+
+    /// The columns of the leaves the rows' entries become, in order.
+    struct Leaves {
+        var kinds: [Int] = []
+        var serials: [String] = []
+        var akis: [String] = []
+        var hashes: [ByteBuffer] = []
+
+        init(_ rows: [Appended]) {
+            for row in rows {
+                for entry in row.entries {
+                    kinds.append(Int(entry.kind))
+                    serials.append(row.serial)
+                    akis.append(row.authorityKeyIdentifier)
+                    hashes.append(ByteBuffer(bytes: MerkleTree.leafHash(entry.encoded)))
+                }
+            }
         }
-        try await connection.query("UPDATE log_state SET size = \(range.size) WHERE id = 1", logger: logger)
     }
 
     static func append(
@@ -89,38 +70,6 @@ enum PostgresLog {
             ],
             logger: logger
         )
-    }
-
-    /// The perfect subtrees covering the first `size` leaves, read in one statement.
-    static func frontier(_ connection: PostgresConnection, size: Int, logger: Logger) async throws -> CompactRange {
-        var positions: [(level: Int, index: Int)] = []
-        var start = 0
-        for level in (0..<Int.bitWidth - 1).reversed() where size & (1 << level) != 0 {
-            positions.append((level, start >> level))
-            start += 1 << level
-        }
-        var found: [Int: MerkleTree.Hash] = [:]
-        if !positions.isEmpty {
-            let levels = positions.map(\.level)
-            let indexes = positions.map(\.index)
-            let rows = try await connection.query(
-                """
-                SELECT level, hash FROM log_nodes
-                WHERE (level, idx) IN (SELECT * FROM unnest(\(levels)::integer[], \(indexes)::bigint[]))
-                UNION ALL
-                SELECT 0, hash FROM log_leaves
-                WHERE \(levels.last == 0) AND idx = \(indexes.last ?? 0)
-                """,
-                logger: logger
-            )
-            for try await (level, hash) in rows.decode((Int, ByteBuffer).self) {
-                found[level] = Array(hash.readableBytesView)
-            }
-        }
-        guard let range = CompactRange(size: size, hashes: positions.compactMap { found[$0.level] }) else {
-            throw CharterError(.storage, "The transparency log is missing a node of its frontier at size \(size)")
-        }
-        return range
     }
 }
 

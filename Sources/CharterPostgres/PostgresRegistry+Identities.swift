@@ -85,9 +85,17 @@ extension PostgresRegistry {
         let certificate = enrollment.certificate
         let id = certificate.enrollmentID
         let counts = enrollment.countsAsEnrollment
-        // One statement, one round trip: lock the identity's row (concurrent enrollments of one
-        // identity, on any replica, take turns), check it, insert the certificate and count it.
-        // Nothing is written when a check fails; the outcome columns say which one did.
+        // One statement, one round trip, its own transaction: lock the identity's row
+        // (concurrent enrollments of one identity, on any replica, take turns), check it, insert
+        // the certificate, count it and append it to the transparency log. Nothing is written
+        // when a check fails; the outcome columns say which one did.
+        let leaves = PostgresLog.Leaves([
+            PostgresLog.Appended(
+                entries: certificate.logEntries(revocationOnly: false),
+                serial: certificate.serial,
+                authorityKeyIdentifier: certificate.authorityKeyIdentifier
+            )
+        ])
         let query: PostgresQuery = """
             WITH owner AS (
                 SELECT revoked, enrollments, max_enrollments, incorrect_password_attempts
@@ -109,21 +117,24 @@ extension PostgresRegistry {
                 WHERE id = \(id) AND EXISTS (SELECT 1 FROM inserted)
                     AND (\(counts) OR incorrect_password_attempts <> 0)
                 RETURNING 1
+            ), logged AS (
+                SELECT charter_log_append(\(leaves.kinds)::integer[], \(leaves.serials)::text[], \(leaves.akis)::text[],
+                    \(leaves.hashes)::bytea[])
+                FROM inserted
             )
             SELECT (SELECT count(*) FROM owner), (SELECT bool_or(revoked) FROM owner),
-                (SELECT max(max_enrollments) FROM owner), (SELECT count(*) FROM inserted)
+                (SELECT max(max_enrollments) FROM owner), (SELECT count(*) FROM inserted),
+                (SELECT count(*) FROM logged)
             """
-        try await transaction { connection in
-            var outcome: (found: Int, revoked: Bool?, max: Int?, inserted: Int)?
-            for try await row in try await connection.query(query, logger: logger).decode((Int, Bool?, Int?, Int).self)
-            {
+        try await read { connection in
+            var outcome: (found: Int, revoked: Bool?, max: Int?, inserted: Int, logged: Int)?
+            for try await row in try await connection.query(query, logger: logger).decode(
+                (Int, Bool?, Int?, Int, Int).self
+            ) {
                 outcome = row
             }
             guard let outcome else { throw CharterError(.storage, "The enrollment's outcome was not returned") }
-            if outcome.inserted == 1 {
-                try await PostgresLog.append(connection, certificate, logger: logger)
-                return
-            }
+            if outcome.inserted == 1 && outcome.logged == 1 { return }
             guard outcome.found == 1 else { throw CharterError.authentication("Identity '\(id)' no longer exists") }
             if outcome.revoked == true { throw CharterError.authentication("Identity '\(id)' is revoked") }
             throw CharterError.authentication(

@@ -118,5 +118,61 @@ enum PostgresSchema {
                 "CREATE INDEX certificates_revoked ON certificates (authority_key_identifier) WHERE status = 'revoked'"
             ]
         ),
+        (
+            "v7: the transparency log appended by one function call",
+            [
+                // Appends leaves (hashed by the caller) under the lock of the log's size, from the
+                // frontier of perfect subtrees covering it, storing each subtree a leaf completes
+                // (RFC 6962 node hash: SHA-256 of 0x01, left, right): a statement that inserts a
+                // certificate logs it in the same round trip. Returns the new size.
+                """
+                CREATE FUNCTION charter_log_append(kinds integer[], serials text[], akis text[], leaves bytea[])
+                RETURNS bigint LANGUAGE plpgsql AS $$
+                DECLARE
+                    n bigint;
+                    covered bigint := 0;
+                    frontier bytea[] := '{}';
+                    node bytea;
+                    position bigint;
+                    height integer;
+                BEGIN
+                    SELECT size INTO n FROM log_state WHERE id = 1 FOR UPDATE;
+                    FOR height IN REVERSE 62..0 LOOP
+                        IF (n >> height) & 1 = 1 THEN
+                            IF height = 0 THEN
+                                SELECT hash INTO node FROM log_leaves WHERE idx = covered;
+                            ELSE
+                                SELECT hash INTO node FROM log_nodes WHERE level = height AND idx = covered >> height;
+                            END IF;
+                            IF node IS NULL THEN
+                                RAISE EXCEPTION 'the transparency log has no node at level %, index %',
+                                    height, covered >> height;
+                            END IF;
+                            frontier := frontier || node;
+                            covered := covered + (1::bigint << height);
+                        END IF;
+                    END LOOP;
+                    FOR i IN 1..cardinality(leaves) LOOP
+                        INSERT INTO log_leaves (idx, kind, serial_number, authority_key_identifier, hash)
+                        VALUES (n, kinds[i], serials[i], akis[i], leaves[i]);
+                        node := leaves[i];
+                        position := n;
+                        height := 0;
+                        WHILE position & 1 = 1 LOOP
+                            node := sha256('\\x01'::bytea || frontier[cardinality(frontier)] || node);
+                            frontier := frontier[1:cardinality(frontier) - 1];
+                            position := position >> 1;
+                            height := height + 1;
+                            INSERT INTO log_nodes (level, idx, hash) VALUES (height, position, node);
+                        END LOOP;
+                        frontier := frontier || node;
+                        n := n + 1;
+                    END LOOP;
+                    UPDATE log_state SET size = n WHERE id = 1;
+                    RETURN n;
+                END $$
+                """
+            ]
+        ),
     ]
 }
