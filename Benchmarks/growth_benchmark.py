@@ -336,7 +336,16 @@ def main():
                         help="reuse <work>/fabric-ca-N when present (generation is not a measured cost)")
     parser.add_argument("--out", default=None)
     parser.add_argument("--plot", default=None)
+    parser.add_argument("--table", default=None, metavar="RESULTS.json",
+                        help="print the Markdown table of an earlier run's --out file (and --plot it) and exit")
     args = parser.parse_args()
+    if args.table:
+        with open(args.table) as f:
+            results = json.load(f)
+        print(table(results))
+        if args.plot:
+            plot(results, args.plot)
+        return
     sizes = [int(x) for x in args.sizes.split(",")]
     work = args.work or tempfile.mkdtemp(prefix="charter-growth-")
     os.makedirs(work, exist_ok=True)
@@ -425,6 +434,39 @@ def run_size(args, work, size, postgres):
         shutil.rmtree(home, ignore_errors=True)
     if not args.keep_generated:
         shutil.rmtree(source, ignore_errors=True)
+
+
+TABLE_ROWS = [
+    ("start_s", "start", "s"), ("reenroll_cpu_ms", "reenroll, server CPU", "ms"),
+    ("reenroll_db_cpu_ms", "reenroll, PostgreSQL CPU", "ms"), ("enroll_cpu_ms", "enroll, server CPU", "ms"),
+    ("gencrl_s", "gencrl (10% revoked)", "s"), ("list_all_s", "certificate list, all", "s"),
+    ("list_all_peak_rss_over_idle_mb", "certificate list, all: peak RSS over idle", "MB"),
+    ("list_one_owner_s", "certificate list, one owner", "s"), ("identity_list_s", "identity list", "s"),
+    ("expiry_gauges_refresh_s", "expiry gauges refresh", "s"), ("log_proof_s", "log inclusion proof", "s"),
+    ("log_tile_s", "log tile", "s"), ("audit_s", "audit --db", "s"), ("audit_peak_rss_mb", "audit --db peak RSS", "MB"),
+    ("import_s", "import from fabric-ca", "s"), ("import_peak_rss_mb", "import peak RSS", "MB"),
+]
+BACKENDS = [("charter-sqlite", "SQLite"), ("charter-postgres", "PostgreSQL"), ("fabric-ca", "fabric-ca")]
+
+
+def table(results):
+    """One row per cost, one column per size: Charter on SQLite / on PostgreSQL / fabric-ca."""
+    sizes = sorted({r["n"] for r in results if r["backend"] != "generator"})
+    value = {(r["backend"], r["n"], r["metric"]): r["value"] for r in results}
+
+    def cell(metric, size):
+        parts = []
+        for backend, _ in BACKENDS:
+            found = value.get((backend, size, metric))
+            parts.append("—" if found is None else (f"{found:.3g}" if found < 100 else f"{found:,.0f}"))
+        return " / ".join(parts)
+
+    lines = ["| cost (SQLite / PostgreSQL / fabric-ca) | " + " | ".join(f"{n:,}" for n in sizes) + " |",
+             "|---|" + "---|" * len(sizes)]
+    for metric, title, unit in TABLE_ROWS:
+        if any((b, n, metric) in value for b, _ in BACKENDS for n in sizes):
+            lines.append(f"| {title} ({unit}) | " + " | ".join(cell(metric, n) for n in sizes) + " |")
+    return "\n".join(lines)
 
 
 def plot(results, path):
