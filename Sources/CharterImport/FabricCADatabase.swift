@@ -31,33 +31,66 @@ public enum FabricCADatabase: Sendable {
     static func bytes(_ columns: [String]) -> String {
         columns.map { "CAST(\($0) AS BLOB) AS \($0)" }.joined(separator: ", ")
     }
-    static let usersSQL =
-        "SELECT \(bytes(["id", "token", "type", "affiliation", "attributes"])), state, max_enrollments, incorrect_password_attempts FROM users ORDER BY id"
+    static let userColumns =
+        "\(bytes(["id", "token", "type", "affiliation", "attributes"])), state, max_enrollments, incorrect_password_attempts"
     static let affiliationsSQL = "SELECT name FROM affiliations ORDER BY name"
     static let affiliationsBytesSQL = "SELECT \(bytes(["name"])) FROM affiliations ORDER BY name"
     static let certificateColumns =
         "\(bytes(["id", "serial_number", "authority_key_identifier", "ca_label", "status"])), reason, revoked_at, \(bytes(["pem"]))"
 
-    /// Every user and affiliation; certificates come from ``certificates(batch:_:)``.
+    /// Every affiliation; users and certificates come in batches (``users(batch:_:)``,
+    /// ``certificates(batch:_:)``).
     public func read() async throws -> FabricCARegistry {
         switch self {
         case .sqlite(let path):
             return try await Self.sqlite(path) { queue in
-                try queue.read { db in
-                    FabricCATables(
-                        users: try Self.rows(db, Self.usersSQL, []),
-                        affiliations: try Self.rows(db, Self.affiliationsBytesSQL, [])
-                    ).registry()
+                try await queue.read { db in
+                    FabricCATables.affiliations(try Self.rows(db, Self.affiliationsBytesSQL, []))
                 }
             }
         case .postgres(let source):
             return try await Self.postgres(source) { connection, logger in
-                try await Self.readPostgres(connection, logger: logger)
+                var registry = FabricCARegistry()
+                for try await name in try await connection.query(
+                    PostgresQuery(unsafeSQL: Self.affiliationsSQL),
+                    logger: logger
+                ).decode(String.self) {
+                    registry.affiliations.append(name)
+                }
+                return registry
             }
         case .mysql(let source):
-            let tables = try await MySQLTableReader.read(source, [Self.mysqlUsersSQL, Self.mysqlAffiliationsSQL])
-            guard tables.count == 2 else { throw CharterError(.storage, "The fabric-ca tables were not all read") }
-            return FabricCATables(users: tables[0], affiliations: tables[1]).registry()
+            let tables = try await MySQLTableReader.read(source, [Self.mysqlAffiliationsSQL])
+            guard let rows = tables.first else {
+                throw CharterError(.storage, "The fabric-ca affiliations were not read")
+            }
+            return FabricCATables.affiliations(rows)
+        }
+    }
+
+    /// Every user row, handed to `body` in batches of at most `size` as they are read (MySQL's
+    /// are read whole first).
+    public func users(batch size: Int, _ body: ([FabricCAUser]) async throws -> Void) async throws {
+        switch self {
+        case .sqlite(let path):
+            try await Self.sqlitePages(
+                path,
+                columns: Self.userColumns,
+                table: "users",
+                batch: size,
+                FabricCATables.users,
+                body
+            )
+        case .postgres(let source):
+            try await Self.postgres(source) { connection, logger in
+                try await Self.readPostgresUsers(connection, logger: logger, batch: size, body)
+            }
+        case .mysql(let source):
+            let tables = try await MySQLTableReader.read(source, [Self.mysqlUsersSQL])
+            guard let rows = tables.first else { throw CharterError(.storage, "The fabric-ca users were not read") }
+            for start in stride(from: 0, to: rows.count, by: size) {
+                try await body(FabricCATables.users(Array(rows[start..<min(start + size, rows.count)])))
+            }
         }
     }
 
@@ -69,33 +102,14 @@ public enum FabricCADatabase: Sendable {
     ) async throws {
         switch self {
         case .sqlite(let path):
-            // Pages by rowid, each its own read (the file is another server's and read only); the
-            // next page is read while `body` works on this one.
-            try await Self.sqlite(path) { queue in
-                @Sendable func page(after rowID: Int64) async throws -> (rows: [FabricCACertificate], last: Int64?) {
-                    let arguments: StatementArguments = [rowID, size]
-                    let rows = try await queue.read { db in
-                        try Self.rows(
-                            db,
-                            "SELECT rowid AS charter_rowid, \(Self.certificateColumns) FROM certificates WHERE rowid > ? ORDER BY rowid LIMIT ?",
-                            arguments
-                        )
-                    }
-                    let last = rows.last?["charter_rowid"].flatMap { Int64(String(decoding: $0, as: UTF8.self)) }
-                    return (FabricCATables.certificates(rows), last)
-                }
-                var current = try await page(after: 0)
-                while let last = current.last, !current.rows.isEmpty {
-                    let next = Task { try await page(after: last) }
-                    do {
-                        try await body(current.rows)
-                    } catch {
-                        next.cancel()
-                        throw error
-                    }
-                    current = try await next.value
-                }
-            }
+            try await Self.sqlitePages(
+                path,
+                columns: Self.certificateColumns,
+                table: "certificates",
+                batch: size,
+                FabricCATables.certificates,
+                body
+            )
         case .postgres(let source):
             try await Self.postgres(source) { connection, logger in
                 try await Self.readPostgresCertificates(connection, logger: logger, batch: size, body)
@@ -107,6 +121,43 @@ public enum FabricCADatabase: Sendable {
             }
             for start in stride(from: 0, to: rows.count, by: size) {
                 try await body(FabricCATables.certificates(Array(rows[start..<min(start + size, rows.count)])))
+            }
+        }
+    }
+
+    /// The rows of a table in pages by rowid, each its own read (the file is another server's and
+    /// read only), converted and handed to `body`; the next page is read while `body` works.
+    static func sqlitePages<Item: Sendable>(
+        _ path: String,
+        columns: String,
+        table: String,
+        batch size: Int,
+        _ convert: @escaping @Sendable ([FabricCATables.Row]) -> [Item],
+        _ body: ([Item]) async throws -> Void
+    ) async throws {
+        try await sqlite(path) { queue in
+            @Sendable func page(after rowID: Int64) async throws -> (items: [Item], last: Int64?) {
+                let arguments: StatementArguments = [rowID, size]
+                let rows = try await queue.read { db in
+                    try Self.rows(
+                        db,
+                        "SELECT rowid AS charter_rowid, \(columns) FROM \(table) WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                        arguments
+                    )
+                }
+                let last = rows.last?["charter_rowid"].flatMap { Int64(String(decoding: $0, as: UTF8.self)) }
+                return (convert(rows), last)
+            }
+            var current = try await page(after: 0)
+            while let last = current.last, !current.items.isEmpty {
+                let next = Task { try await page(after: last) }
+                do {
+                    try await body(current.items)
+                } catch {
+                    next.cancel()
+                    throw error
+                }
+                current = try await next.value
             }
         }
     }
@@ -145,7 +196,7 @@ public enum FabricCADatabase: Sendable {
     }
 
     static let mysqlUsersSQL: StaticString =
-        "SELECT id, token, type, affiliation, attributes, state, max_enrollments, incorrect_password_attempts FROM users ORDER BY id"
+        "SELECT id, token, type, affiliation, attributes, state, max_enrollments, incorrect_password_attempts FROM users"
     static let mysqlAffiliationsSQL: StaticString = "SELECT name FROM affiliations ORDER BY name"
     static let mysqlCertificatesSQL: StaticString =
         "SELECT id, serial_number, authority_key_identifier, ca_label, status, reason, revoked_at, pem FROM certificates"
@@ -171,23 +222,26 @@ public enum FabricCADatabase: Sendable {
         }
     }
 
-    static func readPostgres(_ connection: PostgresConnection, logger: Logger) async throws -> FabricCARegistry {
-        // bytea and timestamp columns as text, so the rows read as SQLite's do.
-        func bytes(_ column: String) -> String { "convert_from(\(column), 'UTF8') AS \(column)" }
-        var registry = FabricCARegistry()
+    /// fabric-ca's users on PostgreSQL, streamed from one query in batches.
+    static func readPostgresUsers(
+        _ connection: PostgresConnection,
+        logger: Logger,
+        batch size: Int,
+        _ body: ([FabricCAUser]) async throws -> Void
+    ) async throws {
+        // bytea columns as text, so the rows read as SQLite's do.
         let users = try await connection.query(
-            PostgresQuery(
-                unsafeSQL: """
-                    SELECT id, \(bytes("token")), type, affiliation, attributes, state, max_enrollments,
-                        incorrect_password_attempts FROM users ORDER BY id
-                    """
-            ),
+            """
+            SELECT id, convert_from(token, 'UTF8') AS token, type, affiliation, attributes, state, max_enrollments,
+                incorrect_password_attempts FROM users
+            """,
             logger: logger
         )
+        var batch: [FabricCAUser] = []
         for try await (id, token, type, affiliation, attributes, state, max, attempts) in users.decode(
             (String, String?, String?, String?, String?, Int?, Int?, Int?).self
         ) {
-            registry.users.append(
+            batch.append(
                 FabricCAUser(
                     id: id,
                     token: token ?? "",
@@ -199,14 +253,12 @@ public enum FabricCADatabase: Sendable {
                     incorrectPasswordAttempts: attempts ?? 0
                 )
             )
+            if batch.count == size {
+                try await body(batch)
+                batch.removeAll(keepingCapacity: true)
+            }
         }
-        for try await name in try await connection.query(
-            PostgresQuery(unsafeSQL: Self.affiliationsSQL),
-            logger: logger
-        ).decode(String.self) {
-            registry.affiliations.append(name)
-        }
-        return registry
+        if !batch.isEmpty { try await body(batch) }
     }
 
     /// fabric-ca's certificates on PostgreSQL, streamed from one query in batches.

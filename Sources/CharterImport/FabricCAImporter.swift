@@ -108,19 +108,26 @@ public struct FabricCAImporter: Sendable {
         let hasIdemix = IdemixIssuer.files.contains(where: sourceFiles.exists)
         if hasIdemix { _ = try IdemixIssuer.load(from: sourceFiles, describing: source) }
 
-        // The registry, checked in full before anything is written.
+        // The registry, checked in full before anything is written: users and certificates in
+        // batches, nothing kept but the refusals and the certificate counts of revoked identities.
         let database = try sourceDatabase ?? defaultDatabase(configuration, sourceFiles)
-        let rows = try await database.read()
+        let plan = ImportPlan(try await database.read())
         let defaultCAName = configuration.ca.name
-        let revokedUsers = Set(rows.users.filter { $0.state < 0 }.map(\.id))
+        var revokedUsers = Set<String>()
+        try await database.users(batch: Self.batchSize) { batch in
+            for user in batch where user.state < 0 { revokedUsers.insert(user.id) }
+        }
         var issued: [String: Int] = [:]
+        var refused = plan.refused
         var certificateRefusals: [ImportRefusal] = []
         try await database.certificates(batch: Self.batchSize) { batch in
             for row in batch where revokedUsers.contains(row.id) { issued[row.id, default: 0] += 1 }
             certificateRefusals += await Self.convert(batch, defaultCAName: defaultCAName).refused
         }
-        let plan = ImportPlan(rows, issued: issued)
-        let refused = plan.refused + certificateRefusals
+        try await database.users(batch: Self.batchSize) { batch in
+            for user in batch { _ = plan.identity(user, certificatesIssued: issued[user.id] ?? 0, into: &refused) }
+        }
+        refused += certificateRefusals
         if !refused.isEmpty && !skipInvalid {
             throw CharterError(
                 .invalidRequest,
@@ -138,6 +145,7 @@ public struct FabricCAImporter: Sendable {
         configuration.tls.certfile = ""
         configuration.tls.keyfile = ""
         let registry = try await ServerHome.openRegistry(configuration: configuration, home: target)
+        var identities = 0
         var certificates = 0
         var revoked = 0
         guard try await registry.counts() == RegistryCounts(identities: 0, certificates: 0, affiliations: 0) else {
@@ -163,10 +171,13 @@ public struct FabricCAImporter: Sendable {
             }
             if hasIdemix { try IdemixIssuer.copy(from: sourceFiles, to: files) }
             try await registry.addAffiliations(plan.affiliations)
-            for start in stride(from: 0, to: plan.identities.count, by: Self.batchSize) {
-                try await registry.insert(
-                    Array(plan.identities[start..<min(start + Self.batchSize, plan.identities.count)])
-                )
+            try await database.users(batch: Self.batchSize) { batch in
+                var ignored: [ImportRefusal] = []
+                let accepted = batch.compactMap {
+                    plan.identity($0, certificatesIssued: issued[$0.id] ?? 0, into: &ignored)
+                }
+                try await registry.insert(accepted)
+                identities += accepted.count
             }
             // Each batch is committed while the next is read and converted.
             var committing: Task<Void, any Error>?
@@ -191,7 +202,7 @@ public struct FabricCAImporter: Sendable {
             throw error
         }
         return Summary(
-            identities: plan.identities.count,
+            identities: identities,
             affiliations: plan.affiliations.count,
             certificates: certificates,
             revoked: revoked,

@@ -113,10 +113,8 @@ public struct FabricCACertificate: Sendable, Hashable {
     }
 }
 
-/// The users and affiliations of a fabric-ca database (its certificates are read in batches).
+/// The affiliations of a fabric-ca database (its users and certificates are read in batches).
 public struct FabricCARegistry: Sendable {
-    /// `users`.
-    public var users: [FabricCAUser] = []
     /// `affiliations` names.
     public var affiliations: [String] = []
     /// Rows already refused while reading (affiliation names that are not UTF-8).

@@ -4,34 +4,33 @@
 
 import CharterCore
 
-struct FabricCATables {
+enum FabricCATables {
     /// A row: each column's bytes; a NULL column is absent.
     typealias Row = [String: [UInt8]]
 
-    var users: [Row]
-    var affiliations: [Row]
-
-    /// The registry: NULL reads as empty text or 0; a value that is not UTF-8 marks its row
-    /// unreadable (a user or certificate carries the problem, an affiliation is refused).
-    func registry() -> FabricCARegistry {
-        var registry = FabricCARegistry()
-        for row in users {
+    /// The users of `rows`: NULL reads as empty text or 0; a value that is not UTF-8 marks its row
+    /// unreadable (the user carries the problem).
+    static func users(_ rows: [Row]) -> [FabricCAUser] {
+        rows.map { row in
             var reader = Reader(row: row)
-            registry.users.append(
-                FabricCAUser(
-                    id: reader.text("id"),
-                    token: reader.text("token"),
-                    type: reader.text("type"),
-                    affiliation: reader.text("affiliation"),
-                    attributes: reader.text("attributes"),
-                    state: reader.number("state"),
-                    maxEnrollments: reader.number("max_enrollments"),
-                    incorrectPasswordAttempts: reader.number("incorrect_password_attempts"),
-                    problem: reader.problem
-                )
+            return FabricCAUser(
+                id: reader.text("id"),
+                token: reader.text("token"),
+                type: reader.text("type"),
+                affiliation: reader.text("affiliation"),
+                attributes: reader.text("attributes"),
+                state: reader.number("state"),
+                maxEnrollments: reader.number("max_enrollments"),
+                incorrectPasswordAttempts: reader.number("incorrect_password_attempts"),
+                problem: reader.problem
             )
         }
-        for row in affiliations {
+    }
+
+    /// The affiliation names of `rows`; a name that is not UTF-8 is refused.
+    static func affiliations(_ rows: [Row]) -> FabricCARegistry {
+        var registry = FabricCARegistry()
+        for row in rows {
             var reader = Reader(row: row)
             let name = reader.text("name")
             if let problem = reader.problem {
@@ -43,7 +42,7 @@ struct FabricCATables {
         return registry
     }
 
-    /// The certificates of `rows`, read as ``registry()`` reads the other tables.
+    /// The certificates of `rows`, read as the users are.
     static func certificates(_ rows: [Row]) -> [FabricCACertificate] {
         rows.map { row in
             var reader = Reader(row: row)

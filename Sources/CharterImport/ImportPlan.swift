@@ -6,19 +6,18 @@
 import CharterCore
 import CharterStore
 
-/// The affiliations and identities an import takes, and the rows it refused. Certificates,
-/// the bulk of a registry, are converted batch by batch as they are read (``record(_:defaultCAName:into:)``).
+/// The affiliations an import takes and the rows it refused; identities and certificates, read in
+/// batches, are converted as they come (``identity(_:certificatesIssued:into:)``,
+/// ``record(_:defaultCAName:into:)``).
 struct ImportPlan: Sendable {
     var affiliations: [String] = []
-    var identities: [Identity] = []
+    /// Every affiliation the registry will hold, parents included.
+    var stored = Set<String>()
     var refused: [ImportRefusal] = []
 
-    /// `issued`: how many certificates each revoked identity holds (a revoked identity's count of
-    /// enrollments is lost in fabric-ca; see ``FabricCAUser``).
-    init(_ rows: FabricCARegistry, issued: [String: Int]) {
-        var refused = rows.refused
+    init(_ rows: FabricCARegistry) {
+        refused = rows.refused
         // The registry creates every parent of an affiliation it stores.
-        var stored = Set<String>()
         for name in rows.affiliations {
             guard Self.check("affiliations", name, into: &refused, { try Affiliation.validate(name) }) != nil else {
                 continue
@@ -27,22 +26,24 @@ struct ImportPlan: Sendable {
             var path: String? = name
             while let current = path, stored.insert(current).inserted { path = Affiliation.parent(of: current) }
         }
-        for user in rows.users {
-            let identity = Self.check("users", user.id, into: &refused) {
-                if let problem = user.problem { throw CharterError(.invalidRequest, problem) }
-                let identity = try user.identity(certificatesIssued: issued[user.id] ?? 0)
-                try IdentityRules.validate(identity)
-                guard identity.affiliation.isEmpty || stored.contains(identity.affiliation) else {
-                    throw CharterError(
-                        .unknownAffiliation,
-                        "its affiliation '\(PathElement.printable(identity.affiliation))' is not among the affiliations imported"
-                    )
-                }
-                return identity
+    }
+
+    /// The identity a user row becomes, or nil with the reason noted in `refused`.
+    /// `certificatesIssued` stands for a revoked identity's enrollment count, which fabric-ca
+    /// loses (see ``FabricCAUser``).
+    func identity(_ user: FabricCAUser, certificatesIssued: Int, into refused: inout [ImportRefusal]) -> Identity? {
+        Self.check("users", user.id, into: &refused) {
+            if let problem = user.problem { throw CharterError(.invalidRequest, problem) }
+            let identity = try user.identity(certificatesIssued: certificatesIssued)
+            try IdentityRules.validate(identity)
+            guard identity.affiliation.isEmpty || stored.contains(identity.affiliation) else {
+                throw CharterError(
+                    .unknownAffiliation,
+                    "its affiliation '\(PathElement.printable(identity.affiliation))' is not among the affiliations imported"
+                )
             }
-            if let identity { identities.append(identity) }
+            return identity
         }
-        self.refused = refused
     }
 
     /// The record a certificate row becomes, or nil with the reason noted in `refused`.
