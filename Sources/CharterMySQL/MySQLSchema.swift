@@ -126,5 +126,15 @@ enum MySQLSchema {
             "v4: revoked certificates indexed",
             ["CREATE INDEX certificates_revoked ON certificates (status, authority_key_identifier)"]
         ),
+        (
+            "v5: revocations read from their index alone",
+            [
+                "DROP INDEX certificates_revoked ON certificates",
+                """
+                CREATE INDEX certificates_revocations ON certificates
+                    (status, authority_key_identifier, serial_number, revoked_at, reason)
+                """,
+            ]
+        ),
     ]
 }

@@ -174,5 +174,15 @@ enum PostgresSchema {
                 """
             ]
         ),
+        (
+            "v8: revocations read from their index alone",
+            [
+                "DROP INDEX certificates_revoked",
+                """
+                CREATE INDEX certificates_revocations ON certificates
+                    (authority_key_identifier, serial_number, revoked_at, reason) WHERE status = 'revoked'
+                """,
+            ]
+        ),
     ]
 }
