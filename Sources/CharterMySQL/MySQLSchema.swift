@@ -127,13 +127,14 @@ enum MySQLSchema {
             ["CREATE INDEX certificates_revoked ON certificates (status, authority_key_identifier)"]
         ),
         (
-            "v5: revocations read from their index alone",
+            "v5: revocations and expiry counts read from their indexes alone",
             [
                 "DROP INDEX certificates_revoked ON certificates",
                 """
                 CREATE INDEX certificates_revocations ON certificates
                     (status, authority_key_identifier, serial_number, revoked_at, reason)
                 """,
+                "CREATE INDEX certificates_expiring ON certificates (status, not_after)",
             ]
         ),
     ]

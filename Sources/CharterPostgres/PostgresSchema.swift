@@ -175,13 +175,14 @@ enum PostgresSchema {
             ]
         ),
         (
-            "v8: revocations read from their index alone",
+            "v8: revocations and expiry counts read from their indexes alone",
             [
                 "DROP INDEX certificates_revoked",
                 """
                 CREATE INDEX certificates_revocations ON certificates
                     (authority_key_identifier, serial_number, revoked_at, reason) WHERE status = 'revoked'
                 """,
+                "CREATE INDEX certificates_expiring ON certificates (not_after) WHERE status = 'good'",
             ]
         ),
     ]

@@ -147,7 +147,7 @@ enum Schema {
                     + "WHERE status = 'revoked'"
             )
         }
-        migrator.registerMigration("v8: revocations read from their index alone") { db in
+        migrator.registerMigration("v8: revocations and expiry counts read from their indexes alone") { db in
             // Everything a CRL reads, in the order it reads it (status too, or SQLite would visit
             // the row to check it): at ten million rows, fetching a million revoked rows
             // scattered over the table cost more than building the CRL.
@@ -155,6 +155,11 @@ enum Schema {
             try db.execute(
                 sql: "CREATE INDEX certificates_revocations ON certificates "
                     + "(authority_key_identifier, serial_number, revoked_at, reason, status) WHERE status = 'revoked'"
+            )
+            // The expiry gauges count good certificates by NotAfter: from an index of those alone,
+            // without visiting a row (10,000,000 rows: 28 s a refresh through the NotAfter index).
+            try db.execute(
+                sql: "CREATE INDEX certificates_expiring ON certificates (not_after, status) WHERE status = 'good'"
             )
         }
         return migrator
