@@ -86,11 +86,7 @@ public enum FabricCADatabase: Sendable {
                 try await Self.readPostgresUsers(connection, logger: logger, batch: size, body)
             }
         case .mysql(let source):
-            let tables = try await MySQLTableReader.read(source, [Self.mysqlUsersSQL])
-            guard let rows = tables.first else { throw CharterError(.storage, "The fabric-ca users were not read") }
-            for start in stride(from: 0, to: rows.count, by: size) {
-                try await body(FabricCATables.users(Array(rows[start..<min(start + size, rows.count)])))
-            }
+            try await Self.mysqlBatches(source, Self.mysqlUsersSQL, batch: size, FabricCATables.users, body)
         }
     }
 
@@ -115,13 +111,29 @@ public enum FabricCADatabase: Sendable {
                 try await Self.readPostgresCertificates(connection, logger: logger, batch: size, body)
             }
         case .mysql(let source):
-            let tables = try await MySQLTableReader.read(source, [Self.mysqlCertificatesSQL])
-            guard let rows = tables.first else {
-                throw CharterError(.storage, "The fabric-ca certificates were not read")
-            }
-            for start in stride(from: 0, to: rows.count, by: size) {
-                try await body(FabricCATables.certificates(Array(rows[start..<min(start + size, rows.count)])))
-            }
+            try await Self.mysqlBatches(
+                source,
+                Self.mysqlCertificatesSQL,
+                batch: size,
+                FabricCATables.certificates,
+                body
+            )
+        }
+    }
+
+    /// A MySQL table's rows, read whole in one snapshot, handed to `body` in batches.
+    static func mysqlBatches<Item>(
+        _ source: MySQLDataSource,
+        _ statement: StaticString,
+        batch size: Int,
+        _ convert: ([FabricCATables.Row]) -> [Item],
+        _ body: ([Item]) async throws -> Void
+    ) async throws {
+        guard let rows = try await MySQLTableReader.read(source, [statement]).first else {
+            throw CharterError(.storage, "The fabric-ca table was not read")
+        }
+        for start in stride(from: 0, to: rows.count, by: size) {
+            try await body(convert(Array(rows[start..<min(start + size, rows.count)])))
         }
     }
 
