@@ -1,9 +1,9 @@
 // Moves a fabric-ca-server into Charter: its CA key and certificate, its TLS pair, the
 // configuration keys Charter shares, and every identity, affiliation and certificate of its
-// registry. Everything is read and checked before the first byte is written (certificates in a
-// first pass that keeps nothing, then read again to be written in batches, so memory holds one
-// batch whatever the registry's size); a failure while writing removes what the import made, so
-// a home is imported whole or not at all.
+// registry. Everything is read and checked before the first byte is written (users and
+// certificates in passes that keep nothing but refusals, then read again to be written in
+// batches, so memory holds one batch whatever the registry's size); a failure while writing
+// removes what the import made, so a home is imported whole or not at all.
 
 import CharterCore
 import CharterServer
@@ -210,7 +210,7 @@ public struct FabricCAImporter: Sendable {
         )
     }
 
-    /// Certificates read, converted and committed at a time.
+    /// Users or certificates read, converted and committed at a time.
     static let batchSize = 5_000
 
     /// The records of a batch and its refusals, converted on every core: parsing the

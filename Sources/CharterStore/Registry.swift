@@ -14,8 +14,8 @@ public protocol Registry: TransparencyLogStore {
     /// Registers a new identity; throws `duplicateIdentity` if the ID is taken and
     /// `unknownAffiliation` if its affiliation does not exist, checked in the same transaction.
     func insert(_ identity: Identity) async throws
-    /// Registers identities in one transaction where the backend can (an import's thousands):
-    /// all or, on the first error, none.
+    /// Registers identities (an import's thousands): on SQLite in one transaction, all or none;
+    /// elsewhere one at a time, stopping at the first error.
     func insert(_ identities: [Identity]) async throws
     /// Counts one login attempt before its secret is checked, atomically: nil (and nothing
     /// counted) when the identity already has `limit` wrong attempts, so concurrent guesses can
