@@ -227,7 +227,7 @@ def measure_server(backend, size, server, pids=None, db_pid=None, seconds=3, lis
         before = reset_peak(server.pid)
         counter = Counter()
         start = time.monotonic()
-        status, length = server.signed("GET", "/certificates", admin, sink=counter)
+        status, _ = server.signed("GET", "/certificates", admin, sink=counter)
         record(backend, size, "list_all_s", time.monotonic() - start, "s")
         record(backend, size, "list_all_peak_rss_growth_mb", (memory_kb(server.pid, "VmHWM") - before) / 1024, "MB")
         record(backend, size, "list_all_certificates", counter.count, "")
@@ -240,7 +240,7 @@ def measure_server(backend, size, server, pids=None, db_pid=None, seconds=3, lis
     # identity list
     before = reset_peak(server.pid)
     start = time.monotonic()
-    status, length = server.signed("GET", "/identities", admin, sink=lambda chunk: None)
+    status, _ = server.signed("GET", "/identities", admin, sink=lambda chunk: None)
     record(backend, size, "identity_list_s", time.monotonic() - start, "s")
     record(backend, size, "identity_list_peak_rss_growth_mb", (memory_kb(server.pid, "VmHWM") - before) / 1024, "MB")
     assert status == 200
