@@ -249,28 +249,22 @@ public enum FabricCADatabase: Sendable {
             """,
             logger: logger
         )
-        var batch: [FabricCAUser] = []
-        for try await (id, token, type, affiliation, attributes, state, max, attempts) in users.decode(
-            (String, String?, String?, String?, String?, Int?, Int?, Int?).self
-        ) {
-            batch.append(
-                FabricCAUser(
-                    id: id,
-                    token: token ?? "",
-                    type: type ?? "client",
-                    affiliation: affiliation ?? "",
-                    attributes: attributes ?? "",
-                    state: state ?? 0,
-                    maxEnrollments: max ?? -1,
-                    incorrectPasswordAttempts: attempts ?? 0
-                )
+        try await inBatches(
+            users.decode((String, String?, String?, String?, String?, Int?, Int?, Int?).self),
+            of: size,
+            body
+        ) { id, token, type, affiliation, attributes, state, max, attempts in
+            FabricCAUser(
+                id: id,
+                token: token ?? "",
+                type: type ?? "client",
+                affiliation: affiliation ?? "",
+                attributes: attributes ?? "",
+                state: state ?? 0,
+                maxEnrollments: max ?? -1,
+                incorrectPasswordAttempts: attempts ?? 0
             )
-            if batch.count == size {
-                try await body(batch)
-                batch.removeAll(keepingCapacity: true)
-            }
         }
-        if !batch.isEmpty { try await body(batch) }
     }
 
     /// fabric-ca's certificates on PostgreSQL, streamed from one query in batches.
@@ -282,7 +276,6 @@ public enum FabricCADatabase: Sendable {
     ) async throws {
         // bytea and timestamp columns as text, so the rows read as SQLite's do.
         func bytes(_ column: String) -> String { "convert_from(\(column), 'UTF8') AS \(column)" }
-        var batch: [FabricCACertificate] = []
         let certificates = try await connection.query(
             PostgresQuery(
                 unsafeSQL: """
@@ -294,21 +287,34 @@ public enum FabricCADatabase: Sendable {
             ),
             logger: logger
         )
-        for try await (id, serial, aki, label, status, reason, revokedAt, pem) in certificates.decode(
-            (String?, String, String, String?, String, Int?, String?, String).self
-        ) {
-            batch.append(
-                FabricCACertificate(
-                    id: id ?? "",
-                    serial: serial,
-                    authorityKeyIdentifier: aki,
-                    caLabel: label ?? "",
-                    status: status,
-                    reason: reason ?? 0,
-                    revokedAt: FabricCARegistry.time(revokedAt),
-                    pem: pem
-                )
+        try await inBatches(
+            certificates.decode((String?, String, String, String?, String, Int?, String?, String).self),
+            of: size,
+            body
+        ) { id, serial, aki, label, status, reason, revokedAt, pem in
+            FabricCACertificate(
+                id: id ?? "",
+                serial: serial,
+                authorityKeyIdentifier: aki,
+                caLabel: label ?? "",
+                status: status,
+                reason: reason ?? 0,
+                revokedAt: FabricCARegistry.time(revokedAt),
+                pem: pem
             )
+        }
+    }
+
+    /// The rows of a streamed query, each made an item, handed to `body` in batches of `size`.
+    static func inBatches<Rows: AsyncSequence, Item>(
+        _ rows: Rows,
+        of size: Int,
+        _ body: ([Item]) async throws -> Void,
+        _ make: (Rows.Element) -> Item
+    ) async throws {
+        var batch: [Item] = []
+        for try await row in rows {
+            batch.append(make(row))
             if batch.count == size {
                 try await body(batch)
                 batch.removeAll(keepingCapacity: true)

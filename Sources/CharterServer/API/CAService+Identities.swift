@@ -20,9 +20,8 @@ extension CAService {
             let visible = identities.filter { AccessControl.canSee(caller: caller, target: $0) }.map {
                 IdentityInfo($0)
             }
-            let encoded = visible.isEmpty ? [] : Array(try Envelope.encoder.encode(visible).dropFirst().dropLast())
             return ListingPage(
-                entries: encoded.isEmpty ? [] : [encoded],
+                entries: visible.isEmpty ? [] : [Array(try Envelope.encoder.encode(visible).dropFirst().dropLast())],
                 resumeAfter: identities.count < Self.listingPageSize ? nil : identities.last?.id
             )
         }
