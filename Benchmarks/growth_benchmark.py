@@ -369,6 +369,23 @@ def main():
         plot(RESULTS, args.plot)
 
 
+def import_and_measure(backend, size, source, home, target_args, db_pid, seconds):
+    """Imports the generated fabric-ca home into a new Charter home (timed), then starts Charter
+    on it and measures it."""
+    shutil.rmtree(home, ignore_errors=True)
+    wall, peak, _ = timed_child([os.path.join(BIN, "charter"), "server", "import", "--from", source, "-H", home]
+                                + target_args)
+    record(backend, size, "import_s", wall, "s")
+    record(backend, size, "import_peak_rss_mb", peak, "MB")
+    port, ops = free_port(), free_port()
+    server = Server(charter_argv(home, port, ops), home, port, os.path.join(home, "ca-cert.pem"))
+    server.operations_port = ops
+    try:
+        measure_server(backend, size, server, db_pid=db_pid, seconds=seconds)
+    finally:
+        server.stop()
+
+
 def run_size(args, work, size, postgres):
     source = os.path.join(work, f"fabric-ca-{size}")
     if not (args.keep_generated and os.path.exists(os.path.join(source, "fabric-ca-server.db"))):
@@ -378,18 +395,8 @@ def run_size(args, work, size, postgres):
 
     # Charter on SQLite
     home = os.path.join(work, f"charter-{size}")
-    shutil.rmtree(home, ignore_errors=True)
-    wall, peak, _ = timed_child([os.path.join(BIN, "charter"), "server", "import", "--from", source, "-H", home])
-    record("charter-sqlite", size, "import_s", wall, "s")
-    record("charter-sqlite", size, "import_peak_rss_mb", peak, "MB")
-    port, ops = free_port(), free_port()
-    server = Server(charter_argv(home, port, ops), home, port, os.path.join(home, "ca-cert.pem"))
-    server.operations_port = ops
-    try:
-        measure_server("charter-sqlite", size, server, seconds=args.seconds)
-    finally:
-        server.stop()
-    wall, peak, output = timed_child([os.path.join(BIN, "charter"), "audit", "--db", os.path.join(home, "charter.db"),
+    import_and_measure("charter-sqlite", size, source, home, [], None, args.seconds)
+    wall, peak, _ = timed_child([os.path.join(BIN, "charter"), "audit", "--db", os.path.join(home, "charter.db"),
                                       "--format", "csv"])
     record("charter-sqlite", size, "audit_s", wall, "s")
     record("charter-sqlite", size, "audit_peak_rss_mb", peak, "MB")
@@ -403,17 +410,8 @@ def run_size(args, work, size, postgres):
                        check=True)
         home = os.path.join(work, f"charter-pg-{size}")
         datasource = f"host=127.0.0.1 port={pg_port} user=charter dbname={database} sslmode=disable"
-        wall, peak, _ = timed_child([os.path.join(BIN, "charter"), "server", "import", "--from", source, "-H", home,
-                                     "--db.type", "postgres", "--db.datasource", datasource])
-        record("charter-postgres", size, "import_s", wall, "s")
-        record("charter-postgres", size, "import_peak_rss_mb", peak, "MB")
-        port, ops = free_port(), free_port()
-        server = Server(charter_argv(home, port, ops), home, port, os.path.join(home, "ca-cert.pem"))
-        server.operations_port = ops
-        try:
-            measure_server("charter-postgres", size, server, db_pid=process.pid, seconds=args.seconds)
-        finally:
-            server.stop()
+        import_and_measure("charter-postgres", size, source, home,
+                           ["--db.type", "postgres", "--db.datasource", datasource], process.pid, args.seconds)
         subprocess.run([os.path.join(pg_bin, "dropdb"), "-h", "127.0.0.1", "-p", str(pg_port), "-U", "charter", database],
                        check=True)
         shutil.rmtree(home, ignore_errors=True)
